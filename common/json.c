@@ -1,0 +1,112 @@
+#include "json.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Room kept back so that closing braces and the truncation marker fit. */
+#define RESERVE 48
+
+static void put(struct cb_json *j, const char *s, size_t n)
+{
+	if (j->truncated || j->len + n + RESERVE > j->cap) {
+		j->truncated = true;
+		return;
+	}
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
+static void puts_(struct cb_json *j, const char *s) { put(j, s, strlen(s)); }
+
+static void quoted(struct cb_json *j, const char *s)
+{
+	put(j, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char esc[8];
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*p;
+			put(j, esc, 2);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			snprintf(esc, sizeof(esc), "\\u%04x", *p);
+			put(j, esc, 6);
+		} else {
+			put(j, (const char *)p, 1);
+		}
+	}
+	put(j, "\"", 1);
+}
+
+static void key(struct cb_json *j, const char *k)
+{
+	if (!j->first)
+		put(j, ",", 1);
+	j->first = false;
+	quoted(j, k);
+	put(j, ":", 1);
+}
+
+void cb_json_begin(struct cb_json *j, char *buf, size_t cap)
+{
+	*j = (struct cb_json){ .buf = buf, .cap = cap, .first = true };
+	put(j, "{", 1);
+}
+
+void cb_json_str(struct cb_json *j, const char *k, const char *v)
+{
+	key(j, k);
+	if (v)
+		quoted(j, v);
+	else
+		puts_(j, "null");
+}
+
+void cb_json_int(struct cb_json *j, const char *k, int64_t v)
+{
+	char num[24];
+	key(j, k);
+	snprintf(num, sizeof(num), "%" PRId64, v);
+	puts_(j, num);
+}
+
+void cb_json_hex(struct cb_json *j, const char *k, uint64_t v)
+{
+	char num[24];
+	key(j, k);
+	snprintf(num, sizeof(num), "\"0x%" PRIx64 "\"", v);
+	puts_(j, num);
+}
+
+void cb_json_null(struct cb_json *j, const char *k)
+{
+	key(j, k);
+	puts_(j, "null");
+}
+
+void cb_json_open(struct cb_json *j, const char *k)
+{
+	key(j, k);
+	put(j, "{", 1);
+	j->first = true;
+}
+
+void cb_json_close(struct cb_json *j)
+{
+	put(j, "}", 1);
+	j->first = false;
+}
+
+size_t cb_json_end(struct cb_json *j)
+{
+	if (j->truncated) {
+		/* Unwind to a clean state: cut back to the last complete member
+		 * at top level is not tracked, so restart with just the marker. */
+		j->len = 0;
+		j->truncated = false;
+		put(j, "{\"truncated\":true}\n", 19);
+		return j->len;
+	}
+	put(j, "}\n", 2);
+	return j->len;
+}

@@ -1,0 +1,28 @@
+/* A bounded JSON line builder: one object per line, no allocation. */
+#ifndef CB_JSON_H
+#define CB_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cb_json {
+	char *buf;
+	size_t cap, len;
+	bool first;     /* no member yet in the innermost object */
+	bool truncated; /* ran out of room: the line was cut short */
+};
+
+/* Start an object in BUF of CAP bytes. */
+void cb_json_begin(struct cb_json *j, char *buf, size_t cap);
+void cb_json_str(struct cb_json *j, const char *key, const char *val); /* NULL -> null */
+void cb_json_int(struct cb_json *j, const char *key, int64_t val);
+void cb_json_hex(struct cb_json *j, const char *key, uint64_t val);  /* as "0x..." */
+void cb_json_null(struct cb_json *j, const char *key);
+void cb_json_open(struct cb_json *j, const char *key);  /* nested object */
+void cb_json_close(struct cb_json *j);
+/* Close the top object and append '\n'; returns the line's length. A line
+ * that did not fit is replaced by {"truncated":true}, still valid JSON. */
+size_t cb_json_end(struct cb_json *j);
+
+#endif

@@ -1,0 +1,47 @@
+/* One trapped call as handlers see it, and the verdict they leave on it. */
+#ifndef CB_CALL_H
+#define CB_CALL_H
+
+#include <linux/seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../abi/arch.h"
+#include "notify.h"
+
+struct cb_worker;
+struct cb_supervisor;
+
+enum cb_verdict_kind {
+	CB_V_RETURN,    /* answer with val or -err */
+	CB_V_CONTINUE,  /* let the kernel run the call unchanged */
+	CB_V_ANSWERED,  /* already answered (ADDFD+SEND) */
+	CB_V_ABANDON,   /* the guest's call is gone; send nothing */
+};
+
+struct cb_verdict {
+	enum cb_verdict_kind kind;
+	int64_t val;
+	int err; /* positive errno, 0 for success */
+};
+
+struct cb_call {
+	const struct seccomp_notif *n;
+	enum cb_arch arch;
+	int nr;
+	uint64_t args[6]; /* already narrowed to the guest's register width */
+	struct cb_worker *w;
+	const struct cb_supervisor *sup;
+	struct cb_verdict v;
+};
+
+static inline void cb_ret(struct cb_call *c, int64_t val)
+{
+	c->v = (struct cb_verdict){ .kind = CB_V_RETURN, .val = val };
+}
+static inline void cb_ret_err(struct cb_call *c, int err)
+{
+	c->v = (struct cb_verdict){ .kind = CB_V_RETURN, .err = err };
+}
+
+#endif

@@ -1,0 +1,103 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cb_usage[] =
+	"Usage: compatbox run [OPTION]... [--] PROGRAM [ARG]...\n"
+	"Run PROGRAM (i386 or x86_64) under seccomp user-notification supervision.\n"
+	"\n"
+	"  --log FILE         append one JSON line per trapped call to FILE (- for stderr)\n"
+	"  --keep-caps LIST   capabilities the guest keeps, e.g. net_admin,sys_time;\n"
+	"                     all others are dropped from every set (default: none)\n"
+	"  --trap LIST        also trap these syscalls, e.g. nanosleep,getppid\n"
+	"                     (performed by the supervisor where it has a handler,\n"
+	"                     otherwise logged and run by the kernel)\n"
+	"  --workers N        worker threads to start (default: one per CPU)\n"
+	"  --no-sync-wakeup   do not ask for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP\n"
+	"  -h, --help         show this help\n"
+	"  --version          show the version\n"
+	"\n"
+	"Exit status: the guest's, or 128+N when signal N killed it;\n"
+	"125 compatbox failed, 126 PROGRAM not executable, 127 PROGRAM not found.\n";
+
+static bool value_opt(const char *arg, const char *name, int *i, int argc, char **argv,
+		      const char **out, struct cb_err *err, bool *bad)
+{
+	size_t n = strlen(name);
+	if (strncmp(arg, name, n) != 0)
+		return false;
+	if (arg[n] == '=') {
+		*out = arg + n + 1;
+		return true;
+	}
+	if (arg[n] != 0)
+		return false;
+	if (*i + 1 >= argc) {
+		cb_fail(err, EINVAL, "option '%s' needs a value", name);
+		*bad = true;
+		return true;
+	}
+	*out = argv[++*i];
+	return true;
+}
+
+enum cb_cli_result cb_cli_parse_run(int argc, char **argv, struct cb_run_opts *o,
+				    struct cb_err *err)
+{
+	memset(o, 0, sizeof(*o));
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = NULL;
+		bool bad = false;
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || a[1] == 0)
+			break; /* the program */
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+			return CB_CLI_HELP;
+		if (strcmp(a, "--version") == 0)
+			return CB_CLI_VERSION;
+		if (strcmp(a, "--no-sync-wakeup") == 0) {
+			o->no_sync_wakeup = true;
+			continue;
+		}
+		if (value_opt(a, "--log", &i, argc, argv, &v, err, &bad)) {
+			o->log_path = v;
+		} else if (value_opt(a, "--keep-caps", &i, argc, argv, &v, err, &bad)) {
+			o->keep_caps = v;
+		} else if (value_opt(a, "--trap", &i, argc, argv, &v, err, &bad)) {
+			o->trap = v;
+		} else if (value_opt(a, "--workers", &i, argc, argv, &v, err, &bad)) {
+			if (!bad) {
+				char *end;
+				errno = 0;
+				long n = strtol(v, &end, 10);
+				if (errno || *end || end == v || n < 1 || n > 256) {
+					cb_fail(err, EINVAL, "--workers takes a number from 1 to 256, not '%s'", v);
+					return CB_CLI_ERROR;
+				}
+				o->workers = (int)n;
+			}
+		} else {
+			cb_fail(err, EINVAL, "unknown option '%s'", a);
+			return CB_CLI_ERROR;
+		}
+		if (bad)
+			return CB_CLI_ERROR;
+		if (v && !*v && strcmp(a, "--keep-caps") && strncmp(a, "--keep-caps=", 12)) {
+			cb_fail(err, EINVAL, "option '%s' needs a non-empty value", a);
+			return CB_CLI_ERROR;
+		}
+	}
+	if (i >= argc) {
+		cb_fail(err, EINVAL, "no program given");
+		return CB_CLI_ERROR;
+	}
+	o->argv = argv + i;
+	return CB_CLI_RUN;
+}

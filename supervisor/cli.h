@@ -1,0 +1,31 @@
+/* Command-line parsing for `compatbox run`; pure, so it is unit-tested. */
+#ifndef CB_CLI_H
+#define CB_CLI_H
+
+#include <stdbool.h>
+
+#include "../common/error.h"
+
+struct cb_run_opts {
+	const char *log_path;  /* NULL: no log */
+	const char *keep_caps; /* NULL: keep none */
+	const char *trap;      /* extra syscalls to trap, NULL: none */
+	int workers;           /* 0: one per CPU */
+	bool no_sync_wakeup;
+	char **argv;           /* the guest's command line, NULL-terminated */
+};
+
+enum cb_cli_result {
+	CB_CLI_RUN,     /* opts filled */
+	CB_CLI_HELP,    /* print help to stdout, exit 0 */
+	CB_CLI_VERSION, /* print version to stdout, exit 0 */
+	CB_CLI_ERROR,   /* err says why, exit 125 */
+};
+
+/* Parse ARGV (argv[0] is "run"). */
+enum cb_cli_result cb_cli_parse_run(int argc, char **argv, struct cb_run_opts *o,
+				    struct cb_err *err);
+
+extern const char cb_usage[];
+
+#endif

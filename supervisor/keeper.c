@@ -1,0 +1,80 @@
+#include "keeper.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proctree.h"
+
+/* The guest starts with the signal state the user gave compatbox. */
+static void reset_signals(const struct cb_keeper_args *a)
+{
+	for (int s = 1; s < NSIG; s++) {
+		if (s == SIGKILL || s == SIGSTOP)
+			continue;
+		struct sigaction sa = { 0 };
+		sa.sa_handler = sigismember(a->ignored, s) == 1 ? SIG_IGN : SIG_DFL;
+		sigaction(s, &sa, NULL);
+	}
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+void cb_keeper_run(const struct cb_keeper_args *a)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* The supervisor is non-dumpable and so is this copy of it; nothing
+	 * here is worth protecting from the guest, and the fork below must be
+	 * dumpable for the supervisor to reach the guest before its exec. */
+	pid_t guest = fork();
+	if (guest < 0) {
+		fprintf(stderr, "compatbox: fork: %s\n", strerror(errno));
+		_exit(125);
+	}
+	if (guest == 0) {
+		close(a->ctl_fd);
+		close(a->status_fd);
+		prctl(PR_SET_DUMPABLE, 1);
+		reset_signals(a);
+		cb_shim_run(&a->shim);
+	}
+	close(a->shim.sock);
+
+	/* Terminal signals reach the guest from the tty directly and the
+	 * supervisor forwards the others with pidfd_send_signal: the keeper
+	 * itself keeps them blocked and never dies of them. */
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = a->ctl_fd, .events = POLLIN },
+				       { .fd = sfd, .events = POLLIN } };
+		int n = poll(p, 2, sfd < 0 ? 100 : -1);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (p[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+			}
+		}
+		int st;
+		pid_t r;
+		while ((r = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
+			if (r == guest)
+				(void)!write(a->status_fd, &st, sizeof(st));
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			char c;
+			if (read(a->ctl_fd, &c, 1) <= 0)
+				break; /* supervisor finished or died */
+		}
+	}
+	cb_kill_descendants();
+	_exit(0);
+}

@@ -1,0 +1,102 @@
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../abi/ioctl_decode.h"
+#include "../common/json.h"
+#include "guest.h"
+
+int cb_log_open(struct cb_log *log, const char *path, struct cb_err *err)
+{
+	if (strcmp(path, "-") == 0) {
+		log->fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	} else {
+		log->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	}
+	if (log->fd < 0)
+		return cb_fail(err, errno, "cannot open log file '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+void cb_log_close(struct cb_log *log)
+{
+	if (log->fd >= 0)
+		close(log->fd);
+	log->fd = -1;
+}
+
+static void header(struct cb_json *j, struct cb_call *c)
+{
+	struct timespec ts;
+	struct tm tm;
+	char when[40];
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + n, sizeof(when) - n, ".%06ldZ", ts.tv_nsec / 1000);
+	cb_json_str(j, "time", when);
+	cb_json_int(j, "pid", cb_guest_tgid(c));
+	cb_json_int(j, "tid", c->n->pid);
+	cb_json_str(j, "arch", cb_arch_name(c->arch));
+	cb_json_str(j, "syscall", cb_syscall_name(c->arch, c->nr));
+	cb_json_int(j, "nr", c->nr);
+}
+
+static void emit(struct cb_log *log, struct cb_json *j)
+{
+	size_t n = cb_json_end(j);
+	(void)!write(log->fd, j->buf, n);
+}
+
+void cb_log_syscall(struct cb_log *log, struct cb_call *c, const char *action)
+{
+	char buf[1024];
+	struct cb_json j;
+	cb_json_begin(&j, buf, sizeof(buf));
+	header(&j, c);
+	cb_json_str(&j, "action", action);
+	emit(log, &j);
+}
+
+void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *path,
+		  uint32_t request, const struct cb_log_result *r)
+{
+	char buf[8192]; /* room for a PATH_MAX path */
+	struct cb_json j;
+	struct cb_ioctl_fields f = cb_ioctl_split(request);
+	cb_json_begin(&j, buf, sizeof(buf));
+	header(&j, c);
+	cb_json_int(&j, "fd", fd);
+	cb_json_str(&j, "path", path);
+	cb_json_open(&j, "request");
+	cb_json_hex(&j, "value", request);
+	cb_json_str(&j, "name", cb_ioctl_name(c->arch, request));
+	cb_json_str(&j, "dir", cb_ioctl_dir_name(f.dir));
+	char type[8];
+	if (f.type >= 0x21 && f.type < 0x7f)
+		snprintf(type, sizeof(type), "%c", f.type);
+	else
+		snprintf(type, sizeof(type), "0x%02x", f.type);
+	cb_json_str(&j, "type", type);
+	cb_json_int(&j, "nr", f.nr);
+	cb_json_int(&j, "size", f.size);
+	cb_json_close(&j);
+	cb_json_str(&j, "action", r->action);
+	if (!r->known) {
+		cb_json_null(&j, "result");
+	} else {
+		cb_json_open(&j, "result");
+		if (r->err) {
+			cb_json_int(&j, "ret", -1);
+			cb_json_str(&j, "errno", strerrorname_np(r->err));
+		} else {
+			cb_json_int(&j, "ret", r->ret);
+		}
+		cb_json_close(&j);
+	}
+	emit(log, &j);
+}

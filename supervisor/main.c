@@ -1,0 +1,54 @@
+/* compatbox: the command-line front end. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "run.h"
+
+#ifndef CB_VERSION
+#define CB_VERSION "0"
+#endif
+
+static const char top_usage[] =
+	"Usage: compatbox COMMAND ...\n"
+	"\n"
+	"Commands:\n"
+	"  run [OPTION]... [--] PROGRAM [ARG]...   run PROGRAM supervised\n"
+	"\n"
+	"Run 'compatbox run --help' for the options of run.\n";
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(top_usage, stderr);
+		return 125;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		fputs(top_usage, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("compatbox %s\n", CB_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "run") != 0) {
+		fprintf(stderr, "compatbox: unknown command '%s'\n%s", argv[1], top_usage);
+		return 125;
+	}
+	struct cb_run_opts o;
+	struct cb_err err = { "" };
+	switch (cb_cli_parse_run(argc - 1, argv + 1, &o, &err)) {
+	case CB_CLI_HELP:
+		fputs(cb_usage, stdout);
+		return 0;
+	case CB_CLI_VERSION:
+		printf("compatbox %s\n", CB_VERSION);
+		return 0;
+	case CB_CLI_ERROR:
+		fprintf(stderr, "compatbox run: %s\nTry 'compatbox run --help'.\n", err.msg);
+		return 125;
+	case CB_CLI_RUN:
+		break;
+	}
+	return cb_run(&o);
+}

@@ -1,0 +1,130 @@
+#include "pool.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest.h"
+
+struct cb_pool {
+	const struct cb_supervisor *sup;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool leader; /* some worker holds the lead (is in or about to enter RECV) */
+	int idle;    /* followers waiting for the lead */
+	int total;
+	int max;
+};
+
+static void *worker_main(void *arg);
+
+/* Called with p->mu held. */
+static int spawn_locked(struct cb_pool *p)
+{
+	pthread_attr_t a;
+	pthread_t t;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 256 * 1024); /* handlers use small frames */
+	int rc = pthread_create(&t, &a, worker_main, p);
+	pthread_attr_destroy(&a);
+	if (rc == 0)
+		p->total++;
+	return -rc;
+}
+
+/* Give up the lead before a slow handler. */
+static void hand_off(struct cb_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->leader = false;
+	if (p->idle > 0)
+		pthread_cond_signal(&p->cv);
+	else if (p->total < p->max)
+		spawn_locked(p);
+	/* else: every worker is in a slow call; the first to finish leads. */
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void become_leader(struct cb_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->idle++;
+	while (p->leader)
+		pthread_cond_wait(&p->cv, &p->mu);
+	p->idle--;
+	p->leader = true;
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void *worker_main(void *arg)
+{
+	struct cb_pool *p = arg;
+	struct cb_worker w = { .sup = p->sup, .pool = p };
+	cb_task_cache_init(&w.tc);
+	w.n = cb_notif_alloc(&p->sup->l);
+	if (!w.n) {
+		fprintf(stderr, "compatbox: worker: out of memory\n");
+		return NULL;
+	}
+	for (;;) {
+		become_leader(p);
+		for (;;) {
+			int rc = cb_notif_recv(&p->sup->l, w.n);
+			if (rc == -ENOENT || rc == -EINTR)
+				continue; /* target gone before delivery */
+			if (rc < 0) {
+				/* The listener is unusable: the guest cannot be served.
+				 * Guest calls now fail with ENOSYS; the main thread
+				 * ends the run when the guest exits. */
+				fprintf(stderr, "compatbox: receiving notifications failed: %s\n",
+					strerror(-rc));
+				return NULL;
+			}
+			const struct cb_handler *h = cb_dispatch_lookup(
+				&p->sup->d, cb_arch_from_audit(w.n->data.arch), w.n->data.nr);
+			if (h->flags & CB_H_SLOW) {
+				hand_off(p);
+				cb_supervisor_handle(&w, h);
+				break; /* back to following */
+			}
+			cb_supervisor_handle(&w, h);
+		}
+	}
+	return NULL;
+}
+
+int cb_pool_start(struct cb_pool **out, const struct cb_supervisor *sup, int min, int max,
+		  struct cb_err *err)
+{
+	struct cb_pool *p = calloc(1, sizeof(*p));
+	if (!p)
+		return cb_fail(err, ENOMEM, "out of memory");
+	p->sup = sup;
+	p->max = max < min ? min : max;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	pthread_mutex_lock(&p->mu);
+	for (int i = 0; i < min; i++) {
+		int rc = spawn_locked(p);
+		if (rc) {
+			pthread_mutex_unlock(&p->mu);
+			return cb_fail(err, rc, "cannot start worker threads: %s", strerror(-rc));
+		}
+	}
+	pthread_mutex_unlock(&p->mu);
+	*out = p;
+	return 0;
+}
+
+int cb_pool_size(struct cb_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	int n = p->total;
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}

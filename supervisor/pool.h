@@ -1,0 +1,20 @@
+/* The worker pool: leader/follower. One worker at a time waits in
+ * SECCOMP_IOCTL_NOTIF_RECV (so synchronous wake-up pays off); it runs fast
+ * handlers itself and stays leader; before a slow handler it passes the
+ * lead to an idle worker (spawning one when none is idle), so a blocking
+ * host call never stalls the other guest threads. */
+#ifndef CB_POOL_H
+#define CB_POOL_H
+
+#include "../common/error.h"
+#include "supervisor.h"
+
+struct cb_pool;
+
+/* Start MIN workers (at most MAX ever) serving SUP. */
+int cb_pool_start(struct cb_pool **out, const struct cb_supervisor *sup, int min, int max,
+		  struct cb_err *err);
+/* Number of worker threads created so far. */
+int cb_pool_size(struct cb_pool *p);
+
+#endif

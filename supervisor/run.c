@@ -1,0 +1,308 @@
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/cleanup.h"
+#include "../common/seccomp_compat.h"
+#include "../shim/filter.h"
+#include "../shim/handshake.h"
+#include "keeper.h"
+#include "pool.h"
+#include "program.h"
+#include "proctree.h"
+#include "supervisor.h"
+
+extern char **environ;
+
+/* Signals sent to compatbox that the guest gets too. */
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+static void no_op(int sig) { (void)sig; }
+
+static int die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int die(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("compatbox: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return code;
+}
+
+static bool user_notif_available(void)
+{
+	uint32_t action = SECCOMP_RET_USER_NOTIF;
+	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
+}
+
+static int ncpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* Fetch the listener the child is about to create as its fd FD; the child
+ * cannot send it, since any call after the filter is in place may trap. */
+static int fetch_listener(int pidfd, int fd, int sock, struct cb_hs_msg *fail)
+{
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (int spins = 0;; spins++) {
+		int l = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+		if (l >= 0) {
+			uint64_t id = 0;
+			/* A listener answers ID_VALID on an unknown id with ENOENT. */
+			if (ioctl(l, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0 && errno == ENOENT)
+				return l;
+			close(l);
+		} else if (errno != EBADF) {
+			return -errno;
+		}
+		struct pollfd p = { .fd = sock, .events = POLLIN };
+		if (poll(&p, 1, 0) > 0) {
+			ssize_t n = recv(sock, fail, sizeof(*fail), 0);
+			return n == sizeof(*fail) ? -EPROTO : -ECHILD;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 10)
+			return -ETIMEDOUT;
+		if (spins > 100) {
+			struct timespec t = { 0, 50000 };
+			nanosleep(&t, NULL);
+		} else {
+			sched_yield();
+		}
+	}
+}
+
+static int exit_code_of(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 125;
+}
+
+static int stage_failure(const char *prog, const struct cb_hs_msg *m, enum cb_exe_kind kind)
+{
+	if (m->stage == CB_STAGE_EXEC) {
+		if (m->err == ENOEXEC && kind == CB_EXE_I386)
+			return die(126, "%s: this kernel cannot run i386 programs: IA32 emulation is "
+				   "off (enable CONFIG_IA32_EMULATION, or boot with ia32_emulation=1)", prog);
+		return die(m->err == ENOENT ? 127 : 126, "%s: %s", prog, strerror(m->err));
+	}
+	if (m->stage == CB_STAGE_CAPS && m->err == EPERM)
+		return die(125, "dropping capabilities failed: %s (is compatbox itself restricted?)",
+			   strerror(m->err));
+	return die(125, "%s failed: %s", cb_hs_stage_name(m->stage), strerror(m->err));
+}
+
+int cb_run(const struct cb_run_opts *o)
+{
+	struct cb_err err = { "" };
+	static struct cb_supervisor sup; /* large tables: not on the stack */
+	char path[4096];
+
+	if (!user_notif_available())
+		return die(125, "this kernel has no seccomp user notification "
+			   "(SECCOMP_RET_USER_NOTIF needs Linux 5.0 with CONFIG_SECCOMP_FILTER)");
+
+	int rc = cb_program_resolve(o->argv[0], path, sizeof(path), &err);
+	if (rc)
+		return die(rc == -ENOENT ? 127 : 126, "%s", err.msg);
+	enum cb_exe_kind kind = cb_program_kind(path);
+	if (kind == CB_EXE_X32)
+		return die(126, "%s: x32 programs are not supported (their syscalls are killed)", path);
+
+	struct cb_trapset ts;
+	cb_trapset_default(&ts);
+	if (o->trap && cb_trapset_add_names(&ts, o->trap, &err))
+		return die(125, "--trap: %s", err.msg);
+	struct cb_shim_args shim = { .path = path, .argv = o->argv, .envp = environ };
+	if (o->keep_caps && cb_caps_parse(o->keep_caps, &shim.keep_caps, &err))
+		return die(125, "--keep-caps: %s", err.msg);
+	if (cb_dispatch_build(&sup.d, &err))
+		return die(125, "internal error: %s", err.msg);
+	static struct cb_log log = { .fd = -1 };
+	if (o->log_path) {
+		if (cb_log_open(&log, o->log_path, &err))
+			return die(125, "--log: %s (check the directory exists and is writable)", err.msg);
+		sup.log = &log;
+	}
+	struct sock_fprog prog;
+	if (cb_filter_build(&ts, &prog, &err))
+		return die(125, "%s", err.msg);
+	shim.prog = &prog;
+
+	/* The guest must not read the supervisor's memory or attach to it. */
+	prctl(PR_SET_DUMPABLE, 0);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+	/* Block forwarded signals and SIGCHLD in every thread to come; the
+	 * main thread reads them from a signalfd. A real handler is installed
+	 * as well because as PID 1 a signal with the default action would be
+	 * dropped before it could be read. */
+	sigset_t mask, ignored;
+	sigemptyset(&mask);
+	sigemptyset(&ignored);
+	sigaddset(&mask, SIGCHLD);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+		struct sigaction old, sa = { .sa_handler = no_op };
+		sigaction(forwarded[i], NULL, &old);
+		if (old.sa_handler == SIG_IGN)
+			sigaddset(&ignored, forwarded[i]);
+		else
+			sigaction(forwarded[i], &sa, NULL);
+		sigaddset(&mask, forwarded[i]);
+	}
+	for (int s = 1; s < NSIG; s++) {
+		struct sigaction old;
+		if (sigaction(s, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			sigaddset(&ignored, s);
+	}
+	sigset_t saved_mask;
+	sigprocmask(SIG_BLOCK, &mask, &saved_mask);
+	cleanup_fd int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0)
+		return die(125, "signalfd: %s", strerror(errno));
+
+	int sv[2], ctl[2], status[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    pipe2(ctl, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
+		return die(125, "cannot create pipes: %s", strerror(errno));
+
+	shim.sock = sv[1];
+	struct cb_keeper_args ka = {
+		.ctl_fd = ctl[0], .status_fd = status[1], .ignored = &ignored,
+		.blocked = &mask, .shim = shim,
+	};
+	fflush(NULL);
+	pid_t keeper = fork();
+	if (keeper < 0)
+		return die(125, "fork: %s", strerror(errno));
+	if (keeper == 0) {
+		close(sv[0]);
+		close(ctl[1]);
+		close(status[0]);
+		close(sfd);
+		cb_keeper_run(&ka);
+	}
+	close(sv[1]);
+	close(ctl[0]);
+	close(status[1]);
+	cleanup_fd int sock = sv[0];
+	int ctl_w = ctl[1];
+	cleanup_fd int status_r = status[0];
+	cb_filter_free(&prog);
+
+	int code = 125;
+	struct cb_hs_msg m;
+	ssize_t n = recv(sock, &m, sizeof(m), 0);
+	int listener = -1;
+	cleanup_fd int guest_pidfd = -1;
+	if (n != sizeof(m)) {
+		code = die(125, "the guest process died during start-up");
+		goto finish;
+	}
+	if (m.type == CB_HS_FAIL) {
+		code = stage_failure(path, &m, kind);
+		goto finish;
+	}
+	guest_pidfd = (int)syscall(SYS_pidfd_open, m.pid, 0);
+	if (guest_pidfd < 0) {
+		code = die(125, "pidfd_open: %s (Linux 5.6 or later is needed)", strerror(errno));
+		goto finish;
+	}
+	struct cb_hs_msg fail;
+	listener = fetch_listener(guest_pidfd, m.fd, sock, &fail);
+	if (listener == -EPROTO) {
+		code = stage_failure(path, &fail, kind);
+		goto finish;
+	}
+	if (listener < 0) {
+		code = die(125, "cannot take the seccomp listener from the guest: %s "
+			   "(pidfd_getfd needs Linux 5.6 and ptrace access to the child)",
+			   strerror(-listener));
+		goto finish;
+	}
+	if (cb_listener_init(&sup.l, listener, !o->no_sync_wakeup, &err)) {
+		code = die(125, "%s", err.msg);
+		goto finish;
+	}
+	struct cb_pool *pool;
+	int workers = o->workers ? o->workers : ncpus();
+	if (cb_pool_start(&pool, &sup, workers, workers > 64 ? workers : 64, &err)) {
+		code = die(125, "%s", err.msg);
+		goto finish;
+	}
+	char go = CB_HS_GO;
+	if (send(sock, &go, 1, MSG_NOSIGNAL) != 1) {
+		code = die(125, "the guest process died during start-up");
+		goto finish;
+	}
+	n = recv(sock, &m, sizeof(m), 0); /* EOF: the execve succeeded */
+	if (n == sizeof(m) && m.type == CB_HS_FAIL) {
+		code = stage_failure(path, &m, kind);
+		goto finish;
+	}
+
+	/* Main loop: forward signals, watch the keeper, wait for the guest. */
+	for (;;) {
+		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
+				       { .fd = status_r, .events = POLLIN } };
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD &&
+			    si.ssi_code != SI_KERNEL) /* tty signals reached the guest already */
+				syscall(SYS_pidfd_send_signal, guest_pidfd, si.ssi_signo, NULL, 0);
+			/* Orphans reparented to us when the keeper is gone. */
+			int st;
+			pid_t r;
+			while ((r = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
+				if (r == keeper) {
+					keeper = -1;
+					code = die(125, "the keeper process died; killing the guest");
+					goto finish;
+				}
+			}
+		}
+		if (p[1].revents & (POLLIN | POLLHUP)) {
+			int st;
+			if (read(status_r, &st, sizeof(st)) == sizeof(st))
+				code = exit_code_of(st);
+			break;
+		}
+	}
+
+finish:
+	/* Closing the control pipe tells the keeper to kill what is left of
+	 * the guest and exit; any leftover orphans of ours go the same way. */
+	close(ctl_w);
+	if (keeper > 0)
+		waitpid(keeper, NULL, __WALL);
+	cb_kill_descendants();
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+	return code;
+}

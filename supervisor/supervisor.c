@@ -1,0 +1,40 @@
+#include "supervisor.h"
+
+#include <errno.h>
+
+void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
+{
+	const struct seccomp_notif *n = w->n;
+	struct cb_call c = {
+		.n = n,
+		.arch = cb_arch_from_audit(n->data.arch),
+		.nr = n->data.nr,
+		.w = w,
+		.sup = w->sup,
+	};
+	if (c.arch == CB_ARCH_UNKNOWN) {
+		/* The filter kills every other ABI, so this is a kernel surprise. */
+		cb_notif_reply(&w->sup->l, n->id, 0, ENOSYS);
+		return;
+	}
+	for (int i = 0; i < 6; i++)
+		c.args[i] = cb_arg(c.arch, n->data.args[i]);
+
+	h->fn(&c);
+
+	switch (c.v.kind) {
+	case CB_V_RETURN:
+		/* ENOENT: the guest's call was interrupted meanwhile; with
+		 * SA_RESTART it comes back as a new notification. */
+		cb_notif_reply(&w->sup->l, n->id, c.v.val, c.v.err);
+		break;
+	case CB_V_CONTINUE:
+		/* Handlers only ask for this when they inspected no pointer
+		 * argument; see each handler. */
+		cb_notif_continue(&w->sup->l, n->id);
+		break;
+	case CB_V_ANSWERED:
+	case CB_V_ABANDON:
+		break;
+	}
+}

@@ -1,0 +1,27 @@
+/* What every worker shares: the listener, the dispatch table, the log. */
+#ifndef CB_SUPERVISOR_H
+#define CB_SUPERVISOR_H
+
+#include "dispatch.h"
+#include "guest.h"
+#include "log.h"
+#include "notify.h"
+
+struct cb_supervisor {
+	struct cb_listener l;
+	struct cb_dispatch d;
+	struct cb_log *log; /* NULL: no log */
+};
+
+/* A worker thread's private state. */
+struct cb_worker {
+	struct cb_task_cache tc;
+	struct seccomp_notif *n;
+	const struct cb_supervisor *sup;
+	struct cb_pool *pool;
+};
+
+/* Run handler H on the notification in w->n and answer it. */
+void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h);
+
+#endif
