@@ -4,6 +4,7 @@
 #include <linux/audit.h>
 #include <seccomp.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum cb_arch cb_arch_from_audit(uint32_t audit_arch)
 {
@@ -31,8 +32,20 @@ uint32_t cb_arch_scmp(enum cb_arch arch)
 int cb_syscall_nr(enum cb_arch arch, const char *name)
 {
 	int nr = seccomp_syscall_resolve_name_arch(cb_arch_scmp(arch), name);
-	/* libseccomp returns negative pseudo-numbers for calls an arch lacks. */
-	return nr < 0 ? -ENOSYS : nr;
+	if (nr >= 0)
+		return nr;
+	if (nr == __NR_SCMP_ERROR)
+		return -ENOSYS;
+	/* libseccomp returns negative pseudo-numbers for calls an arch lacks,
+	 * but also for i386's socket and SysV IPC calls (socket, recvmmsg,
+	 * shmget, ...), which i386 has as direct calls too (since Linux 4.3 for
+	 * most): look for a real number with that name. */
+	for (int n = 0; n < 1024; n++) {
+		const char *s = cb_syscall_name(arch, n);
+		if (s && strcmp(s, name) == 0)
+			return n;
+	}
+	return -ENOSYS;
 }
 
 const char *cb_syscall_name(enum cb_arch arch, int nr)

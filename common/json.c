@@ -97,6 +97,17 @@ void cb_json_close(struct cb_json *j)
 	j->first = false;
 }
 
+/* Append without holding RESERVE back: for the closing, which it is kept for. */
+static void put_final(struct cb_json *j, const char *s, size_t n)
+{
+	if (j->len + n > j->cap) {
+		j->truncated = true;
+		return;
+	}
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
 size_t cb_json_end(struct cb_json *j)
 {
 	if (j->truncated) {
@@ -104,9 +115,9 @@ size_t cb_json_end(struct cb_json *j)
 		 * at top level is not tracked, so restart with just the marker. */
 		j->len = 0;
 		j->truncated = false;
-		put(j, "{\"truncated\":true}\n", 19);
+		put_final(j, "{\"truncated\":true}\n", 19);
 		return j->len;
 	}
-	put(j, "}\n", 2);
+	put_final(j, "}\n", 2); /* fits: every put() left RESERVE bytes free */
 	return j->len;
 }

@@ -27,10 +27,16 @@ int cb_caps_parse(const char *list, struct cb_capset *keep, struct cb_err *err)
 			memcpy(name, "cap_", 4);
 			o = 4;
 		}
-		for (size_t i = 0; i <= n; i++)
+		bool word = true;
+		for (size_t i = 0; i <= n; i++) {
 			name[o + i] = (char)tolower((unsigned char)tok[i]);
+			if (i < n && !isalnum((unsigned char)tok[i]) && tok[i] != '_')
+				word = false;
+		}
 		cap_value_t v;
-		if (cap_from_name(name, &v) != 0 || v < 0 || v > 63)
+		/* cap_from_name() ignores whatever follows a name and a space,
+		 * '+' or '=' ("net_admin sys_time"): allow names only. */
+		if (!word || cap_from_name(name, &v) != 0 || v < 0 || v > 63)
 			return cb_fail(err, EINVAL,
 				       "unknown capability '%s' (see capabilities(7), e.g. net_admin)", tok);
 		keep->bits |= 1ULL << v;

@@ -13,6 +13,8 @@
 #include "../common/seccomp_compat.h"
 #include "supervisor.h"
 
+#define SWEEP_EVERY 64
+
 static void task_close(struct cb_task *t)
 {
 	if (t->pidfd >= 0)
@@ -50,6 +52,24 @@ static bool task_exited(const struct cb_task *t)
 	return poll(&p, 1, 0) != 0;
 }
 
+/* Close the handles of every exited thread, with one poll for all. */
+static void sweep(struct cb_task_cache *tc)
+{
+	struct pollfd p[CB_TASK_CACHE];
+	int idx[CB_TASK_CACHE], n = 0;
+	for (int i = 0; i < CB_TASK_CACHE; i++) {
+		if (!tc->t[i].tid)
+			continue;
+		p[n] = (struct pollfd){ .fd = tc->t[i].pidfd, .events = POLLIN };
+		idx[n++] = i;
+	}
+	if (n == 0 || poll(p, n, 0) <= 0)
+		return;
+	for (int k = 0; k < n; k++)
+		if (p[k].revents)
+			task_close(&tc->t[idx[k]]);
+}
+
 int cb_call_live(struct cb_call *c)
 {
 	return cb_notif_valid(&c->sup->l, c->n->id);
@@ -70,7 +90,10 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 	struct cb_task_cache *tc = &c->w->tc;
 	pid_t tid = (pid_t)c->n->pid;
 	struct cb_task *victim = NULL;
-	tc->clock++;
+	/* Handles of exited threads go on every miss and every SWEEP_EVERY
+	 * calls, so none outlives its thread for long while the guest runs. */
+	if (++tc->clock % SWEEP_EVERY == 0)
+		sweep(tc);
 	for (int i = 0; i < CB_TASK_CACHE; i++) {
 		struct cb_task *t = &tc->t[i];
 		if (t->tid == tid) {
@@ -82,11 +105,7 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 			task_close(t);
 		}
 	}
-	/* A miss is rare (a new thread): sweep entries of exited threads so
-	 * no handle outlives its task by more than one miss. */
-	for (int i = 0; i < CB_TASK_CACHE; i++)
-		if (tc->t[i].tid && task_exited(&tc->t[i]))
-			task_close(&tc->t[i]);
+	sweep(tc);
 	for (int i = 0; i < CB_TASK_CACHE && !victim; i++)
 		if (!tc->t[i].tid)
 			victim = &tc->t[i];

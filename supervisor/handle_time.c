@@ -1,7 +1,7 @@
-/* nanosleep performed by the supervisor: the guest's sleep becomes a sleep
- * of a worker thread, which is what a slow host call looks like. It stays
- * cancellable: the worker wakes at least every CHECK_NS to see whether the
- * guest's call is still pending (a signal to the guest ends it, and the
+/* The sleep calls, performed by the supervisor: the guest's sleep becomes a
+ * sleep of a worker thread, which is what a slow host call looks like. It
+ * stays cancellable: the worker wakes at least every CHECK_NS to see whether
+ * the guest's call is still pending (a signal to the guest ends it, and the
  * supervisor is not told). */
 #include <errno.h>
 #include <stdint.h>
@@ -13,61 +13,113 @@
 #include "supervisor.h"
 
 #define CHECK_NS 20000000L /* 20 ms */
+#define NSEC 1000000000L
 
-static int read_timespec(struct cb_call *c, uint64_t addr, struct timespec *ts)
+/* i386's nanosleep and clock_nanosleep take the old 32-bit timespec; its
+ * clock_nanosleep_time64 and every x86_64 call take the 64-bit one. */
+static int read_timespec(struct cb_call *c, bool old32, uint64_t addr, struct timespec *ts)
 {
-	if (c->arch == CB_ARCH_I386) { /* old_timespec32: two 32-bit fields */
+	if (old32) {
 		int32_t v[2];
 		int rc = cb_guest_read(c, addr, v, sizeof(v));
-		if (rc)
-			return rc;
 		ts->tv_sec = v[0];
 		ts->tv_nsec = v[1];
-		return 0;
+		return rc;
 	}
-	return cb_guest_read(c, addr, ts, sizeof(*ts));
+	int64_t v[2];
+	int rc = cb_guest_read(c, addr, v, sizeof(v));
+	ts->tv_sec = v[0];
+	ts->tv_nsec = v[1];
+	return rc;
 }
 
 static int64_t ns_of(const struct timespec *t)
 {
-	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+	return (int64_t)t->tv_sec * NSEC + t->tv_nsec;
 }
 
-static void handle_nanosleep(struct cb_call *c)
+static struct timespec ts_of(int64_t ns)
 {
-	struct timespec req, now;
-	int rc = read_timespec(c, c->args[0], &req);
+	return (struct timespec){ ns / NSEC, ns % NSEC };
+}
+
+/* Sleep on CLOCK until the absolute DEADLINE; false when the guest's call
+ * went away meanwhile. */
+static bool sleep_until(struct cb_call *c, clockid_t clock, int64_t deadline)
+{
+	for (;;) {
+		struct timespec now;
+		clock_gettime(clock, &now);
+		int64_t left = deadline - ns_of(&now);
+		if (left <= 0)
+			return true;
+		struct timespec until = ts_of(ns_of(&now) + (left < CHECK_NS ? left : CHECK_NS));
+		clock_nanosleep(clock, TIMER_ABSTIME, &until, NULL);
+		if (cb_call_live(c))
+			return false;
+	}
+}
+
+static void do_sleep(struct cb_call *c, clockid_t clock, int flags, uint64_t reqp, bool old32)
+{
+	struct timespec req;
+	int rc = read_timespec(c, old32, reqp, &req);
 	if (rc == -ENOENT) {
 		c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
-		return;
-	}
-	if (rc) {
+	} else if (rc) {
 		cb_ret_err(c, -rc);
-	} else if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000L) {
+	} else if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= NSEC) {
 		cb_ret_err(c, EINVAL);
 	} else {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		int64_t deadline = ns_of(&now) + ns_of(&req);
-		for (;;) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			int64_t left = deadline - ns_of(&now);
-			if (left <= 0)
-				break;
-			struct timespec step = { 0, left < CHECK_NS ? left : CHECK_NS };
-			nanosleep(&step, NULL);
-			if (cb_call_live(c)) {
-				c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
-				break;
-			}
+		int64_t deadline = ns_of(&req);
+		if (!(flags & TIMER_ABSTIME)) {
+			struct timespec now;
+			clock_gettime(clock, &now);
+			deadline += ns_of(&now);
 		}
-		if (c->v.kind != CB_V_ABANDON)
+		if (sleep_until(c, clock, deadline))
 			cb_ret(c, 0);
+		else
+			c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
 	}
 	if (c->sup->log)
 		cb_log_syscall(c->sup->log, c, c->v.kind == CB_V_ABANDON ? "abandoned" : "performed");
 }
 
+static void handle_nanosleep(struct cb_call *c)
+{
+	do_sleep(c, CLOCK_MONOTONIC, 0, c->args[0], c->arch == CB_ARCH_I386);
+}
+
+static void clock_nanosleep_common(struct cb_call *c, bool old32)
+{
+	clockid_t clock = (clockid_t)(int32_t)c->args[0];
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME &&
+	    clock != CLOCK_TAI) {
+		if (c->sup->log)
+			cb_log_syscall(c->sup->log, c, "kernel");
+		/* CPU-time and alarm clocks belong to the caller or need
+		 * privileges: the kernel runs those. CONTINUE is safe: only the
+		 * clock id register was looked at, no guest memory. */
+		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+		return;
+	}
+	do_sleep(c, clock, (int)c->args[1], c->args[2], old32);
+}
+
+static void handle_clock_nanosleep(struct cb_call *c)
+{
+	clock_nanosleep_common(c, c->arch == CB_ARCH_I386);
+}
+
+static void handle_clock_nanosleep_time64(struct cb_call *c)
+{
+	clock_nanosleep_common(c, false);
+}
+
 const struct cb_handler cb_handlers_time[] = {
 	{ "nanosleep", CB_ARCH_UNKNOWN, handle_nanosleep, CB_H_SLOW },
+	{ "clock_nanosleep", CB_ARCH_UNKNOWN, handle_clock_nanosleep, CB_H_SLOW },
+	{ "clock_nanosleep_time64", CB_ARCH_I386, handle_clock_nanosleep_time64, CB_H_SLOW },
 	{ NULL },
 };

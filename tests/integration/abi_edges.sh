@@ -1,0 +1,15 @@
+#!/bin/bash
+# The filter covers the i386 table also when a 64-bit process enters it with
+# int $0x80, and kills x32 syscalls.
+. "$(dirname "$0")/lib.sh"
+
+log="$tmp/int80.json"
+out=$(cb --log "$log" -- "$GUESTS/abi_edges" int80); rc=$?
+expect_eq "int 0x80 ioctl from a 64-bit guest works" "0 int80 ioctl 0 5" "$rc $out"
+expect_eq "it was trapped and logged as an i386 ioctl" 1 \
+	"$(json_count "$log" "r['arch']=='i386' and r['nr']==54 and r['request']['name']=='FIONREAD'")"
+
+out=$(cb -- "$GUESTS/abi_edges" x32 2>&1); rc=$?
+expect_eq "an x32 syscall kills the guest with SIGSYS" 159 "$rc"
+expect_true "the x32 call never returned" test -z "$(grep 'x32 getpid returned' <<<"$out")"
+finish

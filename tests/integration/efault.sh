@@ -1,0 +1,12 @@
+#!/bin/bash
+# A bad guest pointer is EFAULT for the guest, exactly as natively.
+. "$(dirname "$0")/lib.sh"
+
+for g in $GUEST_VARIANTS; do
+	native=$("$GUESTS/$g" efault)
+	under=$(cb -- "$GUESTS/$g" efault); rc=$?
+	expect_eq "$g survives bad pointers" 0 "$rc"
+	expect_eq "$g EFAULT as natively" "$native" "$under"
+	expect_true "$g native run gives EFAULT" grep -q "FIONREAD -1 EFAULT" <<<"$native"
+done
+finish

@@ -1,0 +1,28 @@
+#!/bin/bash
+# When the supervisor is SIGKILLed, no guest process runs on unsupervised.
+. "$(dirname "$0")/lib.sh"
+
+alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' /proc/$1/status 2>/dev/null; }
+
+for g in guest32 guest64; do
+	hb="$tmp/$g.hb"
+	# The guest forks a second heartbeat process and leaves an orphan.
+	"$COMPATBOX" run -- sh -c "'$GUESTS/$g' heartbeat '$hb' & '$GUESTS/$g' orphan; '$GUESTS/$g' heartbeat '$hb.2'" &
+	sup=$!
+	wait_for "$hb" && wait_for "$hb.2" || bad "$g: heartbeats did not start"
+	sleep 0.2
+	guests=$(cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' ' ' | grep -c x || true)
+	pids=$(pgrep -f "$GUESTS/$g" | tr '\n' ' ')
+	expect_true "$g: guest processes found ($pids)" test -n "$pids"
+	kill -KILL $sup
+	wait $sup 2>/dev/null
+	sleep 0.5
+	n1=$(wc -l < "$hb"); n2=$(wc -l < "$hb.2")
+	sleep 0.5
+	expect_eq "$g: first heartbeat stopped" "$n1" "$(wc -l < "$hb")"
+	expect_eq "$g: second heartbeat stopped" "$n2" "$(wc -l < "$hb.2")"
+	left=""
+	for p in $pids; do alive $p && left="$left $p"; done
+	expect_eq "$g: no guest process left" "" "$left"
+done
+finish

@@ -1,0 +1,30 @@
+#!/bin/bash
+# Every ioctl is trapped and logged once, with exact counts, for both ABIs.
+. "$(dirname "$0")/lib.sh"
+
+N=10000
+for g in $GUEST_VARIANTS; do
+	log="$tmp/$g.json"
+	out=$(cb --log "$log" -- "$GUESTS/$g" ioctls $N); rc=$?
+	expect_eq "$g ran" "0 ioctls $N" "$rc $out"
+	arch=i386; nr=54
+	case $g in guest64*) arch=x86_64; nr=16;; esac
+	expect_eq "$g log has $N lines" "$N" "$(wc -l < "$log")"
+	expect_eq "$g: every line a performed FIONREAD returning 0" "$N" "$(json_count "$log" \
+		"r['arch']=='$arch' and r['nr']==$nr and r['syscall']=='ioctl' and r['request']['name']=='FIONREAD' \
+		 and r['request']['value']=='0x541b' and r['action']=='performed' and r['result']=={'ret':0} \
+		 and r['path'].startswith('pipe:') and r['pid']==r['tid'] and r['pid']>0")"
+done
+
+# The log records requests the supervisor leaves to the kernel, and the
+# 32-bit request decoding (direction, type, number, size).
+log="$tmp/kernel.json"
+cb --log "$log" -- "$GUESTS/guest32" efault >/dev/null
+expect_eq "EFAULT results logged" 2 "$(json_count "$log" "r['result'] and r['result'].get('errno')=='EFAULT'")"
+# python3's own start-up issues ioctls (TCGETS on stdin, ...): a real program.
+cb --log "$log.py" -- python3 -c 'import fcntl, termios, sys; fcntl.ioctl(sys.stdin, termios.TIOCGWINSZ, bytes(8))' </dev/null 2>/dev/null
+n=$(json_count "$log.py" "r['request']['name']=='TIOCGWINSZ' and r['path']=='/dev/null'")
+expect_true "python3's TIOCGWINSZ on /dev/null logged ($n)" test "$n" -ge 1
+expect_eq "each of them failed with ENOTTY" "$n" "$(json_count "$log.py" \
+	"r['request']['name']=='TIOCGWINSZ' and r['path']=='/dev/null' and r['result']['errno']=='ENOTTY'")"
+finish

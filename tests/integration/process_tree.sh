@@ -1,0 +1,21 @@
+#!/bin/bash
+# Forks, threads and execs of the guest stay supervised.
+. "$(dirname "$0")/lib.sh"
+
+N=500
+for g in guest32 guest64; do
+	log="$tmp/$g.json"
+	cb --log "$log" -- "$GUESTS/$g" family $N >/dev/null; rc=$?
+	expect_eq "$g family exits 0" 0 "$rc"
+	# main thread, a thread, a forked child, an exec'd child: 4 x N.
+	expect_eq "$g: all ioctls of 4 tasks logged" $((4 * N)) "$(json_count "$log" "r['request']['name']=='FIONREAD'")"
+	pids=$(python3 -c "import json,sys; print(len({json.loads(l)['pid'] for l in open(sys.argv[1]) if '\"FIONREAD\"' in l}))" "$log")
+	tids=$(python3 -c "import json,sys; print(len({json.loads(l)['tid'] for l in open(sys.argv[1]) if '\"FIONREAD\"' in l}))" "$log")
+	expect_eq "$g: three processes" 3 "$pids"
+	expect_eq "$g: four threads" 4 "$tids"
+done
+
+# Zombies: orphans of the guest are reaped (the keeper is a subreaper).
+out=$(cb -- sh -c "'$GUESTS/guest64' orphan; sleep 0.3; grep -l '^State:.*Z' /proc/[0-9]*/status 2>/dev/null | wc -l")
+expect_eq "no zombies left by orphans" 0 "$out"
+finish

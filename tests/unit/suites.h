@@ -1,0 +1,16 @@
+/* The unit-test suites, one per module; unit.c runs them all. */
+#ifndef CB_UNIT_SUITES_H
+#define CB_UNIT_SUITES_H
+
+#include <check.h>
+
+Suite *json_suite(void);
+Suite *cli_suite(void);
+Suite *ioctl_suite(void);
+Suite *arch_suite(void);
+Suite *trapset_suite(void);
+Suite *caps_suite(void);
+Suite *program_suite(void);
+Suite *filter_suite(void);
+
+#endif

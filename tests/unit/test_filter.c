@@ -1,0 +1,263 @@
+/* shim/filter.c: the guest's seccomp filter. The program is run through a
+ * small classic-BPF interpreter (the subset seccomp allows) to check what it
+ * decides for a few calls. */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../shim/filter.h"
+#include "suites.h"
+
+#ifndef SECCOMP_RET_USER_NOTIF
+#define SECCOMP_RET_USER_NOTIF 0x7fc00000U
+#endif
+#define X32_BIT 0x40000000u
+
+static struct cb_trapset *ts;
+static struct sock_fprog prog;
+static struct cb_err err;
+
+static void setup(void)
+{
+	ts = malloc(sizeof(*ts));
+	ck_assert_ptr_nonnull(ts);
+	cb_trapset_default(ts);
+	memset(&prog, 0, sizeof(prog));
+	memset(&err, 0, sizeof(err));
+}
+
+static void teardown(void)
+{
+	cb_filter_free(&prog);
+	free(ts);
+	ts = NULL;
+}
+
+/* Run PROG over a seccomp_data for NR of AUDIT_ARCH; returns the action. */
+static uint32_t run_bpf(const struct sock_fprog *p, uint32_t arch, uint32_t nr)
+{
+	struct seccomp_data d = { .nr = (int)nr, .arch = arch, .instruction_pointer = 0x1000 };
+	uint32_t mem[BPF_MEMWORDS] = { 0 };
+	uint32_t a = 0, x = 0;
+	for (unsigned pc = 0; pc < p->len; pc++) {
+		const struct sock_filter *f = &p->filter[pc];
+		uint32_t k = f->k;
+		uint32_t src = BPF_SRC(f->code) == BPF_X ? x : k;
+		switch (BPF_CLASS(f->code)) {
+		case BPF_LD:
+			if (f->code == (BPF_LD | BPF_W | BPF_ABS)) {
+				ck_assert_msg(k % 4 == 0 && k + 4 <= sizeof(d), "bad load at %u", pc);
+				memcpy(&a, (const char *)&d + k, 4);
+			} else if (f->code == (BPF_LD | BPF_IMM)) {
+				a = k;
+			} else if (f->code == (BPF_LD | BPF_MEM)) {
+				ck_assert_uint_lt(k, BPF_MEMWORDS);
+				a = mem[k];
+			} else if (f->code == (BPF_LD | BPF_W | BPF_LEN)) {
+				a = sizeof(d);
+			} else {
+				ck_abort_msg("unsupported BPF_LD 0x%x at %u", f->code, pc);
+			}
+			break;
+		case BPF_LDX:
+			if (f->code == (BPF_LDX | BPF_IMM))
+				x = k;
+			else if (f->code == (BPF_LDX | BPF_MEM) && k < BPF_MEMWORDS)
+				x = mem[k];
+			else if (f->code == (BPF_LDX | BPF_W | BPF_LEN))
+				x = sizeof(d);
+			else
+				ck_abort_msg("unsupported BPF_LDX 0x%x at %u", f->code, pc);
+			break;
+		case BPF_ST:
+			ck_assert_uint_lt(k, BPF_MEMWORDS);
+			mem[k] = a;
+			break;
+		case BPF_STX:
+			ck_assert_uint_lt(k, BPF_MEMWORDS);
+			mem[k] = x;
+			break;
+		case BPF_ALU:
+			switch (BPF_OP(f->code)) {
+			case BPF_ADD: a += src; break;
+			case BPF_SUB: a -= src; break;
+			case BPF_MUL: a *= src; break;
+			case BPF_DIV: ck_assert_uint_ne(src, 0); a /= src; break;
+			case BPF_MOD: ck_assert_uint_ne(src, 0); a %= src; break;
+			case BPF_AND: a &= src; break;
+			case BPF_OR: a |= src; break;
+			case BPF_XOR: a ^= src; break;
+			case BPF_LSH: a = src < 32 ? a << src : 0; break;
+			case BPF_RSH: a = src < 32 ? a >> src : 0; break;
+			case BPF_NEG: a = -a; break;
+			default: ck_abort_msg("unsupported BPF_ALU 0x%x at %u", f->code, pc);
+			}
+			break;
+		case BPF_JMP: {
+			bool t;
+			switch (BPF_OP(f->code)) {
+			case BPF_JA: pc += k; continue;
+			case BPF_JEQ: t = a == src; break;
+			case BPF_JGT: t = a > src; break;
+			case BPF_JGE: t = a >= src; break;
+			case BPF_JSET: t = (a & src) != 0; break;
+			default: ck_abort_msg("unsupported BPF_JMP 0x%x at %u", f->code, pc); t = false;
+			}
+			pc += t ? f->jt : f->jf;
+			break;
+		}
+		case BPF_RET:
+			if (BPF_RVAL(f->code) == BPF_K)
+				return k;
+			if (BPF_RVAL(f->code) == BPF_A)
+				return a;
+			ck_abort_msg("unsupported BPF_RET 0x%x at %u", f->code, pc);
+			break;
+		case BPF_MISC:
+			if (BPF_MISCOP(f->code) == BPF_TAX)
+				x = a;
+			else
+				a = x;
+			break;
+		}
+	}
+	ck_abort_msg("fell off the end of the filter (arch 0x%x nr %u)", arch, nr);
+	return 0;
+}
+
+static void build(void)
+{
+	int rc = cb_filter_build(ts, &prog, &err);
+	ck_assert_msg(rc == 0, "cb_filter_build: %d %s", rc, err.msg);
+	ck_assert_ptr_nonnull(prog.filter);
+	ck_assert_uint_gt(prog.len, 0);
+	ck_assert_uint_le(prog.len, BPF_MAXINSNS);
+}
+
+#define X64 AUDIT_ARCH_X86_64
+#define I386 AUDIT_ARCH_I386
+#define NOTIF SECCOMP_RET_USER_NOTIF
+#define ALLOW SECCOMP_RET_ALLOW
+#define KILL SECCOMP_RET_KILL_PROCESS
+
+START_TEST(test_build_default)
+{
+	build();
+	/* Every instruction is a valid opcode for seccomp and jumps stay inside. */
+	for (unsigned i = 0; i < prog.len; i++) {
+		const struct sock_filter *f = &prog.filter[i];
+		if (BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) != BPF_JA) {
+			ck_assert_uint_lt(i + 1 + f->jt, prog.len);
+			ck_assert_uint_lt(i + 1 + f->jf, prog.len);
+		}
+	}
+	ck_assert_uint_eq(BPF_CLASS(prog.filter[prog.len - 1].code), BPF_RET);
+}
+END_TEST
+
+START_TEST(test_free_resets)
+{
+	build();
+	cb_filter_free(&prog);
+	ck_assert_ptr_null(prog.filter);
+	ck_assert_uint_eq(prog.len, 0);
+	cb_filter_free(&prog); /* twice is harmless */
+	ck_assert_ptr_null(prog.filter);
+}
+END_TEST
+
+START_TEST(test_build_twice_same_program)
+{
+	build();
+	struct sock_fprog again = { 0 };
+	ck_assert_int_eq(cb_filter_build(ts, &again, &err), 0);
+	ck_assert_uint_eq(again.len, prog.len);
+	ck_assert_int_eq(memcmp(again.filter, prog.filter, prog.len * sizeof(struct sock_filter)), 0);
+	cb_filter_free(&again);
+}
+END_TEST
+
+START_TEST(test_default_decisions)
+{
+	build();
+	ck_assert_uint_eq(run_bpf(&prog, X64, 16), NOTIF);  /* ioctl */
+	ck_assert_uint_eq(run_bpf(&prog, I386, 54), NOTIF); /* ioctl */
+	ck_assert_uint_eq(run_bpf(&prog, X64, 54), ALLOW);  /* setsockopt */
+	ck_assert_uint_eq(run_bpf(&prog, I386, 16), ALLOW); /* lchown */
+	ck_assert_uint_eq(run_bpf(&prog, X64, 110), ALLOW); /* getppid */
+	ck_assert_uint_eq(run_bpf(&prog, I386, 64), ALLOW);
+	ck_assert_uint_eq(run_bpf(&prog, X64, 0), ALLOW);
+	ck_assert_uint_eq(run_bpf(&prog, I386, 0), ALLOW);
+	ck_assert_uint_eq(run_bpf(&prog, X64, 1023), ALLOW);
+}
+END_TEST
+
+START_TEST(test_other_abis_killed)
+{
+	build();
+	ck_assert_uint_eq(run_bpf(&prog, X64, X32_BIT | 16), KILL); /* x32 ioctl */
+	ck_assert_uint_eq(run_bpf(&prog, X64, X32_BIT | 110), KILL);
+	ck_assert_uint_eq(run_bpf(&prog, AUDIT_ARCH_AARCH64, 29), KILL);
+	ck_assert_uint_eq(run_bpf(&prog, AUDIT_ARCH_ARM, 54), KILL);
+	ck_assert_uint_eq(run_bpf(&prog, 0, 16), KILL);
+}
+END_TEST
+
+START_TEST(test_extra_traps)
+{
+	ck_assert_int_eq(cb_trapset_add_names(ts, "nanosleep,getppid,socketcall", &err), 0);
+	build();
+	ck_assert_uint_eq(run_bpf(&prog, X64, 35), NOTIF);
+	ck_assert_uint_eq(run_bpf(&prog, I386, 162), NOTIF);
+	ck_assert_uint_eq(run_bpf(&prog, X64, 110), NOTIF);
+	ck_assert_uint_eq(run_bpf(&prog, I386, 64), NOTIF);
+	ck_assert_uint_eq(run_bpf(&prog, I386, 102), NOTIF); /* socketcall */
+	ck_assert_uint_eq(run_bpf(&prog, X64, 102), ALLOW);  /* getuid */
+	ck_assert_uint_eq(run_bpf(&prog, X64, 16), NOTIF);
+	ck_assert_uint_eq(run_bpf(&prog, I386, 54), NOTIF);
+	ck_assert_uint_eq(run_bpf(&prog, X64, 39), ALLOW); /* getpid */
+	ck_assert_uint_eq(run_bpf(&prog, I386, 20), ALLOW);
+}
+END_TEST
+
+START_TEST(test_i386_direct_socket_trapped)
+{
+	ck_assert_int_eq(cb_trapset_add_names(ts, "socket", &err), 0);
+	build();
+	ck_assert_uint_eq(run_bpf(&prog, X64, 41), NOTIF);
+	ck_assert_uint_eq(run_bpf(&prog, I386, 359), NOTIF);
+	ck_assert_uint_eq(run_bpf(&prog, I386, 360), ALLOW); /* socketpair */
+	ck_assert_uint_eq(run_bpf(&prog, X64, 359), ALLOW);
+}
+END_TEST
+
+START_TEST(test_empty_trapset)
+{
+	memset(ts, 0, sizeof(*ts));
+	build();
+	ck_assert_uint_eq(run_bpf(&prog, X64, 16), ALLOW);
+	ck_assert_uint_eq(run_bpf(&prog, I386, 54), ALLOW);
+	ck_assert_uint_eq(run_bpf(&prog, AUDIT_ARCH_AARCH64, 29), KILL);
+}
+END_TEST
+
+Suite *filter_suite(void)
+{
+	Suite *s = suite_create("filter");
+	TCase *tc = tcase_create("filter");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_build_default);
+	tcase_add_test(tc, test_free_resets);
+	tcase_add_test(tc, test_build_twice_same_program);
+	tcase_add_test(tc, test_default_decisions);
+	tcase_add_test(tc, test_other_abis_killed);
+	tcase_add_test(tc, test_extra_traps);
+	tcase_add_test(tc, test_i386_direct_socket_trapped);
+	tcase_add_test(tc, test_empty_trapset);
+	suite_add_tcase(s, tc);
+	return s;
+}
