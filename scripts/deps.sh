@@ -1,0 +1,23 @@
+#!/bin/bash
+# Install the Debian packages compatbox needs, when any is missing.
+# Usage: scripts/deps.sh [EXTRA-PACKAGE...]
+set -euo pipefail
+need=(gcc gcc-multilib libc6-dev-i386 meson ninja-build pkg-config libseccomp-dev libcap-dev check
+      python3 procps util-linux "$@")
+missing=()
+for p in "${need[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "compatbox: installing missing Debian packages: ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=()
+elif command -v sudo >/dev/null; then
+	sudo=(sudo)
+else
+	echo "compatbox: run as root, or install them yourself: apt-get install ${missing[*]}" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
