@@ -1,0 +1,134 @@
+/* ABI layout descriptors: how a C struct is laid out for each guest ABI,
+ * plus what no header says (where pointers point, how long buffers are,
+ * which union member is live). One model serves the tables generated at
+ * build time and the .abi files loaded at run time.
+ *
+ * Every per-ABI array is indexed by enum cb_arch, so a new ABI (arm EABI,
+ * aarch64) is a new enum value and a new column, not a redesign. */
+#ifndef CB_LAYOUT_H
+#define CB_LAYOUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch.h"
+
+enum cb_kind {
+	CB_K_SINT,   /* signed integer, same width on every ABI (int, s64, ...) */
+	CB_K_UINT,   /* unsigned integer, same width on every ABI */
+	CB_K_SLONG,  /* signed integer whose width is the ABI's long */
+	CB_K_ULONG,  /* unsigned, the ABI's long (size_t, unsigned long) */
+	CB_K_PTR,    /* pointer: 4 bytes on i386, 8 on x86_64 */
+	CB_K_ARRAY,  /* fixed array of elem_kind/elem_record, `count` elements */
+	CB_K_STRUCT, /* nested struct: `record` */
+	CB_K_UNION,  /* nested union: `record` */
+	CB_K_PAD,    /* bytes between fields or at the tail: zero on output */
+	CB_K_RAW,    /* bytes copied as they are (floats, opaque blobs) */
+	CB_K_COUNT
+};
+
+enum cb_dir {
+	CB_DIR_NONE,
+	CB_DIR_IN,    /* the kernel reads it */
+	CB_DIR_OUT,   /* the kernel writes it */
+	CB_DIR_INOUT,
+};
+
+enum cb_target {
+	CB_T_NONE,   /* pointer not followed (copied as a value, e.g. a user cookie) */
+	CB_T_RECORD, /* points to one `target_record` */
+	CB_T_BUF,    /* points to a byte buffer: len_field / len_const bytes */
+	CB_T_STR,    /* points to a NUL-terminated string of at most `max` bytes */
+	CB_T_ARRAY,  /* points to len_field / len_const records of `target_record` */
+};
+
+enum cb_narrow {
+	CB_N_EOVERFLOW, /* a 64-bit value that does not fit fails the call */
+	CB_N_TRUNCATE,  /* keep the low bits (flags, cookies) */
+	CB_N_RLIM,      /* RLIM_INFINITY maps to the narrow ABI's infinity */
+};
+
+#define CB_NO_INDEX (-1)
+
+/* A union member chosen when the selector has VALUE. */
+struct cb_case {
+	uint32_t value;
+	int member; /* field index in the union's record */
+};
+
+/* What the headers do not say; all optional. */
+struct cb_annot {
+	enum cb_dir dir;          /* pointers; also the direction of a struct as a whole */
+	enum cb_target target;
+	int target_record;        /* CB_T_RECORD / CB_T_ARRAY */
+	int len_field;            /* field holding the length or count, or CB_NO_INDEX */
+	int len_up;               /* ... in the record len_up levels out (0: a sibling) */
+	uint32_t len_const;       /* fixed length/count when len_field is CB_NO_INDEX */
+	uint32_t max;             /* upper bound on a guest-given length/count, or string cap */
+	bool len_in_bytes;        /* CB_T_ARRAY: len_field counts bytes, not elements */
+	bool len_updated;         /* on a length field: the kernel writes back the used length */
+	bool flex;                /* trailing flexible array, counted by len_field */
+	bool is_fd;               /* the integer is a file descriptor */
+	enum cb_narrow narrow;
+	/* Unions: the live member is picked by a sibling field's value, or by
+	 * the ioctl request (select_cmd). */
+	int select_field;
+	int select_up;            /* as len_up */
+	bool select_cmd;
+	const struct cb_case *cases;
+	int ncases;
+};
+
+struct cb_field {
+	const char *name;
+	enum cb_kind kind;
+	uint32_t off[CB_ARCH_COUNT];
+	uint32_t size[CB_ARCH_COUNT];
+	/* CB_K_ARRAY: element kind and count; element size = size / count. */
+	enum cb_kind elem_kind;
+	uint32_t count;
+	/* CB_K_STRUCT / CB_K_UNION, or an array of them: the record. */
+	int record;
+	struct cb_annot a;
+};
+
+struct cb_record {
+	const char *name; /* "stat64", or "ifreq.ifr_ifru" for anonymous members */
+	bool is_union;
+	bool task_tied;   /* its calls depend on the calling task: keep in the kernel */
+	uint32_t size[CB_ARCH_COUNT];
+	uint32_t align[CB_ARCH_COUNT];
+	int nfields;
+	const struct cb_field *fields;
+	/* Same bytes on every ABI and nothing to follow: a plain copy will do.
+	 * Computed when the database is built. */
+	bool identical;
+};
+
+struct cb_ioctl {
+	const char *name;
+	uint32_t req[CB_ARCH_COUNT]; /* the number as each ABI's guest passes it */
+	int arg_record;              /* the argument points to this record, or CB_NO_INDEX */
+	enum cb_kind arg_kind;       /* else a scalar of this kind pointed to (or CB_K_PAD: none) */
+	uint32_t arg_size[CB_ARCH_COUNT];
+	enum cb_dir dir;
+	bool task_tied;
+};
+
+struct cb_abi_db {
+	const struct cb_record *records;
+	int nrecords;
+	const struct cb_ioctl *ioctls;
+	int nioctls;
+};
+
+/* Look-ups; NULL when absent. */
+const struct cb_record *cb_abi_record(const struct cb_abi_db *db, const char *name);
+int cb_abi_record_index(const struct cb_abi_db *db, const char *name);
+const struct cb_ioctl *cb_abi_ioctl_by_name(const struct cb_abi_db *db, const char *name);
+const struct cb_ioctl *cb_abi_ioctl_by_req(const struct cb_abi_db *db, enum cb_arch arch,
+					   uint32_t req);
+int cb_abi_field_index(const struct cb_record *r, const char *name);
+const char *cb_kind_name(enum cb_kind k);
+
+#endif
