@@ -21,6 +21,7 @@ const struct cb_handler cb_handler_passthrough = { "*", CB_ARCH_UNKNOWN, passthr
 static const struct cb_handler *const tables[] = {
 	cb_handlers_ioctl,
 	cb_handlers_time,
+	cb_handlers_fd,
 };
 
 int cb_dispatch_build(struct cb_dispatch *d, struct cb_err *err)

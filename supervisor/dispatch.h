@@ -47,5 +47,6 @@ static inline const struct cb_handler *cb_dispatch_lookup(const struct cb_dispat
 /* Handler tables, one per handler file. Each ends with a {NULL} entry. */
 extern const struct cb_handler cb_handlers_ioctl[];
 extern const struct cb_handler cb_handlers_time[];
+extern const struct cb_handler cb_handlers_fd[];
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -210,6 +211,41 @@ static int do_heartbeat(const char *file)
 	return 0;
 }
 
+static void show_fd(const char *what, int r)
+{
+	if (r < 0)
+		printf("%s -1 %s\n", what, strerrorname_np(errno));
+	else
+		printf("%s %d cloexec=%d\n", what, r, (fcntl(r, F_GETFD) & FD_CLOEXEC) != 0);
+}
+
+/* dup, dup2, dup3: results, flags, shared offsets and the fd limit. */
+static int do_dups(void)
+{
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	show_fd("open", fd);
+	int d = dup(fd);
+	show_fd("dup", d);
+	lseek(d, 100, SEEK_SET);
+	printf("shared offset %ld\n", (long)lseek(fd, 0, SEEK_CUR));
+	show_fd("dup2 to 100", dup2(fd, 100));
+	show_fd("dup2 to itself", dup2(fd, fd));
+	show_fd("dup2 of a closed fd", dup2(77, 101));
+	show_fd("dup2 to -1", dup2(fd, -1));
+	show_fd("dup3 cloexec", dup3(fd, 102, O_CLOEXEC));
+	show_fd("dup3 to itself", dup3(fd, fd, 0));
+	show_fd("dup3 bad flags", dup3(fd, 103, 12345));
+	show_fd("dup of a closed fd", dup(78));
+	struct rlimit rl = { 64, 64 };
+	setrlimit(RLIMIT_NOFILE, &rl);
+	show_fd("dup2 beyond the limit", dup2(fd, 64));
+	int n = 0, last;
+	while ((last = dup(fd)) >= 0)
+		n++;
+	printf("dups until %s: %d\n", strerrorname_np(errno), n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -227,6 +263,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(m, "ioctls") && argc > 2)
 		return do_ioctls(atol(argv[2]));
+	if (!strcmp(m, "dups"))
+		return do_dups();
 	if (!strcmp(m, "efault"))
 		return do_efault();
 	if (!strcmp(m, "phases") && argc > 3)
