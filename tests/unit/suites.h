@@ -12,5 +12,6 @@ Suite *trapset_suite(void);
 Suite *caps_suite(void);
 Suite *program_suite(void);
 Suite *filter_suite(void);
+Suite *convert_suite(void);
 
 #endif

@@ -15,6 +15,7 @@ int main(void)
 	srunner_add_suite(sr, caps_suite());
 	srunner_add_suite(sr, program_suite());
 	srunner_add_suite(sr, filter_suite());
+	srunner_add_suite(sr, convert_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int run = srunner_ntests_run(sr);
 	int failed = srunner_ntests_failed(sr);
