@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_abi.h"
 #include "run.h"
 
 #ifndef CB_VERSION
@@ -14,8 +15,9 @@ static const char top_usage[] =
 	"\n"
 	"Commands:\n"
 	"  run [OPTION]... [--] PROGRAM [ARG]...   run PROGRAM supervised\n"
+	"  abi list|show|gen ...                   the ABI layout database\n"
 	"\n"
-	"Run 'compatbox run --help' for the options of run.\n";
+	"Run 'compatbox run --help' for the options of run, 'compatbox abi --help' for abi.\n";
 
 int main(int argc, char **argv)
 {
@@ -31,6 +33,8 @@ int main(int argc, char **argv)
 		printf("compatbox %s\n", CB_VERSION);
 		return 0;
 	}
+	if (strcmp(argv[1], "abi") == 0)
+		return cb_cmd_abi(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") != 0) {
 		fprintf(stderr, "compatbox: unknown command '%s'\n%s", argv[1], top_usage);
 		return 125;

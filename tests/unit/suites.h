@@ -13,5 +13,8 @@ Suite *caps_suite(void);
 Suite *program_suite(void);
 Suite *filter_suite(void);
 Suite *convert_suite(void);
+Suite *abigen_suite(void);
+Suite *abifile_suite(void);
+Suite *cmd_abi_suite(void);
 
 #endif

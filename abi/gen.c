@@ -1,0 +1,317 @@
+/* The generator end to end: probe each unit on each ABI, merge the views,
+ * add the ioctls, then resolve what refers across units (ioctl arguments,
+ * annotations) and compute what is derived. */
+#include "gen.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/cleanup.h"
+#include "abifile_annot.h"
+#include "gen_db.h"
+#include "ioctl_decode.h"
+
+__attribute__((format(printf, 5, 6)))
+static int fail_at(struct cb_err *err, int rc, const struct cb_spec *s, int line,
+		   const char *fmt, ...)
+{
+	char msg[sizeof(err->msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s->path)
+		return cb_fail(err, rc, "%s:%d: %s", s->path, line, msg);
+	return cb_fail(err, rc, "%s", msg);
+}
+
+/* What a unit asks the probe: its records, then per ioctl its request and,
+ * for a scalar argument, the argument's type. */
+static struct cb_probe_item *unit_items(const struct cb_spec_unit *u, int *n)
+{
+	struct cb_probe_item *it = calloc((size_t)(u->nrecords + 2 * u->nioctls + 1), sizeof(*it));
+	if (!it)
+		return NULL;
+	int k = 0;
+	for (int i = 0; i < u->nrecords; i++)
+		it[k++] = (struct cb_probe_item){ CB_PROBE_RECORD, u->records[i].name,
+						  u->records[i].ctype };
+	for (int i = 0; i < u->nioctls; i++) {
+		const struct cb_spec_ioctl *io = &u->ioctls[i];
+		it[k++] = (struct cb_probe_item){ CB_PROBE_REQUEST, io->name, NULL };
+		if (io->arg == CB_ARG_TYPE)
+			it[k++] = (struct cb_probe_item){ CB_PROBE_SCALAR, io->name, io->arg_name };
+	}
+	*n = k;
+	return it;
+}
+
+static enum cb_dir ioc_dir(uint32_t req)
+{
+	unsigned d = cb_ioctl_split(req).dir;
+	/* _IOC_READ: the kernel writes to user memory, i.e. an "out" argument. */
+	return (enum cb_dir)((d & 2 ? CB_DIR_OUT : 0) | (d & 1 ? CB_DIR_IN : 0));
+}
+
+static int add_ioctl(struct cb_gen *g, const struct cb_spec *s, int unit,
+		     const struct cb_spec_ioctl *sio, const struct cb_dw_view *views, int item,
+		     struct cb_err *err)
+{
+	struct cb_gen_ioc *gi = realloc(g->ioc, (size_t)(g->db.nioctls + 1) * sizeof(*gi));
+	if (!gi)
+		return cb_fail(err, ENOMEM, "out of memory");
+	g->ioc = gi;
+	char *ctype = NULL;
+	if (sio->arg == CB_ARG_TYPE && !(ctype = strdup(sio->arg_name)))
+		return cb_fail(err, ENOMEM, "out of memory");
+	struct cb_ioctl *io = cb_db_add_ioctl(&g->db, sio->name);
+	if (!io) {
+		free(ctype);
+		return cb_fail(err, ENOMEM, "out of memory");
+	}
+	g->ioc[g->db.nioctls - 1] = (struct cb_gen_ioc){ .unit = unit, .arg_ctype = ctype };
+	io->task_tied = sio->task_tied;
+	io->dir = sio->dir;
+	for (int a = 0; a < CB_ARCH_COUNT; a++)
+		io->req[a] = views[a].values[item].value;
+	if (sio->dir_auto) {
+		io->dir = ioc_dir(io->req[0]);
+		for (int a = 1; a < CB_ARCH_COUNT; a++)
+			if (ioc_dir(io->req[a]) != io->dir)
+				return fail_at(err, EINVAL, s, sio->line,
+					       "%s: the ABIs encode different directions", sio->name);
+	}
+	if (sio->arg == CB_ARG_TYPE) {
+		enum cb_kind kind[CB_ARCH_COUNT];
+		bool present[CB_ARCH_COUNT];
+		for (int a = 0; a < CB_ARCH_COUNT; a++) {
+			kind[a] = views[a].values[item + 1].kind;
+			io->arg_size[a] = views[a].values[item + 1].size;
+			present[a] = true;
+		}
+		int k = cb_gen_scalar_kind(views, kind, io->arg_size, present);
+		if (k < 0 || k == CB_K_PAD)
+			return fail_at(err, EINVAL, s, sio->line, "%s: '%s' is no one kind of scalar",
+				       sio->name, sio->arg_name);
+		io->arg_kind = (enum cb_kind)k;
+	}
+	return 0;
+}
+
+/* Short enough for the probe's anchor names, too. */
+static bool identifier(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 200 || (!isalpha((unsigned char)*s) && *s != '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+static int run_unit(struct cb_gen *g, const struct cb_spec *s, int unit,
+		    const struct cb_dw_tools *tools, struct cb_err *err)
+{
+	const struct cb_spec_unit *u = &s->units[unit];
+	/* Names become C identifiers in the probe. */
+	for (int i = 0; i < u->nrecords; i++)
+		if (!identifier(u->records[i].name))
+			return fail_at(err, EINVAL, s, u->records[i].line, "'%s' is not a C identifier",
+				       u->records[i].name);
+	for (int i = 0; i < u->nioctls; i++)
+		if (!identifier(u->ioctls[i].name))
+			return fail_at(err, EINVAL, s, u->ioctls[i].line, "'%s' is not a C identifier",
+				       u->ioctls[i].name);
+	int nitems;
+	cleanup_free struct cb_probe_item *items = unit_items(u, &nitems);
+	if (!items)
+		return cb_fail(err, ENOMEM, "out of memory");
+	struct cb_dw_view views[CB_ARCH_COUNT];
+	memset(views, 0, sizeof(views));
+	int rc = 0;
+	for (int a = 0; rc == 0 && a < CB_ARCH_COUNT; a++) {
+		struct cb_err why = { "" };
+		rc = cb_dw_probe(tools, (enum cb_arch)a, u->prelude, items, nitems, &views[a], &why);
+		if (rc < 0)
+			rc = fail_at(err, rc, s, u->line, "unit %s: %s", u->name, why.msg);
+	}
+	if (rc == 0)
+		rc = cb_gen_merge_unit(g, unit, views, err);
+	for (int i = 0; rc == 0 && i < u->nrecords; i++)
+		cb_db_rec(&g->db, cb_abi_record_index(&g->db, u->records[i].name))->task_tied =
+			u->records[i].task_tied;
+	int item = u->nrecords;
+	for (int i = 0; rc == 0 && i < u->nioctls; i++) {
+		rc = add_ioctl(g, s, unit, &u->ioctls[i], views, item, err);
+		item += u->ioctls[i].arg == CB_ARG_TYPE ? 2 : 1;
+	}
+	for (int a = 0; a < CB_ARCH_COUNT; a++)
+		cb_dw_view_free(&views[a]);
+	return rc;
+}
+
+static bool spec_record(const struct cb_spec *s, const char *name)
+{
+	for (int i = 0; i < s->nunits; i++)
+		for (int j = 0; j < s->units[i].nrecords; j++)
+			if (strcmp(s->units[i].records[j].name, name) == 0)
+				return true;
+	return false;
+}
+
+/* `auto`: the one spec record whose size is what the request encodes, on
+ * every ABI. */
+static int pick_record(struct cb_gen *g, const struct cb_spec *s,
+		       const struct cb_spec_ioctl *sio, struct cb_ioctl *io, struct cb_err *err)
+{
+	uint32_t want[CB_ARCH_COUNT];
+	bool none = true;
+	for (int a = 0; a < CB_ARCH_COUNT; a++) {
+		want[a] = cb_ioctl_split(io->req[a]).size;
+		none = none && want[a] == 0;
+	}
+	if (none)
+		return 0; /* nothing encoded: no argument */
+	int found = CB_NO_INDEX;
+	for (int r = 0; r < g->db.nrecords; r++) {
+		const struct cb_record *rec = &g->db.records[r];
+		if (!spec_record(s, rec->name) || memcmp(rec->size, want, sizeof(want)) != 0)
+			continue;
+		if (found != CB_NO_INDEX)
+			return fail_at(err, EINVAL, s, sio->line,
+				       "%s: both %s and %s have the size it encodes; name one",
+				       sio->name, g->db.records[found].name, rec->name);
+		found = r;
+	}
+	if (found == CB_NO_INDEX)
+		return fail_at(err, ENOENT, s, sio->line,
+			       "%s encodes %u bytes on %s and %u on %s: no given struct has them",
+			       sio->name, want[CB_ARCH_I386], cb_arch_name(CB_ARCH_I386),
+			       want[CB_ARCH_X86_64], cb_arch_name(CB_ARCH_X86_64));
+	io->arg_record = found;
+	return 0;
+}
+
+static int ioctl_args(struct cb_gen *g, const struct cb_spec *s, struct cb_err *err)
+{
+	int k = 0;
+	for (int u = 0; u < s->nunits; u++) {
+		for (int i = 0; i < s->units[u].nioctls; i++, k++) {
+			const struct cb_spec_ioctl *sio = &s->units[u].ioctls[i];
+			struct cb_ioctl *io = cb_db_ioctl(&g->db, k);
+			int rc = 0;
+			if (sio->arg == CB_ARG_RECORD) {
+				io->arg_record = cb_abi_record_index(&g->db, sio->arg_name);
+				if (io->arg_record == CB_NO_INDEX)
+					rc = fail_at(err, ENOENT, s, sio->line, "%s: no record %s",
+						     sio->name, sio->arg_name);
+			} else if (sio->arg == CB_ARG_AUTO) {
+				rc = pick_record(g, s, sio, io, err);
+			}
+			if (rc < 0)
+				return rc;
+			if (io->arg_record != CB_NO_INDEX) {
+				const struct cb_record *r = &g->db.records[io->arg_record];
+				io->arg_kind = r->is_union ? CB_K_UNION : CB_K_STRUCT;
+				memcpy(io->arg_size, r->size, sizeof(io->arg_size));
+			}
+		}
+	}
+	return 0;
+}
+
+/* "ifc_ifcu.ifcu_buf" from record R: the record and field it names. */
+static int walk_path(struct cb_abi_db *db, int r, const char *path, int *rec, int *field,
+		     struct cb_err *err)
+{
+	char buf[512];
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return cb_fail(err, ENAMETOOLONG, "%s: path too long", path);
+	char *save, *part = strtok_r(buf, ".", &save);
+	for (;;) {
+		int f = part ? cb_abi_field_index(&db->records[r], part) : CB_NO_INDEX;
+		if (f == CB_NO_INDEX)
+			return cb_fail(err, ENOENT, "%s has no field %s", db->records[r].name,
+				       part ? part : "''");
+		char *next = strtok_r(NULL, ".", &save);
+		if (!next) {
+			*rec = r;
+			*field = f;
+			return 0;
+		}
+		if (db->records[r].fields[f].record == CB_NO_INDEX)
+			return cb_fail(err, EINVAL, "%s.%s is not a struct or union",
+				       db->records[r].name, part);
+		r = db->records[r].fields[f].record;
+		part = next;
+	}
+}
+
+static int annotate(struct cb_gen *g, const struct cb_spec *s, const struct cb_spec_record *sr,
+		    const struct cb_spec_annot *an, struct cb_err *err)
+{
+	struct cb_err why;
+	int rec = 0, field = 0;
+	int rc = walk_path(&g->db, cb_abi_record_index(&g->db, sr->name), an->path, &rec, &field,
+			   &why);
+	if (rc < 0)
+		return fail_at(err, rc, s, an->line, "%s", why.msg);
+	cleanup_free char *text = strdup(an->text);
+	char *tok[64];
+	int n = 0;
+	if (!text)
+		return cb_fail(err, ENOMEM, "out of memory");
+	for (char *save, *t = strtok_r(text, " \t", &save); t && n < 64;
+	     t = strtok_r(NULL, " \t", &save))
+		tok[n++] = t;
+	struct cb_annot_src src;
+	cb_annot_src_init(&src, &g->db.records[rec].fields[field].a);
+	rc = cb_annot_parse(&src, tok, n, &why);
+	if (rc == 0)
+		rc = cb_annot_resolve(&src, &g->db, rec, field, &why);
+	cb_annot_src_free(&src);
+	if (rc < 0)
+		return fail_at(err, rc, s, an->line, "%s.%s: %s", sr->name, an->path, why.msg);
+	return 0;
+}
+
+int cb_gen_run(const struct cb_spec *s, const struct cb_dw_tools *tools, struct cb_gen *g,
+	       struct cb_err *err)
+{
+	memset(g, 0, sizeof(*g));
+	int rc = 0;
+	for (int u = 0; rc == 0 && u < s->nunits; u++)
+		rc = run_unit(g, s, u, tools, err);
+	if (rc == 0)
+		rc = ioctl_args(g, s, err);
+	for (int u = 0; rc == 0 && u < s->nunits; u++)
+		for (int i = 0; rc == 0 && i < s->units[u].nrecords; i++)
+			for (int k = 0; rc == 0 && k < s->units[u].records[i].nannots; k++)
+				rc = annotate(g, s, &s->units[u].records[i],
+					      &s->units[u].records[i].annots[k], err);
+	if (rc < 0) {
+		cb_gen_free(g);
+		return rc;
+	}
+	cb_abi_db_finish(&g->db);
+	return 0;
+}
+
+void cb_gen_free(struct cb_gen *g)
+{
+	for (int r = 0; g->rec && r < g->db.nrecords; r++) {
+		free(g->rec[r].cexpr);
+		free(g->rec[r].fflags);
+	}
+	for (int i = 0; g->ioc && i < g->db.nioctls; i++)
+		free(g->ioc[i].arg_ctype);
+	free(g->rec);
+	free(g->ioc);
+	g->rec = NULL;
+	g->ioc = NULL;
+	cb_abi_db_free(&g->db);
+}

@@ -1,0 +1,279 @@
+/* abi/abifile*.c: the .abi text format, written and read back. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../abi/abifile.h"
+#include "../../abi/gen_builtin.h"
+#include "suites.h"
+
+#define I386 CB_ARCH_I386
+#define X64 CB_ARCH_X86_64
+
+static char *to_text(const struct cb_abi_db *db, const char *comment)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(cb_abifile_write(f, db, comment), 0);
+	fclose(f);
+	return buf;
+}
+
+static void parse_ok(const char *text, struct cb_abi_db *db)
+{
+	struct cb_err err = { "" };
+	int rc = cb_abifile_parse("t.abi", text, db, &err);
+	ck_assert_msg(rc == 0, "parse failed: %s", err.msg);
+}
+
+static void same_db(const struct cb_abi_db *x, const struct cb_abi_db *y)
+{
+	ck_assert_int_eq(x->nrecords, y->nrecords);
+	ck_assert_int_eq(x->nioctls, y->nioctls);
+	for (int r = 0; r < x->nrecords; r++) {
+		const struct cb_record *a = &x->records[r], *b = &y->records[r];
+		ck_assert_str_eq(a->name, b->name);
+		ck_assert(a->is_union == b->is_union && a->task_tied == b->task_tied &&
+			  a->identical == b->identical);
+		ck_assert(!memcmp(a->size, b->size, sizeof(a->size)));
+		ck_assert(!memcmp(a->align, b->align, sizeof(a->align)));
+		ck_assert_int_eq(a->nfields, b->nfields);
+		for (int i = 0; i < a->nfields; i++) {
+			const struct cb_field *f = &a->fields[i], *g = &b->fields[i];
+			ck_assert(!f->name == !g->name);
+			if (f->name)
+				ck_assert_str_eq(f->name, g->name);
+			ck_assert_msg(f->kind == g->kind && f->count == g->count &&
+					      f->record == g->record &&
+					      !memcmp(f->off, g->off, sizeof(f->off)) &&
+					      !memcmp(f->size, g->size, sizeof(f->size)),
+				      "%s.%s differs", a->name, f->name ? f->name : "-");
+			if (f->kind == CB_K_ARRAY)
+				ck_assert_int_eq(f->elem_kind, g->elem_kind);
+			const struct cb_annot *p = &f->a, *q = &g->a;
+			ck_assert_msg(p->dir == q->dir && p->target == q->target &&
+					      p->target_record == q->target_record &&
+					      p->len_field == q->len_field && p->len_up == q->len_up &&
+					      p->len_const == q->len_const && p->max == q->max &&
+					      p->len_in_bytes == q->len_in_bytes &&
+					      p->len_updated == q->len_updated && p->flex == q->flex &&
+					      p->is_fd == q->is_fd && p->narrow == q->narrow &&
+					      p->select_field == q->select_field &&
+					      p->select_up == q->select_up &&
+					      p->select_cmd == q->select_cmd && p->ncases == q->ncases,
+				      "%s.%s: annotations differ", a->name, f->name ? f->name : "-");
+			for (int c = 0; c < p->ncases; c++)
+				ck_assert(p->cases[c].value == q->cases[c].value &&
+					  p->cases[c].member == q->cases[c].member);
+		}
+	}
+	for (int i = 0; i < x->nioctls; i++) {
+		const struct cb_ioctl *a = &x->ioctls[i], *b = &y->ioctls[i];
+		ck_assert_str_eq(a->name, b->name);
+		ck_assert(!memcmp(a->req, b->req, sizeof(a->req)));
+		ck_assert(a->arg_record == b->arg_record && a->arg_kind == b->arg_kind &&
+			  a->dir == b->dir && a->task_tied == b->task_tied);
+		ck_assert(!memcmp(a->arg_size, b->arg_size, sizeof(a->arg_size)));
+	}
+}
+
+/* The built-in database: write, read, write gives the same bytes, and the
+ * database read is the one written. */
+START_TEST(test_round_trip_builtin)
+{
+	char *t1 = to_text(&cb_abi_builtin, "builtin\ntwo lines");
+	struct cb_abi_db db;
+	parse_ok(t1, &db);
+	same_db(&cb_abi_builtin, &db);
+	char *t2 = to_text(&db, "builtin\ntwo lines");
+	ck_assert_str_eq(t1, t2);
+	ck_assert_ptr_nonnull(strstr(t1, "# builtin\n# two lines\ncompatbox-abi 1\nabis i386 x86_64\n"));
+	cb_abifile_free(&db);
+	free(t1);
+	free(t2);
+}
+END_TEST
+
+/* A hand-written file: any spacing and comments; every annotation. */
+static const char hand[] =
+	"# a hand-written file\n"
+	"compatbox-abi 1\n"
+	"abis x86_64 i386   # columns in this order here\n"
+	"record outer.u union size 8 4 align 8 4\n"
+	"field  buf ptr off 0 0 size 8 4 out ->array item len=n bytes max=64\n"
+	"field  str ptr off 0 0 size 8 4 in ->str max=255\n"
+	"end\n"
+	"record item struct size 8 8 align 4 4\n"
+	"field  fd   sint off 0 0 size 4 4 fd\n"
+	"field  v    uint off 4 4 size 4 4 narrow=truncate\n"
+	"end\n"
+	"record outer struct size 32 20 align 8 4 task-tied\n"
+	"field n   uint  off 0 0 size 4 4 len-updated\n"
+	"field -   pad   off 4 0 size 4 0\n"
+	"field u   union off 8 4 size 8 4 record outer.u select=kind case=1:buf case=2:str\n"
+	"field kind sint off 16 8 size 4 4\n"
+	"field one ptr off 24 12 size 8 4 ->record item inout\n"
+	"field data array off 32 16 size 1 1 elem uint count 0 flex len=n\n"
+	"end\n"
+	"record cmd struct size 8 4 align 8 4\n"
+	"field u union off 0 0 size 8 4 record outer.u select=cmd case=GET:buf case=0x1234:str\n"
+	"end\n"
+	"ioctl GET req 0x80046601 0x80086601 arg record outer dir out task-tied\n"
+	"ioctl SET req 0x40004d02 0x40004d02 arg sint size 4 4 dir in\n"
+	"ioctl NOP req 0x4d03 0x4d03 arg none dir none\n";
+
+START_TEST(test_round_trip_hand)
+{
+	struct cb_abi_db db;
+	parse_ok(hand, &db);
+	const struct cb_record *o = cb_abi_record(&db, "outer");
+	ck_assert(o->task_tied);
+	ck_assert_uint_eq(o->size[X64], 32); /* the abis line ordered the columns */
+	ck_assert_uint_eq(o->size[I386], 20);
+	const struct cb_record *u = cb_abi_record(&db, "outer.u");
+	/* len=n from outer.u resolves one level out. */
+	ck_assert_int_eq(u->fields[0].a.len_field, 0);
+	ck_assert_int_eq(u->fields[0].a.len_up, 1);
+	ck_assert_int_eq(u->fields[0].a.target_record, cb_abi_record_index(&db, "item"));
+	const struct cb_field *uf = &o->fields[2];
+	ck_assert_int_eq(uf->a.select_field, 3);
+	ck_assert_int_eq(uf->a.ncases, 2);
+	ck_assert_uint_eq(uf->a.cases[1].value, 2);
+	ck_assert_int_eq(uf->a.cases[1].member, 1);
+	const struct cb_record *c = cb_abi_record(&db, "cmd");
+	ck_assert(c->fields[0].a.select_cmd);
+	/* GET as the host (x86_64, the first column here) numbers it */
+	ck_assert_uint_eq(c->fields[0].a.cases[0].value, 0x80046601u);
+	ck_assert_uint_eq(c->fields[0].a.cases[1].value, 0x1234);
+	ck_assert(!o->identical);
+	ck_assert(cb_abi_record(&db, "item")->identical);
+	ck_assert_int_eq(cb_abi_ioctl_by_name(&db, "NOP")->arg_kind, CB_K_PAD);
+	ck_assert_uint_eq(cb_abi_ioctl_by_name(&db, "GET")->arg_size[I386], 20);
+
+	char *t1 = to_text(&db, NULL);
+	struct cb_abi_db db2;
+	parse_ok(t1, &db2);
+	same_db(&db, &db2);
+	char *t2 = to_text(&db2, NULL);
+	ck_assert_str_eq(t1, t2);
+	ck_assert_ptr_nonnull(strstr(t1, "abis i386 x86_64\n"));
+	ck_assert_ptr_nonnull(strstr(t1, " out ->array item len=n bytes max=64\n"));
+	ck_assert_ptr_nonnull(strstr(t1, " select=cmd case=GET:buf case=0x1234:str\n"));
+	ck_assert_ptr_nonnull(strstr(t1, "off 0 0 size 4 8 out"));
+	cb_abifile_free(&db);
+	cb_abifile_free(&db2);
+	free(t1);
+	free(t2);
+}
+END_TEST
+
+static void expect_error(const char *text, const char *want)
+{
+	struct cb_abi_db db;
+	struct cb_err err = { "" };
+	ck_assert_int_lt(cb_abifile_parse("t.abi", text, &db, &err), 0);
+	ck_assert_msg(strstr(err.msg, want), "got '%s', want '%s'", err.msg, want);
+}
+
+#define HEAD "compatbox-abi 1\nabis i386 x86_64\n"
+
+START_TEST(test_parse_errors)
+{
+	expect_error("", "t.abi:1: empty");
+	expect_error("# only a comment\nrecord a\n", "t.abi:2: not a compatbox .abi file");
+	expect_error("compatbox-abi 2\n", "t.abi:1: compatbox-abi version 2");
+	expect_error("compatbox-abi 1\nrecord a struct size 1 1 align 1 1\n",
+		     "t.abi:2: expected 'abis i386 x86_64' before 'record'");
+	expect_error("compatbox-abi 1\nabis i386 arm\n", "t.abi:2: unknown ABI 'arm'");
+	expect_error("compatbox-abi 1\nabis i386 i386\n", "t.abi:2: ABI 'i386' listed twice");
+	expect_error(HEAD "record a struct size 4 align 4 4\n", "t.abi:3: 'size': align is not");
+	expect_error(HEAD "record a struct size 4 99999999999 align 4 4\n", "t.abi:3:");
+	expect_error(HEAD "record a blob size 4 4 align 4 4\n", "t.abi:3: 'blob': a record is");
+	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x int off 0 0 size 4 4\nend\n",
+		     "t.abi:4: 'int' is not a kind");
+	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x sint off 0 0 size 4 4\n",
+		     "t.abi:4: record a has no 'end'");
+	expect_error(HEAD "field x sint off 0 0 size 4 4\n", "t.abi:3: a field outside a record");
+	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x sint off 2 2 size 4 4\nend\n",
+		     "t.abi:4: x: ends at 6, past a's 4 bytes");
+	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x struct off 0 0 size 4 4 record b\nend\n",
+		     "t.abi:4: x: no record b");
+	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x sint off 0 0 size 4 4 ->buf\nend\n",
+		     "t.abi:4: x: only a pointer can point");
+	expect_error(HEAD "record a struct size 8 8 align 4 4\nfield p ptr off 0 0 size 4 8 ->buf len=nope\nend\n",
+		     "t.abi:4: p: len=nope: no such field in a or around it");
+	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x sint off 0 0 size 4 4 sideways\nend\n",
+		     "t.abi:4: unknown annotation 'sideways'");
+	expect_error(HEAD "record a struct size 4 4 align 4 4\nend\nrecord a struct size 4 4 align 4 4\nend\n",
+		     "t.abi:5: record a defined twice");
+	expect_error(HEAD "ioctl X req 1 1 arg record nope dir in\n", "t.abi:3: no record nope");
+	expect_error(HEAD "ioctl X req 1 1 arg sint size 4 4 dir sideways\n",
+		     "t.abi:3: expected 'dir none|in|out|inout'");
+	expect_error(HEAD "record u union size 4 4 align 4 4\nfield a sint off 0 0 size 4 4\nend\n"
+			  "record a struct size 4 4 align 4 4\n"
+			  "field x union off 0 0 size 4 4 record u select=cmd case=NOPE:a\nend\n",
+		     "t.abi:7: x: case=NOPE: no such ioctl");
+	expect_error(HEAD "bogus\n", "t.abi:3: unknown line 'bogus'");
+}
+END_TEST
+
+START_TEST(test_bounded_lines)
+{
+	size_t n = CB_ABIFILE_MAX_LINE + 100;
+	char *text = malloc(strlen(HEAD) + n + 2);
+	strcpy(text, HEAD);
+	memset(text + strlen(HEAD), 'x', n);
+	strcpy(text + strlen(HEAD) + n, "\n");
+	expect_error(text, "t.abi:3: line longer than 4096 characters");
+	/* Many words on one line are refused, not overflowed. */
+	char *p = text + strlen(HEAD);
+	strcpy(p, "record a struct size 4 4 align 4 4");
+	for (int i = 0; i < 300; i++)
+		strcat(p, " task-tied");
+	strcat(p, "\n");
+	expect_error(text, "t.abi:3: more than 256 words");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_load_files)
+{
+	struct cb_abi_db db;
+	struct cb_err err = { "" };
+	ck_assert_int_lt(cb_abifile_load("/nonexistent/x.abi", &db, &err), 0);
+	ck_assert_str_eq(err.msg, "/nonexistent/x.abi: No such file or directory");
+
+	char path[] = "/tmp/compatbox-abifile-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(cb_abifile_save(path, &cb_abi_builtin, NULL, &err), 0);
+	ck_assert_int_eq(cb_abifile_load(path, &db, &err), 0);
+	same_db(&cb_abi_builtin, &db);
+	cb_abifile_free(&db);
+
+	FILE *f = fopen(path, "w");
+	fputs(HEAD "record a struct size 4 4 align 4 4\n", f);
+	fputc(0, f);
+	fclose(f);
+	ck_assert_int_lt(cb_abifile_load(path, &db, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, ":4: a NUL byte"));
+	unlink(path);
+}
+END_TEST
+
+Suite *abifile_suite(void)
+{
+	Suite *s = suite_create("abifile");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_round_trip_builtin);
+	tcase_add_test(tc, test_round_trip_hand);
+	tcase_add_test(tc, test_parse_errors);
+	tcase_add_test(tc, test_bounded_lines);
+	tcase_add_test(tc, test_load_files);
+	suite_add_tcase(s, tc);
+	return s;
+}
