@@ -11,6 +11,11 @@ const char cb_usage[] =
 	"  --log FILE         append one JSON line per trapped call to FILE (- for stderr)\n"
 	"  --keep-caps LIST   capabilities the guest keeps, e.g. net_admin,sys_time;\n"
 	"                     all others are dropped from every set (default: none)\n"
+	"  --translate        perform an i386 guest's known ioctls in the supervisor as\n"
+	"                     native x86_64 calls, arguments converted by the ABI\n"
+	"                     database (see 'compatbox abi list')\n"
+	"  --abi FILE         also translate the ioctls described in FILE.abi (made\n"
+	"                     with 'compatbox abi gen'); implies --translate\n"
 	"  --trap LIST        also trap these syscalls, e.g. nanosleep,getppid\n"
 	"                     (performed by the supervisor where it has a handler,\n"
 	"                     otherwise logged and run by the kernel)\n"
@@ -62,6 +67,10 @@ enum cb_cli_result cb_cli_parse_run(int argc, char **argv, struct cb_run_opts *o
 			return CB_CLI_HELP;
 		if (strcmp(a, "--version") == 0)
 			return CB_CLI_VERSION;
+		if (strcmp(a, "--translate") == 0) {
+			o->translate = true;
+			continue;
+		}
 		if (strcmp(a, "--no-sync-wakeup") == 0) {
 			o->no_sync_wakeup = true;
 			continue;
@@ -70,6 +79,13 @@ enum cb_cli_result cb_cli_parse_run(int argc, char **argv, struct cb_run_opts *o
 			o->log_path = v;
 		} else if (value_opt(a, "--keep-caps", &i, argc, argv, &v, err, &bad)) {
 			o->keep_caps = v;
+		} else if (value_opt(a, "--abi", &i, argc, argv, &v, err, &bad)) {
+			if (!bad && o->nabi == (int)(sizeof(o->abi_files) / sizeof(o->abi_files[0]))) {
+				cb_fail(err, E2BIG, "at most 8 --abi files");
+				return CB_CLI_ERROR;
+			}
+			if (!bad)
+				o->abi_files[o->nabi++] = v;
 		} else if (value_opt(a, "--trap", &i, argc, argv, &v, err, &bad)) {
 			o->trap = v;
 		} else if (value_opt(a, "--workers", &i, argc, argv, &v, err, &bad)) {

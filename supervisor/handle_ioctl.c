@@ -13,6 +13,7 @@
 #include "guest.h"
 #include "log.h"
 #include "supervisor.h"
+#include "translate.h"
 
 enum { ARG_IN = 1, ARG_OUT = 2 };
 
@@ -77,6 +78,16 @@ static void handle_ioctl(struct cb_call *c)
 	if (c->sup->log)
 		cb_guest_fd_path(c, gfd, path, sizeof(path));
 
+	const struct cb_abi_db *db;
+	const struct cb_ioctl *ioc = cb_translate_find(&c->sup->tr, c->arch, request, &db);
+	if (ioc) {
+		struct cb_log_result lr;
+		cb_translate_ioctl(c, db, ioc, gfd, argp, &lr);
+		if (c->sup->log)
+			cb_log_ioctl(c->sup->log, c, gfd, path, request, &lr);
+		return;
+	}
+
 	const struct performed *p = find(request);
 	if (!p) {
 		if (c->sup->log) {
@@ -91,7 +102,7 @@ static void handle_ioctl(struct cb_call *c)
 	}
 
 	int64_t r = perform(c, p, gfd, argp);
-	if (r == -ENOENT) { /* the call is gone: nothing to answer */
+	if (r == -ENOENT && cb_call_live(c) != 0) { /* the call is gone: nothing to answer */
 		c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
 		if (c->sup->log) {
 			struct cb_log_result lr = { .action = "abandoned" };

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../abi/abifile.h"
+#include "../abi/gen_builtin.h"
 #include "../common/cleanup.h"
 #include "../common/seccomp_compat.h"
 #include "../shim/filter.h"
@@ -141,6 +143,14 @@ int cb_run(const struct cb_run_opts *o)
 	struct cb_shim_args shim = { .path = path, .argv = o->argv, .envp = environ };
 	if (o->keep_caps && cb_caps_parse(o->keep_caps, &shim.keep_caps, &err))
 		return die(125, "--keep-caps: %s", err.msg);
+	static struct cb_abi_db user_dbs[8];
+	for (int i = 0; i < o->nabi; i++) {
+		if (cb_abifile_load(o->abi_files[i], &user_dbs[i], &err))
+			return die(125, "--abi: %s", err.msg);
+		sup.tr.dbs[sup.tr.ndbs++] = &user_dbs[i];
+	}
+	sup.tr.dbs[sup.tr.ndbs++] = &cb_abi_builtin;
+	sup.tr.enabled = o->translate || o->nabi > 0;
 	if (cb_dispatch_build(&sup.d, &err))
 		return die(125, "internal error: %s", err.msg);
 	static struct cb_log log = { .fd = -1 };

@@ -6,11 +6,13 @@
 #include "guest.h"
 #include "log.h"
 #include "notify.h"
+#include "translate.h"
 
 struct cb_supervisor {
 	struct cb_listener l;
 	struct cb_dispatch d;
 	struct cb_log *log; /* NULL: no log */
+	struct cb_translator tr;
 };
 
 /* A worker thread's private state. */

@@ -1,0 +1,150 @@
+#include "translate.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "../abi/convert.h"
+#include "../common/cleanup.h"
+#include "guest.h"
+#include "supervisor.h"
+
+const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_arch arch,
+					 uint32_t request, const struct cb_abi_db **db)
+{
+	/* An x86_64 guest's layouts are the host's: nothing to translate. */
+	if (!t->enabled || arch != CB_ARCH_I386)
+		return NULL;
+	for (int i = 0; i < t->ndbs; i++) {
+		const struct cb_ioctl *ioc = cb_abi_ioctl_by_req(t->dbs[i], arch, request);
+		if (!ioc)
+			continue;
+		if (ioc->task_tied)
+			return NULL; /* its meaning depends on the caller: kernel */
+		*db = t->dbs[i];
+		return ioc;
+	}
+	return NULL;
+}
+
+static int mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	return cb_guest_read(ctx, addr, buf, len);
+}
+
+static int mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	return cb_guest_write(ctx, addr, buf, len);
+}
+
+/* A scalar argument (int *, long *): widen on the way in, narrow back. */
+static int64_t scalar_call(struct cb_call *c, const struct cb_ioctl *ioc, int fd, uint64_t argp)
+{
+	uint32_t gsize = ioc->arg_size[c->arch], hsize = ioc->arg_size[CB_CONV_HOST];
+	if (gsize > 8 || hsize > 8)
+		return -EINVAL;
+	bool is_signed = ioc->arg_kind == CB_K_SINT || ioc->arg_kind == CB_K_SLONG;
+	union { int32_t s32; uint32_t u32; int64_t s64; uint64_t u64; unsigned char b[8]; } g = { 0 }, h = { 0 };
+	if (ioc->dir == CB_DIR_IN || ioc->dir == CB_DIR_INOUT) {
+		int rc = cb_guest_read(c, argp, g.b, gsize);
+		if (rc)
+			return rc;
+		if (gsize == 4 && hsize == 8)
+			h.s64 = is_signed ? (int64_t)g.s32 : (int64_t)g.u32;
+		else
+			memcpy(h.b, g.b, gsize < hsize ? gsize : hsize);
+	}
+	int r = ioctl(fd, ioc->req[CB_CONV_HOST], h.b);
+	if (r < 0)
+		return -errno;
+	if (ioc->dir == CB_DIR_OUT || ioc->dir == CB_DIR_INOUT) {
+		if (gsize == 4 && hsize == 8) {
+			bool fits = is_signed ? h.s64 == (int64_t)(int32_t)h.s64 : h.u64 <= UINT32_MAX;
+			if (!fits)
+				return -EOVERFLOW;
+			g.u32 = (uint32_t)h.u64;
+		} else {
+			memcpy(g.b, h.b, gsize < hsize ? gsize : hsize);
+		}
+		int rc = cb_guest_write(c, argp, g.b, gsize);
+		if (rc)
+			return rc;
+	}
+	return r;
+}
+
+/* Swap guest fd numbers in input fields for host copies of those fds. */
+static int swap_fds(struct cb_call *c, struct cb_conv *cv, int *held, int max, int *n)
+{
+	for (const struct cb_conv_fd *f = cb_conv_fds(cv); f; f = f->next) {
+		if (f->dir == CB_DIR_OUT)
+			return -EOPNOTSUPP; /* returning fds through a struct: not yet */
+		if (*n >= max)
+			return -E2BIG;
+		int h = cb_guest_fd(c, (int)cb_conv_fd_get(f));
+		if (h < 0)
+			return h;
+		held[(*n)++] = h;
+		cb_conv_fd_set(f, h);
+	}
+	return 0;
+}
+
+static int64_t record_call(struct cb_call *c, const struct cb_abi_db *db, const struct cb_ioctl *ioc,
+			   int fd, uint64_t argp)
+{
+	struct cb_guest_mem mem = { mem_read, mem_write, c };
+	struct cb_conv cv;
+	int held[8], nheld = 0;
+	int64_t r = cb_conv_init(&cv, db, c->arch, ioc->req[c->arch], &mem, 0);
+	void *host = NULL;
+	if (!r)
+		r = cb_conv_in(&cv, ioc->arg_record, argp, ioc->dir, &host);
+	if (!r)
+		r = swap_fds(c, &cv, held, 8, &nheld);
+	if (!r) {
+		/* A NULL argument stays NULL: the kernel reports it as it would. */
+		int k = ioctl(fd, ioc->req[CB_CONV_HOST], host);
+		r = k < 0 ? -errno : k;
+		if (k >= 0) {
+			int o = cb_conv_out(&cv);
+			if (o)
+				r = o;
+		}
+	}
+	for (int i = 0; i < nheld; i++)
+		close(held[i]);
+	cb_conv_free(&cv);
+	return r;
+}
+
+void cb_translate_ioctl(struct cb_call *c, const struct cb_abi_db *db, const struct cb_ioctl *ioc,
+			int gfd, uint64_t argp, struct cb_log_result *lr)
+{
+	cleanup_fd int fd = cb_guest_fd(c, gfd);
+	int64_t r;
+	if (fd < 0)
+		r = fd;
+	else if (ioc->arg_record != CB_NO_INDEX)
+		r = record_call(c, db, ioc, fd, argp);
+	else if (ioc->arg_kind != CB_K_PAD)
+		r = scalar_call(c, ioc, fd, argp);
+	else {
+		/* No pointer: the argument is a plain value. */
+		int k = ioctl(fd, ioc->req[CB_CONV_HOST], (unsigned long)argp);
+		r = k < 0 ? -errno : k;
+	}
+	/* ENOENT from the host call is a result; from the guest accessors it
+	 * means the call is gone. Only the latter leaves the call dead. */
+	if (r == -ENOENT && cb_call_live(c) != 0) {
+		c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
+		*lr = (struct cb_log_result){ .action = "abandoned" };
+		return;
+	}
+	if (r < 0)
+		cb_ret_err(c, (int)-r);
+	else
+		cb_ret(c, r);
+	*lr = (struct cb_log_result){ .action = "translated", .known = true,
+				      .ret = r < 0 ? -1 : r, .err = r < 0 ? (int)-r : 0 };
+}

@@ -1,0 +1,31 @@
+/* User-space compat translation: an i386 guest's ioctl whose request the
+ * layout database knows is performed by the supervisor as the native
+ * x86_64 call, its argument converted by the descriptors both ways. */
+#ifndef CB_TRANSLATE_H
+#define CB_TRANSLATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../abi/layout.h"
+#include "call.h"
+#include "log.h"
+
+#define CB_MAX_DBS 9 /* up to 8 --abi files, then the built-in database */
+
+struct cb_translator {
+	bool enabled;                         /* --translate */
+	const struct cb_abi_db *dbs[CB_MAX_DBS]; /* searched in order: --abi files first */
+	int ndbs;
+};
+
+/* The database entry that translates REQUEST from ARCH's guest, or NULL
+ * (not an i386 guest, translation off, unknown or task-tied request). */
+const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_arch arch,
+					 uint32_t request, const struct cb_abi_db **db);
+/* Perform the guest's ioctl on its fd GFD through IOC of DB; sets the
+ * call's verdict and fills LR for the log. */
+void cb_translate_ioctl(struct cb_call *c, const struct cb_abi_db *db, const struct cb_ioctl *ioc,
+			int gfd, uint64_t argp, struct cb_log_result *lr);
+
+#endif

@@ -1,0 +1,200 @@
+/* Differential guest: each mode exercises one call and prints every result
+ * (return value, errno, every field of every struct) in a stable form. The
+ * harness runs it natively (the kernel's compat layer is the oracle) and
+ * under `compatbox run --translate`, and compares the output byte for byte.
+ * Built -m32. Calls are made with syscall() so the exact i386 entry point is
+ * the one tested, not whatever glibc prefers. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <net/if.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <asm/termbits.h>
+
+#define BAD_PTR ((void *)16) /* never mapped */
+
+static void res(const char *what, long r)
+{
+	if (r < 0)
+		printf("%s = -1 %s\n", what, strerrorname_np(errno));
+	else
+		printf("%s = %ld\n", what, r);
+}
+
+static void dump(const char *what, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	printf("%s:", what);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%02x", i % 16 ? "" : " ", b[i]);
+	printf("\n");
+}
+
+static int pty_slave(void)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) || unlockpt(m))
+		return -1;
+	return open(ptsname(m), O_RDWR | O_NOCTTY);
+}
+
+static void tc(void)
+{
+	int t = pty_slave();
+	struct termios k;
+	memset(&k, 0xa5, sizeof(k));
+	res("TCGETS", ioctl(t, TCGETS, &k));
+	dump("termios", &k, sizeof(k));
+	k.c_lflag &= ~(tcflag_t)ECHO;
+	k.c_cc[VMIN] = 3;
+	res("TCSETS", ioctl(t, TCSETS, &k));
+	memset(&k, 0, sizeof(k));
+	res("TCGETS again", ioctl(t, TCGETS, &k));
+	dump("termios", &k, sizeof(k));
+	res("TCGETS bad pointer", ioctl(t, TCGETS, BAD_PTR));
+	res("TCSETS bad pointer", ioctl(t, TCSETS, BAD_PTR));
+	res("TCGETS on /dev/null", ioctl(open("/dev/null", O_RDONLY), TCGETS, &k));
+	res("TCGETS bad fd", ioctl(999, TCGETS, &k));
+}
+
+static void winsz(void)
+{
+	int t = pty_slave();
+	struct winsize w = { 24, 80, 640, 480 };
+	res("TIOCSWINSZ", ioctl(t, TIOCSWINSZ, &w));
+	memset(&w, 0, sizeof(w));
+	res("TIOCGWINSZ", ioctl(t, TIOCGWINSZ, &w));
+	printf("winsize %u %u %u %u\n", w.ws_row, w.ws_col, w.ws_xpixel, w.ws_ypixel);
+	res("TIOCGWINSZ bad pointer", ioctl(t, TIOCGWINSZ, BAD_PTR));
+}
+
+static void fion(void)
+{
+	int p[2];
+	if (pipe(p))
+		return;
+	(void)!write(p[1], "0123456789", 10);
+	int n = -1;
+	res("FIONREAD", ioctl(p[0], FIONREAD, &n));
+	printf("bytes %d\n", n);
+	int on = 1;
+	res("FIONBIO on", ioctl(p[0], FIONBIO, &on));
+	printf("O_NONBLOCK %d\n", (fcntl(p[0], F_GETFL) & O_NONBLOCK) != 0);
+	on = 0;
+	res("FIONBIO off", ioctl(p[0], FIONBIO, &on));
+	printf("O_NONBLOCK %d\n", (fcntl(p[0], F_GETFL) & O_NONBLOCK) != 0);
+	res("FIONREAD bad pointer", ioctl(p[0], FIONREAD, BAD_PTR));
+	res("FIONBIO bad pointer", ioctl(p[0], FIONBIO, BAD_PTR));
+}
+
+static void pgrp(void)
+{
+	int t = pty_slave();
+	pid_t g = 12345;
+	long r = ioctl(t, TIOCGPGRP, &g);
+	res("TIOCGPGRP on a pty that is not our terminal", r);
+}
+
+static void ifconf(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	struct ifconf ic = { .ifc_len = 0, .ifc_buf = NULL };
+	res("SIOCGIFCONF length query", ioctl(s, SIOCGIFCONF, &ic));
+	printf("ifc_len %d (%zu-byte ifreq records: %d)\n", ic.ifc_len, sizeof(struct ifreq),
+	       ic.ifc_len / (int)sizeof(struct ifreq));
+	struct ifreq rq[16];
+	memset(rq, 0, sizeof(rq));
+	ic.ifc_len = sizeof(rq);
+	ic.ifc_req = rq;
+	res("SIOCGIFCONF", ioctl(s, SIOCGIFCONF, &ic));
+	printf("ifc_len %d\n", ic.ifc_len);
+	for (int i = 0; i < ic.ifc_len / (int)sizeof(struct ifreq); i++) {
+		printf("if %s family %d\n", rq[i].ifr_name, rq[i].ifr_addr.sa_family);
+		dump("addr", &rq[i].ifr_addr, sizeof(rq[i].ifr_addr));
+	}
+	ic.ifc_len = sizeof(struct ifreq); /* room for one only */
+	res("SIOCGIFCONF short buffer", ioctl(s, SIOCGIFCONF, &ic));
+	printf("ifc_len %d\n", ic.ifc_len);
+	res("SIOCGIFCONF bad pointer", ioctl(s, SIOCGIFCONF, BAD_PTR));
+	ic.ifc_len = sizeof(rq);
+	ic.ifc_req = BAD_PTR;
+	res("SIOCGIFCONF bad buffer", ioctl(s, SIOCGIFCONF, &ic));
+}
+
+static void ifreq_calls(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	struct ifreq r;
+	memset(&r, 0, sizeof(r));
+	strcpy(r.ifr_name, "lo");
+	res("SIOCGIFFLAGS lo", ioctl(s, SIOCGIFFLAGS, &r));
+	printf("flags 0x%x\n", (unsigned short)r.ifr_flags);
+	memset(&r.ifr_ifru, 0, sizeof(r.ifr_ifru));
+	res("SIOCGIFINDEX lo", ioctl(s, SIOCGIFINDEX, &r));
+	printf("index %d\n", r.ifr_ifindex);
+	memset(&r.ifr_ifru, 0, sizeof(r.ifr_ifru));
+	res("SIOCGIFADDR lo", ioctl(s, SIOCGIFADDR, &r));
+	dump("addr", &r.ifr_addr, sizeof(r.ifr_addr));
+	memset(&r.ifr_ifru, 0, sizeof(r.ifr_ifru));
+	res("SIOCGIFHWADDR lo", ioctl(s, SIOCGIFHWADDR, &r));
+	dump("hwaddr", &r.ifr_hwaddr, sizeof(r.ifr_hwaddr));
+	strcpy(r.ifr_name, "nosuchif0");
+	res("SIOCGIFFLAGS unknown interface", ioctl(s, SIOCGIFFLAGS, &r));
+	res("SIOCGIFFLAGS bad pointer", ioctl(s, SIOCGIFFLAGS, BAD_PTR));
+}
+
+static void fsflags(void)
+{
+	int f = open("/proc/self/exe", O_RDONLY);
+	long flags = 0x5a5a5a5a;
+	printf("request 0x%lx\n", (unsigned long)FS_IOC_GETFLAGS);
+	long r = ioctl(f, FS_IOC_GETFLAGS, &flags);
+	res("FS_IOC_GETFLAGS", r);
+	if (r == 0)
+		printf("flags 0x%lx\n", flags);
+	res("FS_IOC_GETFLAGS bad pointer", ioctl(f, FS_IOC_GETFLAGS, BAD_PTR));
+}
+
+/* Each case names how its calls must be handled: "translated" by the
+ * supervisor, or left to the "kernel" because they depend on the caller
+ * (TIOCGPGRP answers for the caller's controlling terminal). */
+static const struct {
+	const char *name;
+	void (*fn)(void);
+	const char *how;
+} cases[] = {
+	{ "tc", tc, "translated" },         { "winsz", winsz, "translated" },
+	{ "fion", fion, "translated" },     { "pgrp", pgrp, "kernel" },
+	{ "ifconf", ifconf, "translated" }, { "ifreq", ifreq_calls, "translated" },
+	{ "fsflags", fsflags, "translated" },
+};
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && !strcmp(argv[1], "list")) {
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			printf("%s %s\n", cases[i].name, cases[i].how);
+		return 0;
+	}
+	for (size_t i = 0; argc == 2 && i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!strcmp(argv[1], cases[i].name)) {
+			cases[i].fn();
+			return 0;
+		}
+	}
+	fprintf(stderr, "usage: diffguest list|CASE\n");
+	return 2;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Differential harness: run each case of an i386 guest natively (the
+kernel's compat layer is the oracle) and under `compatbox run --translate`,
+and compare the output byte for byte. A case only counts when the log shows
+that the supervisor really translated calls in it; otherwise an identical
+output would prove nothing."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def run(argv):
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    return p.returncode, p.stdout
+
+
+def main():
+    compatbox, guest = sys.argv[1], sys.argv[2]
+    extra = sys.argv[3:]
+    listing = subprocess.run([guest, "list"], stdout=subprocess.PIPE, check=True,
+                             text=True).stdout.split("\n")
+    cases = [line.split() for line in listing if line.strip()]
+    same = 0
+    failed = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for case, how in cases:
+            log = os.path.join(tmp, case + ".json")
+            n_rc, n_out = run([guest, case])
+            c_rc, c_out = run([compatbox, "run", "--translate", "--log", log] + extra +
+                              ["--", guest, case])
+            handled = 0
+            if os.path.exists(log):
+                for line in open(log):
+                    if json.loads(line).get("action") == how:
+                        handled += 1
+            if (n_rc, n_out) != (c_rc, c_out):
+                failed.append(case)
+                print(f"not ok - {case}: output differs (exit {n_rc} native, {c_rc} translated)")
+                sys.stdout.write("  native:\n" + n_out.decode(errors="replace"))
+                sys.stdout.write("  translated:\n" + c_out.decode(errors="replace"))
+            elif handled == 0:
+                failed.append(case)
+                print(f"not ok - {case}: identical, but no call was {how}")
+            else:
+                same += 1
+                print(f"ok - {case}: identical ({handled} calls {how})")
+    print(f"differential: {same}/{len(cases)} cases identical")
+    return 0 if same == len(cases) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
