@@ -30,6 +30,7 @@
 #include "program.h"
 #include "proctree.h"
 #include "supervisor.h"
+#include "xsys.h"
 
 extern char **environ;
 
@@ -152,6 +153,8 @@ int cb_run(const struct cb_run_opts *o)
 	sup.tr.dbs[sup.tr.ndbs++] = &cb_abi_builtin;
 	sup.tr.enabled = o->translate || o->nabi > 0;
 	if (cb_dispatch_build(&sup.d, &err))
+		return die(125, "internal error: %s", err.msg);
+	if (sup.tr.enabled && cb_xsys_install(&sup.d, &ts, &err))
 		return die(125, "internal error: %s", err.msg);
 	static struct cb_log log = { .fd = -1 };
 	if (o->log_path) {
