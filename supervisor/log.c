@@ -9,6 +9,7 @@
 #include "../abi/ioctl_decode.h"
 #include "../common/json.h"
 #include "guest.h"
+#include "supervisor.h"
 
 int cb_log_open(struct cb_log *log, const char *path, struct cb_err *err)
 {
@@ -62,6 +63,18 @@ void cb_log_syscall(struct cb_log *log, struct cb_call *c, const char *action)
 	emit(log, &j);
 }
 
+/* Known names first, then the layout databases (--abi files included). */
+static const char *request_name(const struct cb_call *c, uint32_t request)
+{
+	const char *name = cb_ioctl_name(c->arch, request);
+	for (int i = 0; !name && i < c->sup->tr.ndbs; i++) {
+		const struct cb_ioctl *ioc = cb_abi_ioctl_by_req(c->sup->tr.dbs[i], c->arch, request);
+		if (ioc)
+			name = ioc->name;
+	}
+	return name;
+}
+
 void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *path,
 		  uint32_t request, const struct cb_log_result *r)
 {
@@ -74,7 +87,7 @@ void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *pat
 	cb_json_str(&j, "path", path);
 	cb_json_open(&j, "request");
 	cb_json_hex(&j, "value", request);
-	cb_json_str(&j, "name", cb_ioctl_name(c->arch, request));
+	cb_json_str(&j, "name", request_name(c, request));
 	cb_json_str(&j, "dir", cb_ioctl_dir_name(f.dir));
 	char type[8];
 	if (f.type >= 0x21 && f.type < 0x7f)

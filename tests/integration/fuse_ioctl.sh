@@ -92,6 +92,8 @@ MYDEV_GET $GET32 0 ok $new" "$out"
 expect_eq "compatbox logged 3 translated ioctls, all returning 0" 3 "$(json_count "$log" \
 	"r['arch']=='i386' and r['action']=='translated' and r['result']=={'ret':0} \
 	 and r['path']=='$mnt/mydev' and r['request']['value'] in ('$GET32','$SET32')")"
+expect_eq "the log names the requests from the .abi file" 3 "$(json_count "$log" \
+	"r['path']=='$mnt/mydev' and r['request']['name'] in ('MYDEV_GET','MYDEV_SET')")"
 expect_eq "and no other ioctl on the fixture" 3 "$(json_count "$log" "r['path']=='$mnt/mydev'")"
 expect_eq "fixture saw x86_64 numbers, 24-byte structs, no compat flag" \
 "ioctl cmd=$GET64 MYDEV_GET flags=0x0 in=0 out=24 -> 0 $init
