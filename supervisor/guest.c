@@ -178,16 +178,22 @@ static bool addr_ok(const struct cb_call *c, uint64_t addr, size_t len)
 	return addr < limit && len <= limit - addr;
 }
 
-int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len)
+/* Checks shared by reads and writes: 1 when there is nothing to do. */
+static int io_start(struct cb_call *c, uint64_t addr, size_t len, struct cb_task **t)
 {
 	if (len == 0)
-		return 0;
+		return 1;
 	if (!addr_ok(c, addr, len))
 		return -EFAULT;
+	return task_get(c, t);
+}
+
+int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len)
+{
 	struct cb_task *t;
-	int rc = task_get(c, &t);
+	int rc = io_start(c, addr, len, &t);
 	if (rc)
-		return rc;
+		return rc < 0 ? rc : 0;
 	rc = mem_io(c, t, false, addr, buf, len);
 	if (rc)
 		return rc;
@@ -197,14 +203,10 @@ int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len)
 
 int cb_guest_write(struct cb_call *c, uint64_t addr, const void *buf, size_t len)
 {
-	if (len == 0)
-		return 0;
-	if (!addr_ok(c, addr, len))
-		return -EFAULT;
 	struct cb_task *t;
-	int rc = task_get(c, &t);
+	int rc = io_start(c, addr, len, &t);
 	if (rc)
-		return rc;
+		return rc < 0 ? rc : 0;
 	/* An interrupted guest may have reused the buffer: do not scribble. */
 	rc = cb_call_live(c);
 	if (rc)

@@ -32,61 +32,59 @@ static void log_result(struct cb_call *c)
 	cb_log_syscall(c->sup->log, c, c->v.kind == CB_V_ABANDON ? "abandoned" : "performed");
 }
 
-static void dup_common(struct cb_call *c, int oldfd, int target, unsigned o_flags)
+/* Take OLDFD from the guest; a failure becomes the call's answer. */
+static int take(struct cb_call *c, int oldfd)
 {
-	cleanup_fd int fd = cb_guest_fd(c, oldfd);
+	int fd = cb_guest_fd(c, oldfd);
 	if (fd == -ENOENT)
 		c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
 	else if (fd < 0)
 		cb_ret_err(c, -fd);
-	else
+	return fd;
+}
+
+/* dup (TARGET < 0 means lowest free) and dup2/dup3 to NEWFD. */
+static void dup_to(struct cb_call *c, int oldfd, int target, unsigned o_flags)
+{
+	cleanup_fd int fd = take(c, oldfd);
+	if (fd >= 0)
 		install(c, fd, target, o_flags);
 	log_result(c);
 }
 
 static void handle_dup(struct cb_call *c)
 {
-	dup_common(c, (int)c->args[0], -1, 0);
+	dup_to(c, (int)c->args[0], -1, 0);
+}
+
+/* dup2 and dup3 share their checks; they differ on oldfd == newfd. */
+static void dup2_or_3(struct cb_call *c, bool is_dup3, unsigned flags)
+{
+	int oldfd = (int)c->args[0], newfd = (int)c->args[1];
+	if (is_dup3 && (oldfd == newfd || (flags & ~(unsigned)O_CLOEXEC))) {
+		cb_ret_err(c, EINVAL);
+	} else if (oldfd == newfd) {
+		/* dup2 to itself only checks that the fd is open. */
+		cleanup_fd int fd = take(c, oldfd);
+		if (fd >= 0)
+			cb_ret(c, newfd);
+	} else if (newfd < 0) {
+		cb_ret_err(c, EBADF);
+	} else {
+		dup_to(c, oldfd, newfd, flags & O_CLOEXEC);
+		return;
+	}
+	log_result(c);
 }
 
 static void handle_dup2(struct cb_call *c)
 {
-	int oldfd = (int)c->args[0], newfd = (int)c->args[1];
-	if (oldfd == newfd) {
-		/* dup2 to itself only checks that the fd is open. */
-		cleanup_fd int fd = cb_guest_fd(c, oldfd);
-		if (fd == -ENOENT)
-			c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
-		else if (fd < 0)
-			cb_ret_err(c, -fd);
-		else
-			cb_ret(c, newfd);
-		log_result(c);
-		return;
-	}
-	if (newfd < 0) {
-		cb_ret_err(c, EBADF);
-		log_result(c);
-		return;
-	}
-	dup_common(c, oldfd, newfd, 0);
+	dup2_or_3(c, false, 0);
 }
 
 static void handle_dup3(struct cb_call *c)
 {
-	int oldfd = (int)c->args[0], newfd = (int)c->args[1];
-	unsigned flags = (unsigned)c->args[2];
-	if (oldfd == newfd || (flags & ~(unsigned)O_CLOEXEC)) {
-		cb_ret_err(c, EINVAL);
-		log_result(c);
-		return;
-	}
-	if (newfd < 0) {
-		cb_ret_err(c, EBADF);
-		log_result(c);
-		return;
-	}
-	dup_common(c, oldfd, newfd, flags & O_CLOEXEC);
+	dup2_or_3(c, true, (unsigned)c->args[2]);
 }
 
 const struct cb_handler cb_handlers_fd[] = {
