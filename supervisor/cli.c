@@ -11,6 +11,7 @@ const char cb_usage[] =
 	"  --log FILE         append one JSON line per trapped call to FILE (- for stderr)\n"
 	"  --keep-caps LIST   capabilities the guest keeps, e.g. net_admin,sys_time;\n"
 	"                     all others are dropped from every set (default: none)\n"
+	"  --passthrough      only log ioctls: the kernel runs every one of them\n"
 	"  --translate        perform an i386 guest's known ioctls in the supervisor as\n"
 	"                     native x86_64 calls, arguments converted by the ABI\n"
 	"                     database (see 'compatbox abi list')\n"
@@ -67,6 +68,10 @@ enum cb_cli_result cb_cli_parse_run(int argc, char **argv, struct cb_run_opts *o
 			return CB_CLI_HELP;
 		if (strcmp(a, "--version") == 0)
 			return CB_CLI_VERSION;
+		if (strcmp(a, "--passthrough") == 0) {
+			o->passthrough = true;
+			continue;
+		}
 		if (strcmp(a, "--translate") == 0) {
 			o->translate = true;
 			continue;

@@ -12,6 +12,7 @@ struct cb_run_opts {
 	const char *trap;      /* extra syscalls to trap, NULL: none */
 	int workers;           /* 0: one per CPU */
 	bool no_sync_wakeup;
+	bool passthrough;      /* log trapped ioctls, let the kernel run them all */
 	bool translate;        /* perform i386 calls natively through the ABI database */
 	const char *abi_files[8]; /* --abi FILE, in order */
 	int nabi;

@@ -152,6 +152,9 @@ int cb_run(const struct cb_run_opts *o)
 	}
 	sup.tr.dbs[sup.tr.ndbs++] = &cb_abi_builtin;
 	sup.tr.enabled = o->translate || o->nabi > 0;
+	sup.passthrough = o->passthrough;
+	if (sup.passthrough && sup.tr.enabled)
+		return die(125, "--passthrough and --translate (or --abi) exclude each other");
 	if (cb_dispatch_build(&sup.d, &err))
 		return die(125, "internal error: %s", err.msg);
 	if (sup.tr.enabled && cb_xsys_install(&sup.d, &ts, &err))

@@ -13,6 +13,7 @@ struct cb_supervisor {
 	struct cb_dispatch d;
 	struct cb_log *log; /* NULL: no log */
 	struct cb_translator tr;
+	bool passthrough; /* --passthrough: no ioctl is performed here */
 };
 
 /* A worker thread's private state. */

@@ -27,4 +27,12 @@ n=$(json_count "$log.py" "r['request']['name']=='TIOCGWINSZ' and r['path']=='/de
 expect_true "python3's TIOCGWINSZ on /dev/null logged ($n)" test "$n" -ge 1
 expect_eq "each of them failed with ENOTTY" "$n" "$(json_count "$log.py" \
 	"r['request']['name']=='TIOCGWINSZ' and r['path']=='/dev/null' and r['result']['errno']=='ENOTTY'")"
+# --passthrough logs every ioctl but performs none of them.
+log="$tmp/pass.json"
+out=$(cb --passthrough --log "$log" -- "$GUESTS/guest32" ioctls 100); rc=$?
+expect_eq "--passthrough guest runs" "0 ioctls 100" "$rc $out"
+expect_eq "--passthrough: all 100 left to the kernel" 100 "$(json_count "$log" \
+	"r['request']['name']=='FIONREAD' and r['action']=='kernel' and r['result'] is None")"
+out=$(cb --passthrough --translate -- true 2>&1); rc=$?
+expect_eq "--passthrough with --translate is refused" 125 "$rc"
 finish
