@@ -37,6 +37,7 @@ void cb_annot_src_free(struct cb_annot_src *s)
 	free(s->target);
 	free(s->len);
 	free(s->select);
+	free(s->mirror);
 	for (int i = 0; i < s->ncases; i++) {
 		free(s->case_value[i]);
 		free(s->case_member[i]);
@@ -169,6 +170,12 @@ static int one(struct cb_annot_src *s, char *const *tok, int n, int *i, struct c
 		s->a.is_fd = true;
 		return 0;
 	}
+	if (strcmp(t, "keep") == 0) {
+		s->a.keep = true;
+		return 0;
+	}
+	if (KEY("mirror") && eq)
+		return set_str(&s->mirror, val, "mirror=", err);
 	if (KEY("narrow") && eq) {
 		for (int k = 0; k < (int)(sizeof(narrow_names) / sizeof(narrow_names[0])); k++) {
 			if (strcmp(val, narrow_names[k]) == 0) {
@@ -203,6 +210,11 @@ int cb_annot_parse(struct cb_annot_src *s, char *const *tok, int n, struct cb_er
 			return rc;
 	}
 	return 0;
+}
+
+static bool int_kind(enum cb_kind k)
+{
+	return k == CB_K_SINT || k == CB_K_UINT || k == CB_K_SLONG || k == CB_K_ULONG;
 }
 
 /* NAME among the fields of record R, then of the records enclosing it. */
@@ -295,6 +307,20 @@ int cb_annot_resolve(const struct cb_annot_src *s, struct cb_abi_db *db, int r, 
 	if (s->select && !find_outward(db, r, s->select, &a.select_field, &a.select_up))
 		return cb_fail(err, EINVAL, "select=%s: no such field in %s or around it",
 			       s->select, rname);
+	if (s->mirror) {
+		/* A sibling: the kernel copies one of its own fields twice. */
+		const struct cb_record *rec = &db->records[r];
+		a.mirror = true;
+		a.mirror_field = cb_abi_field_index(rec, s->mirror);
+		if (a.mirror_field == CB_NO_INDEX || a.mirror_field == fi)
+			return cb_fail(err, EINVAL, "mirror=%s: no other field %s in %s", s->mirror,
+				       s->mirror, rname);
+		if (!int_kind(f->kind) || !int_kind(rec->fields[a.mirror_field].kind))
+			return cb_fail(err, EINVAL, "mirror=%s: both fields must be integers",
+				       s->mirror);
+	}
+	if (a.keep && a.mirror)
+		return cb_fail(err, EINVAL, "keep and mirror= contradict each other");
 	int rc = resolve_cases(s, db, f, &a, err);
 	if (rc < 0)
 		return rc;
@@ -363,6 +389,11 @@ void cb_annot_write(const struct cb_abi_db *db, int r, int fi, FILE *out)
 		fputs(" fd", out);
 	if (a->narrow != CB_N_EOVERFLOW)
 		fprintf(out, " narrow=%s", narrow_names[a->narrow]);
+	if (a->keep)
+		fputs(" keep", out);
+	const struct cb_record *self = &db->records[r];
+	if (a->mirror && a->mirror_field >= 0 && a->mirror_field < self->nfields)
+		fprintf(out, " mirror=%s", self->fields[a->mirror_field].name);
 	const char *sel = a->select_field != CB_NO_INDEX
 		? outward_name(db, r, a->select_up, a->select_field) : NULL;
 	if (a->select_cmd)

@@ -15,6 +15,7 @@ struct cb_annot_src {
 	char *target;      /* ->record NAME, ->array NAME, of=NAME */
 	char *len;         /* len=FIELD */
 	char *select;      /* select=FIELD */
+	char *mirror;      /* mirror=FIELD */
 	int ncases;
 	char **case_value; /* a number, or an ioctl name with select=cmd */
 	char **case_member;

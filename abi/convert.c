@@ -62,6 +62,7 @@ struct cb_conv_obj {
 	enum cb_dir dir;
 	bool write;               /* some part goes back to the guest */
 	bool same;                /* one image */
+	uint8_t *kept;            /* guest bytes never written back (keep), or NULL */
 	/* Its length field, when it must be rewritten or re-read after the call. */
 	struct lenref len;
 	bool rescale;             /* len_in_bytes: guest and host units differ */
@@ -424,6 +425,7 @@ static int obj_new(struct cb_conv *cv, enum obj_shape shape, uint64_t gaddr, enu
 	o->gfix = o->hfix = o->gmin = o->hmin = 0;
 	o->dir = dir;
 	o->write = o->same = o->rescale = false;
+	o->kept = NULL;
 	o->len.f = NULL;
 	o->len.g = o->len.h = NULL;
 	o->len_guest = o->len_host = 0;
@@ -986,10 +988,67 @@ static inline bool absent_field(const struct walk *w, const struct frame *f,
 	return true;
 }
 
+/* keep and mirror fields on the way out (both are usually fields the host
+ * lacks, so this comes before absent_field). keep: the guest's bytes stay
+ * as they were, so they are marked never to be written; the image of an
+ * output-only record holds zeroes there, not the guest's bytes. mirror:
+ * the host value of the sibling it names, truncated to this field. */
+static int out_special(struct walk *w, const struct frame *f, const struct cb_field *fld,
+		       enum cb_dir dir)
+{
+	struct cb_conv *cv = w->cv;
+	enum cb_arch ga = cv->guest;
+	enum cb_dir eff = fld->kind != CB_K_PTR && fld->a.dir != CB_DIR_NONE ? fld->a.dir : dir;
+	uint32_t gs = fld->size[ga];
+	uint8_t *g = f->g + fld->off[ga];
+	if (!(dir_bits(eff) & CB_DIR_OUT) || gs == 0)
+		return 0;
+	if (fld->a.keep) {
+		struct cb_conv_obj *o = w->obj;
+		if (!o->kept) {
+			int r = arena_get(cv, obj_gsize(o, o->n), true, (void **)&o->kept);
+			if (r < 0)
+				return r;
+		}
+		memset(o->kept + (g - o->g), 1, gs);
+		return 0;
+	}
+	int m = fld->a.mirror_field;
+	if (m < 0 || m >= f->rec->nfields || !valid_int_size(gs))
+		return -EINVAL;
+	const struct cb_field *src = &f->rec->fields[m];
+	uint32_t hs = src->size[H];
+	uint64_t v = valid_int_size(hs) ? load(f->h + src->off[H], hs, is_signed_kind(src->kind)) : 0;
+	store(g, gs, v);
+	return 0;
+}
+
+/* Write object O's guest image but for the bytes marked kept: each run in
+ * between is one write. */
+static int write_kept(struct cb_conv *cv, const struct cb_conv_obj *o, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		if (o->kept[i]) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < len && !o->kept[j])
+			j++;
+		int r = gwrite(cv, o->gaddr + i, o->g + i, j - i);
+		if (r < 0)
+			return r;
+		i = j;
+	}
+	return 0;
+}
+
 static int walk_field(struct walk *w, struct frame *f, const struct cb_field *fld,
 		      enum cb_dir dir, int nest)
 {
 	enum cb_arch ga = w->cv->guest;
+	if (w->out && (fld->a.keep || fld->a.mirror))
+		return out_special(w, f, fld, dir);
 	if (absent_field(w, f, fld, dir))
 		return 0;
 	/* A pointer's a.dir is its target's; the value itself goes with DIR. */
@@ -1042,6 +1101,11 @@ static int walk_record(struct walk *w, struct frame *f, enum cb_dir dir, int nes
 		const struct cb_field *fld = &rec->fields[i];
 		enum cb_kind k = fld->kind;
 		int r;
+		if (w->out && (fld->a.keep || fld->a.mirror)) {
+			if ((r = out_special(w, f, fld, dir)) < 0)
+				return r;
+			continue;
+		}
 		if (absent_field(w, f, fld, dir))
 			continue;
 		if ((k == CB_K_SINT || k == CB_K_UINT || k == CB_K_SLONG || k == CB_K_ULONG) &&
@@ -1327,11 +1391,28 @@ int cb_conv_out(struct cb_conv *cv)
 	for (o = cv->objs; o; o = o->next) {
 		if (!o->write || !o->gaddr)
 			continue;
-		r = gwrite(cv, o->gaddr, o->g, obj_gsize(o, o->out_n));
+		size_t len = obj_gsize(o, o->out_n);
+		r = o->kept ? write_kept(cv, o, len) : gwrite(cv, o->gaddr, o->g, len);
 		if (r < 0)
 			return fail(cv, r);
 	}
 	return 0;
+}
+
+int cb_conv_out_trim(struct cb_conv *cv, const void *host, uint64_t n)
+{
+	if (cv->error || cv->done)
+		return cv->error ? cv->error : -EINVAL;
+	for (struct cb_conv_obj *o = cv->objs; o; o = o->next) {
+		if (o->h != host || !o->gaddr)
+			continue;
+		if (o->shape == OBJ_RECORD || o->len.f)
+			return -EINVAL; /* one record, or counted by a field: not ours to cut */
+		if (n < o->out_n)
+			o->out_n = (uint32_t)n;
+		return 0;
+	}
+	return -EINVAL;
 }
 
 void cb_conv_free(struct cb_conv *cv)
@@ -1420,8 +1501,11 @@ int cb_conv_cmsg_to_host(enum cb_arch guest, const void *g, size_t glen, void *h
 	if (glen == 0)
 		return 0;
 	/* As the kernel's compat sendmsg: every header must be whole and lie
-	 * within the buffer; trailing bytes too short for a header are left. */
-	while (go + CMSG_G_HDR <= glen) {
+	 * within the buffer. Its cmsg_compat_nxthdr goes on while one byte is
+	 * left, so trailing bytes too short for a header are -EINVAL too. */
+	while (go < glen) {
+		if (glen - go < CMSG_G_HDR)
+			return -EINVAL;
 		uint32_t len;
 		memcpy(&len, gp + go, 4);
 		if (len < CMSG_G_HDR || len > glen - go)
@@ -1514,8 +1598,15 @@ int cb_conv_cmsg_to_guest(enum cb_arch guest, const void *h, size_t hlen, void *
 		if (CMSG_G_HDR + take > room) {
 			*ctrunc = true;
 			take = room - CMSG_G_HDR;
-			if (level == SOL_SOCKET_ && type == SCM_RIGHTS_)
+			if (level == SOL_SOCKET_ && type == SCM_RIGHTS_) {
 				take -= take % 4; /* whole fds only */
+				/* Not one fd fits: the kernel's scm_detach_fds_compat
+				 * writes no header at all. */
+				if (take == 0) {
+					ho = (size_t)(payload - hp);
+					break;
+				}
+			}
 		}
 		uint32_t glen32 = (uint32_t)(CMSG_G_HDR + take);
 		memcpy(gp + go, &glen32, 4);

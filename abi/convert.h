@@ -28,7 +28,13 @@
  * back; input parts keep the guest's own bytes, so followed pointers always
  * go back to the guest as the guest's own values. Padding in output parts
  * is zeroed in the guest, and so is a field the host ABI lacks (size 0
- * there, like i386 stat64's __st_ino); a field the guest lacks is dropped.
+ * there); a field the guest lacks is dropped. Two annotations say what the
+ * kernel does instead: a.keep — the guest's bytes stay untouched (they are
+ * never written; the write-back skips them: i386 stat64's __pad1/__pad2,
+ * which cp_stat64 does not write); a.mirror — the field gets the host value
+ * of its sibling a.mirror_field, truncated (stat64's __st_ino, the low 32
+ * bits of st_ino). Both act on output parts only; on input a kept or
+ * mirrored field converts like any other.
  *
  * Integers. SINT/SLONG sign-extend, UINT/ULONG/PTR zero-extend. Narrowing
  * (host to i386) follows a.narrow: EOVERFLOW fails the call with -EOVERFLOW
@@ -183,6 +189,14 @@ int cb_conv_in_str(struct cb_conv *cv, uint64_t gaddr, uint32_t max, const char 
  * 0, -EOVERFLOW (a value does not fit the guest's field; nothing written),
  * -EFAULT, -ENOENT. Once per call. */
 int cb_conv_out(struct cb_conv *cv);
+
+/* Before cb_conv_out: of the buffer or array whose host copy is HOST (as
+ * cb_conv_in_buf / cb_conv_in_array or a followed pointer gave it), only
+ * the first N elements (bytes for a buffer) go back to the guest — the
+ * kernel wrote no more (getdents, read). The guest's bytes beyond stay as
+ * they were. 0; -EINVAL when HOST is not such a copy (one record, or one
+ * whose length field already says how much goes back). */
+int cb_conv_out_trim(struct cb_conv *cv, const void *host, uint64_t n);
 
 /* Release the arena; CV may then be initialised again. */
 void cb_conv_free(struct cb_conv *cv);

@@ -97,7 +97,8 @@ static bool identical(struct cb_abi_db *db, int r, unsigned char *state)
 		for (int a = 1; a < CB_ARCH_COUNT; a++)
 			same = same && f->off[a] == f->off[0] && f->size[a] == f->size[0];
 		same = same && !wide_kind(f->kind) &&
-		       !(f->kind == CB_K_ARRAY && wide_kind(f->elem_kind)) && f->a.target == CB_T_NONE;
+		       !(f->kind == CB_K_ARRAY && wide_kind(f->elem_kind)) && f->a.target == CB_T_NONE &&
+		       !f->a.keep && !f->a.mirror; /* a copy would overwrite them */
 		if (same && f->record >= 0 && f->record < db->nrecords)
 			same = identical(db, f->record, state);
 	}

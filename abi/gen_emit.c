@@ -87,6 +87,10 @@ static void annot(FILE *f, const struct cb_annot *a, int r, int i)
 		fputs(", .is_fd = true", f);
 	if (a->narrow)
 		fprintf(f, ", .narrow = %s", narrow_c[a->narrow]);
+	if (a->keep)
+		fputs(", .keep = true", f);
+	if (a->mirror)
+		fprintf(f, ", .mirror = true, .mirror_field = %d", a->mirror_field);
 	if (a->select_up)
 		fprintf(f, ", .select_up = %d", a->select_up);
 	if (a->select_cmd)

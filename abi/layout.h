@@ -70,6 +70,14 @@ struct cb_annot {
 	bool flex;                /* trailing flexible array, counted by len_field */
 	bool is_fd;               /* the integer is a file descriptor */
 	enum cb_narrow narrow;
+	/* Output fields the kernel does not fill from its own value of them:
+	 * `keep` leaves the guest's bytes as they were (never written back:
+	 * i386 stat64's pads, which cp_stat64 skips); `mirror` takes the value
+	 * of the sibling field mirror_field, truncated (stat64's __st_ino, the
+	 * low bits of st_ino). mirror_field means something only with mirror. */
+	bool keep;
+	bool mirror;
+	int mirror_field;
 	/* Unions: the live member is picked by a sibling field's value, or by
 	 * the ioctl request (select_cmd). */
 	int select_field;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "../common/cleanup.h"
@@ -211,6 +212,21 @@ int cb_guest_write(struct cb_call *c, uint64_t addr, const void *buf, size_t len
 	rc = cb_call_live(c);
 	if (rc)
 		return rc;
+	/* /proc/TID/mem writes with FOLL_FORCE: it would store into read-only
+	 * pages where the kernel's copy_to_user gives EFAULT. process_vm_writev
+	 * honours page protections, so results land exactly where the kernel
+	 * would have put them. The thread is parked in its notification (just
+	 * checked), so its tid still names it. */
+	struct iovec local = { (void *)buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n = process_vm_writev(t->tid, &local, 1, &remote, 1, 0);
+	if (n == (ssize_t)len)
+		return 0;
+	if (n >= 0 || errno == EFAULT)
+		return -EFAULT;
+	if (errno == ESRCH)
+		return -ENOENT;
+	/* No cross-memory attach in this kernel: the mem fd is all there is. */
 	return mem_io(c, t, true, addr, (void *)buf, len);
 }
 

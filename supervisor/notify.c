@@ -84,3 +84,15 @@ int cb_notif_addfd_send(const struct cb_listener *l, uint64_t id, int srcfd,
 	int rc = ioctl(l->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
 	return rc >= 0 ? rc : -errno;
 }
+
+int cb_notif_addfd(const struct cb_listener *l, uint64_t id, int srcfd, unsigned o_flags)
+{
+	struct seccomp_notif_addfd a = {
+		.id = id,
+		.flags = 0,
+		.srcfd = (uint32_t)srcfd,
+		.newfd_flags = o_flags,
+	};
+	int rc = ioctl(l->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+	return rc >= 0 ? rc : -errno;
+}

@@ -38,5 +38,10 @@ int cb_notif_continue(const struct cb_listener *l, uint64_t id);
  * Returns the guest's fd number or -errno (EMFILE at the guest's limit). */
 int cb_notif_addfd_send(const struct cb_listener *l, uint64_t id, int srcfd,
 			int target_fd, unsigned o_flags);
+/* Install SRCFD in the guest while call ID is still pending, at the lowest
+ * free number, without answering (fds a call returns inside its results:
+ * SCM_RIGHTS). Returns the guest's fd number, -ENOENT when the call is gone,
+ * or another -errno (EMFILE at the guest's limit). */
+int cb_notif_addfd(const struct cb_listener *l, uint64_t id, int srcfd, unsigned o_flags);
 
 #endif

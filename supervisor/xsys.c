@@ -2,8 +2,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -55,12 +57,99 @@ static int guest_cwd(struct cb_call *c)
 	return fd;
 }
 
-struct held {
-	int fd[6];
-	int n;
-};
+int cb_xsys_hold_fd(struct cb_xctx *x, int gfd, int *host)
+{
+	for (int i = 0; i < x->nheld; i++) {
+		if (x->held[i].guest == gfd) {
+			*host = x->held[i].host;
+			return 0;
+		}
+	}
+	if (x->nheld >= CB_XSYS_HELD)
+		return -E2BIG;
+	int fd = gfd == AT_FDCWD ? guest_cwd(x->c) : cb_guest_fd(x->c, gfd);
+	if (fd == -EBADF && gfd != AT_FDCWD)
+		fd = -1; /* not open in the guest: remembered as such */
+	else if (fd < 0)
+		return fd;
+	x->held[x->nheld].guest = gfd;
+	x->held[x->nheld++].host = fd;
+	*host = fd;
+	return 0;
+}
 
-static int convert_arg(struct cb_xctx *x, int i, struct held *h)
+int cb_xsys_same_ns(struct cb_call *c, const char *ns)
+{
+	char p[64];
+	struct stat mine, theirs;
+	snprintf(p, sizeof(p), "/proc/self/ns/%s", ns);
+	if (stat(p, &mine) < 0)
+		return 1; /* no such namespace kind here: nobody can be in another */
+	snprintf(p, sizeof(p), "/proc/%u/ns/%s", c->n->pid, ns);
+	int r = stat(p, &theirs);
+	/* The tid may have been reused since: only a live call proves it
+	 * named the caller. */
+	if (cb_call_live(c))
+		return -ENOENT;
+	return r == 0 && mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
+}
+
+/* What a path resolves against, for the supervisor: its mount and user
+ * namespaces and its root, which never change; looked up once. */
+static struct {
+	pthread_once_t once;
+	bool ok;
+	struct stat id[3];
+} own = { .once = PTHREAD_ONCE_INIT };
+static const char *const own_paths[] = { "/proc/self/ns/mnt", "/proc/self/ns/user", "/" };
+
+static void own_init(void)
+{
+	own.ok = true;
+	for (size_t i = 0; i < 3; i++)
+		own.ok = own.ok && stat(own_paths[i], &own.id[i]) == 0;
+}
+
+/* CB_X_PATH: a path resolves for the supervisor as for the guest only from
+ * the same root, through the same mounts, as the same user namespace, and
+ * with the guest's credentials (taken around the host call). Otherwise the
+ * kernel runs the call: CB_XSYS_KERNEL, safe before any memory is read. */
+static int path_gate(struct cb_xctx *x)
+{
+	static const char *const theirs_fmt[] = { "/proc/%u/ns/mnt", "/proc/%u/ns/user",
+						  "/proc/%u/root" };
+	pthread_once(&own.once, own_init);
+	bool same = own.ok;
+	for (size_t i = 0; same && i < 3; i++) {
+		char p[40];
+		struct stat theirs;
+		snprintf(p, sizeof(p), theirs_fmt[i], x->c->n->pid);
+		same = stat(p, &theirs) == 0 && theirs.st_dev == own.id[i].st_dev &&
+		       theirs.st_ino == own.id[i].st_ino;
+	}
+	int r = same ? cb_creds_of_guest(x->c, &x->creds) : cb_call_live(x->c);
+	if (r == -ENOENT)
+		return r; /* the call is gone (and proved the tid was the caller's) */
+	if (!same || r < 0 || cb_creds_self(&x->self) < 0 ||
+	    !cb_creds_can_assume(&x->creds, &x->self))
+		return CB_XSYS_KERNEL;
+	return 0;
+}
+
+/* The count a BUF or ARRAY argument is given: above max, EINVAL, or max
+ * when the row clamps. */
+static int arg_len(const struct cb_xctx *x, const struct cb_xarg *a, uint64_t *len)
+{
+	*len = x->c->args[a->len_arg];
+	if (a->max && *len > a->max) {
+		if (!a->clamp)
+			return -EINVAL;
+		*len = a->max;
+	}
+	return 0;
+}
+
+static int convert_arg(struct cb_xctx *x, int i)
 {
 	const struct cb_xarg *a = &x->row->arg[i];
 	struct cb_call *c = x->c;
@@ -73,11 +162,8 @@ static int convert_arg(struct cb_xctx *x, int i, struct held *h)
 			return -ENOSYS; /* cb_xsys_check refuses such rows at start-up */
 	}
 	uint64_t len = 0;
-	if (a->kind == CB_XA_ARRAY || a->kind == CB_XA_BUF) {
-		len = c->args[a->len_arg];
-		if (a->max && len > a->max)
-			return -EINVAL;
-	}
+	if ((a->kind == CB_XA_ARRAY || a->kind == CB_XA_BUF) && (rc = arg_len(x, a, &len)) < 0)
+		return rc;
 	switch (a->kind) {
 	case CB_XA_NONE:
 		x->host[i] = 0;
@@ -89,12 +175,10 @@ static int convert_arg(struct cb_xctx *x, int i, struct held *h)
 		x->host[i] = (uint64_t)(int64_t)(int32_t)g;
 		return 0;
 	case CB_XA_FD: {
-		int fd = (int32_t)g == AT_FDCWD ? guest_cwd(c) : cb_guest_fd(c, (int32_t)g);
-		if (fd < 0)
-			return fd;
-		h->fd[h->n++] = fd;
-		x->host[i] = (uint64_t)fd;
-		return 0;
+		int fd = -1;
+		rc = cb_xsys_hold_fd(x, (int32_t)g, &fd);
+		x->host[i] = (uint64_t)(int64_t)fd;
+		return rc;
 	}
 	case CB_XA_RECORD:
 		rc = cb_conv_in(x->cv, idx, g, a->dir, &p);
@@ -116,32 +200,93 @@ static int convert_arg(struct cb_xctx *x, int i, struct held *h)
 	return rc;
 }
 
+/* After the arguments are converted: counts that were clamped are what
+ * the host call is given too. */
+static void clamp_lengths(struct cb_xctx *x)
+{
+	for (int i = 0; i < 6; i++) {
+		const struct cb_xarg *a = &x->row->arg[i];
+		uint64_t len;
+		if ((a->kind == CB_XA_ARRAY || a->kind == CB_XA_BUF) && a->clamp &&
+		    arg_len(x, a, &len) == 0)
+			x->host[a->len_arg] = len;
+	}
+}
+
+/* Only the bytes the call reports go back for ret_len buffers. */
+static int trim_outputs(struct cb_xctx *x)
+{
+	for (int i = 0; i < 6; i++) {
+		const struct cb_xarg *a = &x->row->arg[i];
+		void *h = (void *)(uintptr_t)x->host[i];
+		if (a->kind == CB_XA_BUF && a->ret_len && h) {
+			int r = cb_conv_out_trim(x->cv, h, (uint64_t)x->result);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row)
 {
 	struct cb_guest_mem mem = { mem_read, mem_write, c };
 	struct cb_conv cv;
-	struct held h = { .n = 0 };
 	struct cb_xctx x = { .c = c, .cv = &cv, .row = row };
 	int64_t r = cb_conv_init(&cv, &cb_abi_builtin, c->arch, 0, &mem, 0);
+	if (!r && (row->flags & CB_X_PATH))
+		r = path_gate(&x);
+	if (!r && row->gate)
+		r = row->gate(&x);
+	if (r == CB_XSYS_KERNEL) {
+		for (int i = 0; i < x.nheld; i++)
+			if (x.held[i].host >= 0)
+				close(x.held[i].host);
+		if (c->sup->log)
+			cb_log_syscall(c->sup->log, c, "kernel");
+		/* Safe: the gate saw registers only, no guest memory (see xsys.h). */
+		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+		return;
+	}
 	for (int i = 0; !r && i < 6; i++)
-		r = convert_arg(&x, i, &h);
+		r = convert_arg(&x, i);
+	if (!r)
+		clamp_lengths(&x);
 	if (!r && row->pre)
 		r = row->pre(&x);
 	if (!r) {
-		long k = syscall(host_nr[c->nr], x.host[0], x.host[1], x.host[2], x.host[3],
-				 x.host[4], x.host[5]);
-		x.result = k < 0 ? -errno : k;
+		/* CB_X_PATH: the guest's credentials for the host call only.
+		 * Failing to take them (path_gate checked they can be) fails
+		 * the call: never with the supervisor's. */
+		bool as_guest = row->flags & CB_X_PATH;
+		if (as_guest && (x.result = cb_creds_assume(&x.creds, &x.self)) < 0) {
+			as_guest = false;
+		} else if (row->call) {
+			x.result = row->call(&x);
+		} else {
+			long k = syscall(host_nr[c->nr], x.host[0], x.host[1], x.host[2],
+					 x.host[3], x.host[4], x.host[5]);
+			x.result = k < 0 ? -errno : k;
+		}
+		if (as_guest)
+			cb_creds_restore(&x.self);
 		if (row->post)
 			x.result = row->post(&x);
 		r = x.result;
 		if (r >= 0) {
-			int o = cb_conv_out(&cv);
-			if (o)
-				r = o;
+			int o = trim_outputs(&x);
+			if (!o)
+				o = cb_conv_out(&cv);
+			if (o) {
+				r = x.result = o;
+				if (row->undo)
+					row->undo(&x);
+			}
 		}
 	}
-	for (int i = 0; i < h.n; i++)
-		close(h.fd[i]);
+	for (int i = 0; i < x.nheld; i++)
+		if (x.held[i].host >= 0)
+			close(x.held[i].host);
 	cb_conv_free(&cv);
 
 	if (r == -ENOENT && cb_call_live(c) != 0)
@@ -150,6 +295,13 @@ void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row)
 		cb_ret_err(c, (int)-r);
 	else
 		cb_ret(c, r);
+	if (x.signal_after && c->v.kind == CB_V_RETURN) {
+		/* Answer first, then signal the thread (see signal_after). */
+		pid_t tgid = cb_guest_tgid(c);
+		if (cb_notif_reply(&c->sup->l, c->n->id, c->v.val, c->v.err) == 0 && tgid > 0)
+			syscall(SYS_tgkill, tgid, (pid_t)c->n->pid, x.signal_after);
+		c->v.kind = CB_V_ANSWERED;
+	}
 	if (c->sup->log)
 		cb_log_syscall(c->sup->log, c,
 			       c->v.kind == CB_V_ABANDON ? "abandoned" : "translated");
@@ -188,6 +340,11 @@ int cb_xsys_check(struct cb_err *err)
 			    (a->len_arg < 0 || a->len_arg > 5 || a->len_arg == i))
 				return cb_fail(err, EINVAL, "translation row %s: argument %d: bad len_arg",
 					       row->guest, i);
+			if ((a->clamp && !a->max) || (a->ret_len && (a->kind != CB_XA_BUF ||
+								      a->dir != CB_DIR_OUT)))
+				return cb_fail(err, EINVAL,
+					       "translation row %s: argument %d: clamp needs max, "
+					       "ret_len an output buffer", row->guest, i);
 		}
 	}
 	return 0;

@@ -11,12 +11,25 @@
 
 #include "../abi/convert.h"
 #include "call.h"
+#include "creds.h"
+
+/* Row flags, besides CB_H_SLOW (dispatch.h). */
+enum {
+	/* The host call resolves a path. It runs with the guest thread's
+	 * filesystem credentials (fsuid, fsgid, groups, effective
+	 * capabilities: creds.h), and only when the guest shares the
+	 * supervisor's mount and user namespaces and root directory; else
+	 * the kernel runs it (decided before any guest memory is read). */
+	CB_X_PATH = 1 << 8,
+};
 
 enum cb_xarg_kind {
 	CB_XA_NONE,   /* unused slot */
 	CB_XA_VALUE,  /* passed as it is (flags, counts, offsets) */
 	CB_XA_SVALUE, /* a signed int: sign-extended from the guest's width */
-	CB_XA_FD,     /* the guest's fd: replaced by a host copy (AT_FDCWD kept) */
+	CB_XA_FD,     /* the guest's fd: replaced by a host copy (AT_FDCWD: the
+		       * guest's cwd); one the guest does not have becomes -1,
+		       * so the host call fails with EBADF where the kernel would */
 	CB_XA_RECORD, /* pointer to one record `record` */
 	CB_XA_ARRAY,  /* pointer to `len_arg` records `record` */
 	CB_XA_BUF,    /* pointer to `len_arg` bytes */
@@ -29,6 +42,10 @@ struct cb_xarg {
 	const char *record; /* RECORD, ARRAY: the record's name in the database */
 	int len_arg;        /* ARRAY, BUF: index of the argument holding the count */
 	uint32_t max;       /* ARRAY, BUF: largest count accepted (EINVAL beyond) */
+	bool clamp;         /* ... or, beyond max, max is what the host call is given
+			     * (calls that may do less than asked: getdents) */
+	bool ret_len;       /* BUF out: the result is how many bytes the call wrote;
+			     * only those go back, the rest stays the guest's */
 };
 
 struct cb_xsys;
@@ -36,23 +53,66 @@ struct cb_xsys;
 /* Hooks: adjust host arguments before the call, or the outcome after it.
  * They get the converted host arguments; POST gets the host result and
  * returns the result to give the guest (or -errno). */
+#define CB_XSYS_HELD 8
 struct cb_xctx {
 	struct cb_call *c;
 	struct cb_conv *cv;
 	const struct cb_xsys *row;
 	uint64_t host[6];
 	int64_t result;
+	/* Host copies of guest fds, closed when the call is done. */
+	struct { int guest, host; } held[CB_XSYS_HELD];
+	int nheld;
+	int64_t saved;      /* a row's hooks: state kept from PRE to POST/UNDO */
+	struct cb_creds creds, self; /* CB_X_PATH: the guest thread's, the worker's */
+	/* Set by a hook: a signal the kernel would raise in the caller along
+	 * with this result (SIGPIPE with EPIPE). It is sent to the calling
+	 * thread right after the answer: before it, a pending signal would
+	 * interrupt the guest's wait for the answer. */
+	int signal_after;
 };
 typedef int (*cb_xhook)(struct cb_xctx *x);
+
+/* A GATE's answer: let the kernel run the call (CONTINUE). */
+#define CB_XSYS_KERNEL 1
 
 struct cb_xsys {
 	const char *guest;  /* the guest's syscall (i386 name) */
 	const char *host;   /* the x86_64 syscall that performs it */
 	struct cb_xarg arg[6];
 	cb_xhook pre, post;
-	unsigned flags;     /* CB_H_SLOW when it may block */
+	unsigned flags;     /* CB_H_SLOW when it may block; CB_X_PATH */
 	const char *why;    /* one line for docs/translation.md: what kind of call it is */
+	/* GATE runs first, when only the registers (x->c->args) are known and
+	 * no guest memory has been read: 0 goes on, a negative errno answers,
+	 * CB_XSYS_KERNEL lets the kernel run the call — safe then, since
+	 * nothing the guest could change afterwards was looked at (it may hold
+	 * fds: those are re-read by the kernel from the same registers). For
+	 * calls whose meaning depends on a register (fcntl's command, a clock
+	 * id) and checks the kernel makes before touching memory. */
+	cb_xhook gate;
+	/* UNDO runs when the results could not be written back (x->result is
+	 * the error): revert what the host call changed that the kernel, which
+	 * fails on its first copy to the guest, would not have (a directory's
+	 * position after getdents). */
+	cb_xhook undo;
+	/* CALL, when set, makes the host call instead of the plain syscall and
+	 * returns its result or -errno (after PRE, before POST): calls that
+	 * wait cancellably, retry, or carry fds and pointers inside their
+	 * arguments (xsys_io_*.c). */
+	cb_xhook call;
 };
+
+/* For hooks: *HOST gets a host copy of the guest's fd GFD (AT_FDCWD: the
+ * guest's cwd, O_PATH), held until the call is done; one copy per guest fd
+ * and call. When the guest has no such fd, *HOST is -1: pass it on, the
+ * host call then fails with EBADF where the kernel would. 0, -ENOENT when
+ * the call is gone, or another negative errno. */
+int cb_xsys_hold_fd(struct cb_xctx *x, int gfd, int *host);
+/* 1 when the guest thread of C is in the supervisor's namespace of kind NS
+ * ("uts", "time", "mnt", ...; or the kernel has no such kind), 0 when it is
+ * not or that cannot be told, -ENOENT when the call is gone. */
+int cb_xsys_same_ns(struct cb_call *c, const char *ns);
 
 /* The tables, each ended by a row with guest == NULL. */
 extern const struct cb_xsys cb_xsys_files[];

@@ -16,5 +16,6 @@ Suite *convert_suite(void);
 Suite *abigen_suite(void);
 Suite *abifile_suite(void);
 Suite *cmd_abi_suite(void);
+Suite *xsys_suite(void);
 
 #endif

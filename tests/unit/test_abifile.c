@@ -63,7 +63,9 @@ static void same_db(const struct cb_abi_db *x, const struct cb_abi_db *y)
 					      p->is_fd == q->is_fd && p->narrow == q->narrow &&
 					      p->select_field == q->select_field &&
 					      p->select_up == q->select_up &&
-					      p->select_cmd == q->select_cmd && p->ncases == q->ncases,
+					      p->select_cmd == q->select_cmd && p->ncases == q->ncases &&
+					      p->keep == q->keep && p->mirror == q->mirror &&
+					      (!p->mirror || p->mirror_field == q->mirror_field),
 				      "%s.%s: annotations differ", a->name, f->name ? f->name : "-");
 			for (int c = 0; c < p->ncases; c++)
 				ck_assert(p->cases[c].value == q->cases[c].value &&
@@ -118,6 +120,16 @@ static const char hand[] =
 	"field one ptr off 24 12 size 8 4 ->record item inout\n"
 	"field data array off 32 16 size 1 1 elem uint count 0 flex len=n\n"
 	"end\n"
+	"record km struct size 16 20 align 8 4\n"
+	"field a    uint off 0 0 size 4 4\n"
+	"field -    pad  off 4 0 size 4 0\n"
+	"field kp   uint off 0 4 size 0 4 keep\n"
+	"field m    ulong off 0 8 size 0 4 mirror=big\n"
+	"field big  uint off 8 12 size 8 8\n"
+	"end\n"
+	"record same struct size 4 4 align 4 4\n"
+	"field k uint off 0 0 size 4 4 keep\n"
+	"end\n"
 	"record cmd struct size 8 4 align 8 4\n"
 	"field u union off 0 0 size 8 4 record outer.u select=cmd case=GET:buf case=0x1234:str\n"
 	"end\n"
@@ -151,6 +163,12 @@ START_TEST(test_round_trip_hand)
 	ck_assert(!o->identical);
 	ck_assert(cb_abi_record(&db, "item")->identical);
 	ck_assert_int_eq(cb_abi_ioctl_by_name(&db, "NOP")->arg_kind, CB_K_PAD);
+	const struct cb_record *km = cb_abi_record(&db, "km");
+	ck_assert(km->fields[2].a.keep && !km->fields[2].a.mirror);
+	ck_assert(km->fields[3].a.mirror);
+	ck_assert_int_eq(km->fields[3].a.mirror_field, 4);
+	/* The same bytes everywhere, but a copy would overwrite the kept field. */
+	ck_assert(!cb_abi_record(&db, "same")->identical);
 	ck_assert_uint_eq(cb_abi_ioctl_by_name(&db, "GET")->arg_size[I386], 20);
 
 	char *t1 = to_text(&db, NULL);
@@ -163,6 +181,8 @@ START_TEST(test_round_trip_hand)
 	ck_assert_ptr_nonnull(strstr(t1, " out ->array item len=n bytes max=64\n"));
 	ck_assert_ptr_nonnull(strstr(t1, " select=cmd case=GET:buf case=0x1234:str\n"));
 	ck_assert_ptr_nonnull(strstr(t1, "off 0 0 size 4 8 out"));
+	ck_assert_ptr_nonnull(strstr(t1, " size 4 0 keep\n"));
+	ck_assert_ptr_nonnull(strstr(t1, " size 4 0 mirror=big\n"));
 	cb_abifile_free(&db);
 	cb_abifile_free(&db2);
 	free(t1);
@@ -216,6 +236,18 @@ START_TEST(test_parse_errors)
 			  "record a struct size 4 4 align 4 4\n"
 			  "field x union off 0 0 size 4 4 record u select=cmd case=NOPE:a\nend\n",
 		     "t.abi:7: x: case=NOPE: no such ioctl");
+	expect_error(HEAD "record a struct size 8 8 align 4 4\nfield x uint off 0 0 size 4 4 mirror=nope\n"
+			  "field y uint off 4 4 size 4 4\nend\n",
+		     "t.abi:4: x: mirror=nope: no other field nope in a");
+	expect_error(HEAD "record a struct size 8 8 align 4 4\nfield x uint off 0 0 size 4 4 mirror=x\n"
+			  "end\n",
+		     "mirror=x: no other field x in a");
+	expect_error(HEAD "record a struct size 8 8 align 4 4\nfield x uint off 0 0 size 4 4 mirror=y\n"
+			  "field y raw off 4 4 size 4 4\nend\n",
+		     "mirror=y: both fields must be integers");
+	expect_error(HEAD "record a struct size 8 8 align 4 4\nfield x uint off 0 0 size 4 4 keep mirror=y\n"
+			  "field y uint off 4 4 size 4 4\nend\n",
+		     "keep and mirror= contradict each other");
 	expect_error(HEAD "bogus\n", "t.abi:3: unknown line 'bogus'");
 }
 END_TEST

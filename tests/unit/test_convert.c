@@ -109,7 +109,7 @@ enum {
 	R_TIMEVAL, R_STAT, R_FLOCK64, R_EPOLL, R_TAIL, R_RLIMIT, R_NARROW, R_SOCKADDR, R_IFMAP,
 	R_IFRU, R_IFREQ, R_IFCU, R_IFCONF, R_TAGU, R_TAGGED, R_INNER, R_OUTER, R_IOVEC, R_MSGHDR,
 	R_NODE, R_WRITEREQ, R_WRITEMAX, R_READREQ, R_FLEX, R_PATHREQ, R_FDREQ, R_IDU, R_IDTAGGED,
-	R_MIXED, R_BADRAW, R_BADLEN, R_BADTARGET, R_OUTERP, R_INNERP, R_COUNT
+	R_MIXED, R_BADRAW, R_BADLEN, R_BADTARGET, R_OUTERP, R_INNERP, R_KEEP, R_COUNT
 };
 
 #define SIOCGIFCONF_ 0x8912u
@@ -394,6 +394,17 @@ static const struct cb_field innerp_f[] = {
 	  .a.select_field = 0, .a.select_up = 1, .a.cases = tag_cases, .a.ncases = 3 },
 };
 
+/* What the kernel does not write, or writes twice (i386 stat64's pads and
+ * __st_ino): kp only i386 has, kept; m only i386 has, the low bits of big;
+ * kboth both have, kept on output but an input like any other. */
+static const struct cb_field keep_f[] = {
+	{ .name = "a", .kind = CB_K_UINT, AT(0, 0, 4, 4) },
+	{ .name = "kp", .kind = CB_K_UINT, AT(4, 0, 4, 0), .a.keep = true },
+	{ .name = "m", .kind = CB_K_ULONG, AT(8, 0, 4, 0), .a.mirror = true, .a.mirror_field = 4 },
+	{ .name = "kboth", .kind = CB_K_UINT, AT(12, 4, 4, 4), .a.keep = true },
+	{ .name = "big", .kind = CB_K_UINT, AT(16, 8, 8, 8) },
+};
+
 /* Broken descriptors: each must be refused, not followed. */
 static const struct cb_field badraw_f[] = {
 	{ .name = "blob", .kind = CB_K_RAW, AT(0, 0, 4, 8) },
@@ -448,6 +459,7 @@ static const struct cb_record records[R_COUNT] = {
 	[R_BADTARGET] = { .name = "badtarget", RSIZE(4, 8, 4, 8), FIELDS(badtarget_f) },
 	[R_OUTERP] = { .name = "outerp", RSIZE(12, 16, 4, 8), FIELDS(outerp_f) },
 	[R_INNERP] = { .name = "innerp", RSIZE(12, 24, 4, 8), FIELDS(innerp_f) },
+	[R_KEEP] = { .name = "keep", RSIZE(24, 16, 4, 8), FIELDS(keep_f) },
 };
 
 static const struct cb_ioctl ioctls[] = {
@@ -532,6 +544,102 @@ START_TEST(test_stat64_offsets)
 	ck_assert_uint_eq(get32(A + 84), 789);
 	ck_assert_uint_eq(get64(A + 88), 0x123456789abcull);
 	ck_assert_uint_eq(get32(A + 96), 0xaaaaaaaau); /* not one byte past 96 */
+	cb_conv_free(&cv);
+}
+END_TEST
+
+/* keep: never written back, even from an output-only record whose image
+ * holds zeroes there; mirror: the sibling's host value, truncated. */
+START_TEST(test_keep_and_mirror)
+{
+	const uint64_t A = GUEST_BASE + 0x200;
+	memset(at(A), 0xaa, 32);
+	struct cb_conv cv;
+	void *h;
+	start(&cv, I, 0);
+	ck_assert_int_eq(cb_conv_in(&cv, R_KEEP, A, CB_DIR_OUT, &h), 0);
+	ck_assert_uint_eq(mem.reads, 0); /* output only: still not read */
+	hput32(h, 0, 1);
+	hput32(h, 4, 0x55555555);        /* kboth: the kernel "wrote" it, but keep */
+	hput64(h, 8, 0x1122334455667788ull);
+	ck_assert_int_eq(cb_conv_out(&cv), 0);
+	ck_assert_uint_eq(get32(A + 0), 1);
+	ck_assert_uint_eq(get32(A + 4), 0xaaaaaaaau);  /* kp untouched */
+	ck_assert_uint_eq(get32(A + 8), 0x55667788u);  /* m = low 32 bits of big */
+	ck_assert_uint_eq(get32(A + 12), 0xaaaaaaaau); /* kboth untouched */
+	ck_assert_uint_eq(get64(A + 16), 0x1122334455667788ull);
+	ck_assert_uint_eq(get32(A + 24), 0xaaaaaaaau);
+	/* Two runs around the kept bytes: [0, 4) + [8, 12) and [16, 24). */
+	ck_assert_uint_eq(mem.writes, 3);
+	cb_conv_free(&cv);
+
+	/* In both directions a kept field is an input like any other. */
+	put32(A + 12, 77);
+	start(&cv, I, 0);
+	ck_assert_int_eq(cb_conv_in(&cv, R_KEEP, A, CB_DIR_INOUT, &h), 0);
+	ck_assert_uint_eq(h32(h, 4), 77);
+	hput32(h, 4, 78);
+	ck_assert_int_eq(cb_conv_out(&cv), 0);
+	ck_assert_uint_eq(get32(A + 12), 77);
+	cb_conv_free(&cv);
+
+	/* Arrays: every element keeps its own bytes. */
+	memset(at(A), 0xaa, 64);
+	start(&cv, I, 0);
+	ck_assert_int_eq(cb_conv_in_array(&cv, R_KEEP, A, 2, CB_DIR_OUT, &h), 0);
+	hput64(h, 8, 5);
+	hput64(h, 16 + 8, 0x100000006ull);
+	ck_assert_int_eq(cb_conv_out(&cv), 0);
+	ck_assert_uint_eq(get32(A + 4), 0xaaaaaaaau);
+	ck_assert_uint_eq(get32(A + 8), 5);
+	ck_assert_uint_eq(get32(A + 24 + 4), 0xaaaaaaaau);
+	ck_assert_uint_eq(get32(A + 24 + 8), 6);
+	ck_assert_uint_eq(get32(A + 24 + 12), 0xaaaaaaaau);
+	ck_assert_uint_eq(get64(A + 24 + 16), 0x100000006ull);
+	cb_conv_free(&cv);
+
+	/* A fault in a later run stops the write-back. */
+	memset(at(A), 0xaa, 32);
+	mem.hole_lo = A + 16;
+	mem.hole_hi = A + 24;
+	start(&cv, I, 0);
+	ck_assert_int_eq(cb_conv_in(&cv, R_KEEP, A, CB_DIR_OUT, &h), 0);
+	ck_assert_int_eq(cb_conv_out(&cv), -EFAULT);
+	cb_conv_free(&cv);
+}
+END_TEST
+
+/* Only what the kernel wrote goes back to a buffer: getdents, read. */
+START_TEST(test_out_trim)
+{
+	const uint64_t A = GUEST_BASE + 0x200;
+	memset(at(A), 0xaa, 64);
+	struct cb_conv cv;
+	void *h, *r;
+	start(&cv, I, 0);
+	ck_assert_int_eq(cb_conv_in_buf(&cv, A, 64, CB_DIR_OUT, &h), 0);
+	ck_assert_int_eq(cb_conv_in(&cv, R_KEEP, A + 128, CB_DIR_OUT, &r), 0);
+	memset(h, 0x11, 64);
+	ck_assert_int_eq(cb_conv_out_trim(&cv, r, 1), -EINVAL); /* one record: all or nothing */
+	ck_assert_int_eq(cb_conv_out_trim(&cv, &cv, 1), -EINVAL); /* not a copy */
+	ck_assert_int_eq(cb_conv_out_trim(&cv, h, 100), 0);        /* more than there is */
+	ck_assert_int_eq(cb_conv_out_trim(&cv, h, 10), 0);
+	ck_assert_int_eq(cb_conv_out(&cv), 0);
+	ck_assert_uint_eq(at(A)[9], 0x11);
+	ck_assert_uint_eq(at(A)[10], 0xaa);
+	ck_assert_uint_eq(at(A)[63], 0xaa);
+	ck_assert_int_eq(cb_conv_out_trim(&cv, h, 1), -EINVAL); /* after the fact */
+	cb_conv_free(&cv);
+
+	/* Nothing written: nothing goes back. */
+	memset(at(A), 0xaa, 64);
+	start(&cv, I, 0);
+	ck_assert_int_eq(cb_conv_in_buf(&cv, A, 64, CB_DIR_OUT, &h), 0);
+	ck_assert_int_eq(cb_conv_out_trim(&cv, h, 0), 0);
+	unsigned writes = mem.writes;
+	ck_assert_int_eq(cb_conv_out(&cv), 0);
+	ck_assert_uint_eq(mem.writes, writes);
+	ck_assert_uint_eq(at(A)[0], 0xaa);
 	cb_conv_free(&cv);
 }
 END_TEST
@@ -1538,6 +1646,46 @@ START_TEST(test_cmsg_to_guest)
 }
 END_TEST
 
+/* Where the kernel's compat code is stricter, or writes less, than a plain
+ * re-framing would (checked against native i386 runs). */
+START_TEST(test_cmsg_compat_edges)
+{
+	/* sendmsg: bytes after the last message too short for a header. */
+	uint8_t g[32] = { 0 }, h[128];
+	hput32(g, 0, 16); hput32(g, 4, 1); hput32(g, 8, 1); hput32(g, 12, 5);
+	size_t hlen;
+	ck_assert_int_eq(cb_conv_cmsg_to_host(I, g, 16, h, sizeof(h), &hlen), 0);
+	for (size_t extra = 1; extra < 12; extra++)
+		ck_assert_int_eq(cb_conv_cmsg_to_host(I, g, 16 + extra, h, sizeof(h), &hlen), -EINVAL);
+	/* A length that is not a multiple of 4 may end the buffer unaligned. */
+	hput32(g, 0, 13);
+	ck_assert_int_eq(cb_conv_cmsg_to_host(I, g, 13, h, sizeof(h), &hlen), 0);
+	ck_assert_int_eq(cb_conv_cmsg_to_host(I, g, 16, h, sizeof(h), &hlen), 0);
+
+	/* recvmsg: SCM_RIGHTS into 12..15 bytes: not one fd fits, so no
+	 * header is written, MSG_CTRUNC, and no fd is delivered. */
+	uint8_t hh[24] = { 0 }, gg[16];
+	hput64(hh, 0, 24); hput32(hh, 8, 1); hput32(hh, 12, 1);
+	hput32(hh, 16, 7); hput32(hh, 20, 8);
+	size_t glen, hused;
+	bool ctrunc;
+	for (size_t cap = 12; cap < 16; cap++) {
+		memset(gg, 0xee, sizeof(gg));
+		ck_assert_int_eq(cb_conv_cmsg_to_guest(I, hh, 24, gg, cap, &glen, &ctrunc, &hused), 0);
+		ck_assert(ctrunc);
+		ck_assert_uint_eq(glen, 0);
+		ck_assert_uint_eq(hused, 16);
+		ck_assert_uint_eq(gg[0], 0xee);
+	}
+	ck_assert_int_eq(cb_conv_cmsg_to_guest(I, hh, 24, gg, 16, &glen, &ctrunc, &hused), 0);
+	ck_assert(ctrunc);
+	ck_assert_uint_eq(glen, 16);
+	ck_assert_uint_eq(h32(gg, 0), 16);
+	ck_assert_uint_eq(h32(gg, 12), 7);
+	ck_assert_uint_eq(hused, 20);
+}
+END_TEST
+
 Suite *convert_suite(void)
 {
 	Suite *s = suite_create("convert");
@@ -1545,6 +1693,8 @@ Suite *convert_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_timeval_sign_extends);
 	tcase_add_test(tc, test_stat64_offsets);
+	tcase_add_test(tc, test_keep_and_mirror);
+	tcase_add_test(tc, test_out_trim);
 	tcase_add_test(tc, test_flock64_offsets);
 	tcase_add_test(tc, test_epoll_event_plain_copy);
 	tcase_add_test(tc, test_tail_padding_zeroed);
@@ -1591,6 +1741,7 @@ Suite *convert_suite(void)
 	tc = tcase_create("cmsg");
 	tcase_add_test(tc, test_cmsg_to_host);
 	tcase_add_test(tc, test_cmsg_to_guest);
+	tcase_add_test(tc, test_cmsg_compat_edges);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,49 @@
+/* The credentials path resolution checks, of a guest thread — fsuid,
+ * fsgid, supplementary groups, effective capabilities — and a worker thread
+ * taking them for one host call. A path call performed with the
+ * supervisor's credentials would see what the guest may not (a root guest
+ * has its capabilities dropped; a root supervisor keeps CAP_DAC_OVERRIDE
+ * and CAP_DAC_READ_SEARCH), so translated path calls run with the guest's.
+ *
+ * Linux credentials belong to the thread at the system-call level: glibc's
+ * setuid & co broadcast to every thread, but the raw setfsuid, setfsgid,
+ * setgroups and capset used here change only the calling worker, so the
+ * others keep the supervisor's. */
+#ifndef CB_CREDS_H
+#define CB_CREDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "call.h"
+
+#define CB_CREDS_GROUPS 256 /* more supplementary groups: the kernel runs the call */
+
+struct cb_creds {
+	uid_t fsuid;
+	gid_t fsgid;
+	int ngroups;
+	gid_t groups[CB_CREDS_GROUPS];
+	uint64_t cap_eff;
+	uint64_t cap_prm;
+};
+
+/* The credentials in a /proc/PID/status text: 0, or -EINVAL when a line is
+ * missing or malformed, -E2BIG for more than CB_CREDS_GROUPS groups. */
+int cb_creds_parse(const char *status, struct cb_creds *out);
+/* The calling guest thread's (its /proc/TID/status): 0, -ENOENT when the
+ * call is gone, or another negative errno. */
+int cb_creds_of_guest(struct cb_call *c, struct cb_creds *out);
+/* The calling (worker) thread's own. */
+int cb_creds_self(struct cb_creds *out);
+/* Could the calling thread, whose credentials are SELF (cb_creds_self),
+ * take WANT: capabilities it holds in its permitted set, ids it may set? */
+bool cb_creds_can_assume(const struct cb_creds *want, const struct cb_creds *self);
+/* Switch the calling thread from SELF (its own, as cb_creds_self gave
+ * them) to WANT. 0, or a negative errno with SELF restored. */
+int cb_creds_assume(const struct cb_creds *want, const struct cb_creds *self);
+/* Back to SAVED, the SELF given to cb_creds_assume. */
+void cb_creds_restore(const struct cb_creds *saved);
+
+#endif

@@ -1,0 +1,49 @@
+/* Hooks of the translated file and system calls (xsys_files.c's rows), and
+ * the pure parts of them, exported for the unit tests. */
+#ifndef CB_XSYS_FILES_H
+#define CB_XSYS_FILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/sysinfo.h>
+#include <sys/types.h>
+
+#include "xsys.h"
+
+/* PATH with a leading /proc/self or /proc/thread-self (a whole component)
+ * rewritten into OUT (CAP bytes) as /proc/TGID or /proc/TGID/task/TID: in
+ * the supervisor those names would mean the supervisor. The link itself
+ * (exactly "/proc/self", not FOLLOWed: lstat) is left alone — it is the
+ * same link for everybody. The length of OUT when rewritten, 0 when PATH
+ * stays, -ENAMETOOLONG when the result does not fit CAP (or PATH_MAX). */
+int cb_xsys_proc_self(const char *path, pid_t tgid, pid_t tid, bool follow, char *out,
+		      size_t cap);
+
+/* What compat_sysinfo (kernel/sys.c) does to a 64-bit struct sysinfo before
+ * it narrows it for a 32-bit caller: when totalram or totalswap does not
+ * fit 32 bits, mem_unit grows (doubling) up to the page size and every
+ * memory value shrinks by as many bits. */
+void cb_xsys_sysinfo_compat(struct sysinfo *s);
+
+/* The hooks. */
+int cb_xf_pre_stat(struct cb_xctx *x);
+int cb_xf_pre_lstat(struct cb_xctx *x);
+int cb_xf_pre_fstatat(struct cb_xctx *x);
+int cb_xf_gate_statfs(struct cb_xctx *x);
+int cb_xf_pre_statfs(struct cb_xctx *x);
+int cb_xf_pre_fstatfs(struct cb_xctx *x);
+int cb_xf_post_statfs(struct cb_xctx *x);
+int cb_xf_gate_getdents(struct cb_xctx *x);
+int cb_xf_pre_getdents(struct cb_xctx *x);
+int cb_xf_undo_getdents(struct cb_xctx *x);
+int cb_xf_gate_fcntl(struct cb_xctx *x);
+int cb_xf_pre_fcntl(struct cb_xctx *x);
+int cb_xf_gate_uname(struct cb_xctx *x);
+int cb_xf_post_sysinfo(struct cb_xctx *x);
+int cb_xf_pre_ugetrlimit(struct cb_xctx *x);
+int cb_xf_post_ugetrlimit(struct cb_xctx *x);
+int cb_xf_gate_prlimit(struct cb_xctx *x);
+int cb_xf_pre_prlimit(struct cb_xctx *x);
+int cb_xf_gate_clock(struct cb_xctx *x);
+
+#endif

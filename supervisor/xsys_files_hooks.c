@@ -1,0 +1,456 @@
+/* Hooks of the translated file and system calls (the rows are in
+ * xsys_files.c). Two kinds: argument shapes a row cannot say (the x86_64
+ * call that performs an i386 one takes other arguments: stat64 becomes
+ * newfstatat with the guest's cwd, ugetrlimit becomes prlimit64 on the
+ * guest), and what the kernel does for a 32-bit caller besides converting
+ * layouts (sysinfo's rescaling, ext4's 32-bit directory hashes, statfs64's
+ * size check). Gates decide from registers alone, before any guest memory
+ * is read, so answering CB_XSYS_KERNEL (CONTINUE) from them is safe. */
+#include "xsys_files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../abi/gen_builtin.h"
+#include "../common/cleanup.h"
+#include "guest.h"
+
+#define PATH_MAX_ 4096 /* with the NUL, as the kernel's getname counts */
+
+static const char *host_str(const struct cb_xctx *x, int i)
+{
+	return (const char *)(uintptr_t)x->host[i];
+}
+
+static void *host_ptr(const struct cb_xctx *x, int i)
+{
+	return (void *)(uintptr_t)x->host[i];
+}
+
+/* RC, unless the guest's call is gone (then -ENOENT: the performer
+ * abandons it). */
+static int unless_gone(struct cb_xctx *x, int rc)
+{
+	return cb_call_live(x->c) ? -ENOENT : rc;
+}
+
+/* ---- namespaces and personality of the calling thread ---- */
+
+/* The guest thread's personality(2) value, or a negative errno. */
+static int guest_personality(struct cb_xctx *x, unsigned long *out)
+{
+	char p[48], buf[32];
+	snprintf(p, sizeof(p), "/proc/%u/personality", x->c->n->pid);
+	cleanup_fd int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	buf[n] = 0;
+	if (cb_call_live(x->c))
+		return -ENOENT;
+	return sscanf(buf, "%lx", out) == 1 ? 0 : -EIO;
+}
+
+/* ---- paths ---- */
+
+int cb_xsys_proc_self(const char *path, pid_t tgid, pid_t tid, bool follow, char *out,
+		      size_t cap)
+{
+	static const struct {
+		const char *name;
+		bool thread;
+	} self[] = { { "/proc/self", false }, { "/proc/thread-self", true } };
+	for (size_t i = 0; i < sizeof(self) / sizeof(self[0]); i++) {
+		size_t n = strlen(self[i].name);
+		if (strncmp(path, self[i].name, n) != 0 || (path[n] != '/' && path[n] != 0))
+			continue;
+		if (path[n] == 0 && !follow)
+			return 0; /* lstat of the link: the same link for every caller */
+		int len = self[i].thread
+				  ? snprintf(out, cap, "/proc/%d/task/%d%s", (int)tgid, (int)tid, path + n)
+				  : snprintf(out, cap, "/proc/%d%s", (int)tgid, path + n);
+		if (len < 0 || (size_t)len >= cap || len >= PATH_MAX_)
+			return -ENAMETOOLONG;
+		return len;
+	}
+	return 0;
+}
+
+/* The guest's path in host[I], made right for the supervisor: a leading
+ * /proc/self or /proc/thread-self names the guest. *REL tells whether the
+ * path needs a directory to start from (relative, empty or NULL). */
+static int fix_path(struct cb_xctx *x, int i, bool follow, bool *rel)
+{
+	const char *p = host_str(x, i);
+	*rel = !p || p[0] != '/';
+	if (*rel || strncmp(p, "/proc/", 6) != 0)
+		return 0;
+	char tmp[PATH_MAX_];
+	pid_t tgid = cb_guest_tgid(x->c);
+	if (!tgid)
+		return unless_gone(x, -ESRCH);
+	int n = cb_xsys_proc_self(p, tgid, (pid_t)x->c->n->pid, follow, tmp, sizeof(tmp));
+	if (n <= 0)
+		return n;
+	char *out = NULL;
+	int r = cb_conv_scratch(x->cv, (size_t)n + 1, (void **)&out);
+	if (r < 0)
+		return r;
+	memcpy(out, tmp, (size_t)n + 1);
+	x->host[i] = (uint64_t)(uintptr_t)out;
+	return 0;
+}
+
+/* stat64(path, buf) and lstat64 as newfstatat(dir, path, buf, FLAGS), the
+ * directory being the guest's cwd (only looked up when the path is
+ * relative: an absolute one ignores it). */
+static int path_stat(struct cb_xctx *x, int flags)
+{
+	bool rel;
+	int dir = AT_FDCWD, r = fix_path(x, 0, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
+	if (r == 0 && rel)
+		r = cb_xsys_hold_fd(x, AT_FDCWD, &dir);
+	x->host[3] = (uint64_t)flags;
+	x->host[2] = x->host[1];
+	x->host[1] = x->host[0];
+	x->host[0] = (uint64_t)(int64_t)dir;
+	return r;
+}
+
+int cb_xf_pre_stat(struct cb_xctx *x)
+{
+	return path_stat(x, 0);
+}
+
+int cb_xf_pre_lstat(struct cb_xctx *x)
+{
+	return path_stat(x, AT_SYMLINK_NOFOLLOW);
+}
+
+/* fstatat64(dirfd, path, buf, flags): the dirfd is taken only when the path
+ * needs it (relative, empty or NULL: a pidfd_getfd less for absolute
+ * paths). Order of errors is the kernel's either way: a dirfd the guest
+ * does not have goes on as -1, and the host kernel reads the path before it
+ * looks the dirfd up (EFAULT before EBADF) and ignores it for an absolute
+ * path. */
+int cb_xf_pre_fstatat(struct cb_xctx *x)
+{
+	int flags = (int)x->c->args[3];
+	bool rel;
+	int dir = AT_FDCWD, r = fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
+	if (r == 0 && rel)
+		r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &dir);
+	x->host[0] = (uint64_t)(int64_t)dir;
+	return r;
+}
+
+/* ---- statfs ---- */
+
+/* statfs64 and fstatfs64 take the struct's size: anything but the guest's
+ * sizeof(struct statfs64) (84 on i386) is EINVAL, before the path or the fd
+ * is looked at, as in the kernel. */
+int cb_xf_gate_statfs(struct cb_xctx *x)
+{
+	const struct cb_record *r = cb_abi_record(&cb_abi_builtin, "statfs64");
+	return r && x->c->args[1] == r->size[x->c->arch] ? 0 : -EINVAL;
+}
+
+/* statfs64(path, size, buf) as statfs(path, buf). statfs has no dirfd: a
+ * relative path goes through the held guest cwd as /proc/self/fd/N/PATH
+ * (the supervisor's own /proc/self: N is its copy). A relative path within
+ * 20-odd bytes of PATH_MAX then no longer fits: ENAMETOOLONG. */
+int cb_xf_pre_statfs(struct cb_xctx *x)
+{
+	bool rel;
+	int r = fix_path(x, 0, true, &rel);
+	const char *p = host_str(x, 0);
+	if (r == 0 && rel && p && *p) {
+		int dir = -1;
+		char *out = NULL;
+		r = cb_xsys_hold_fd(x, AT_FDCWD, &dir);
+		if (r == 0)
+			r = cb_conv_scratch(x->cv, PATH_MAX_, (void **)&out);
+		if (r == 0) {
+			int n = snprintf(out, PATH_MAX_, "/proc/self/fd/%d/%s", dir, p);
+			if (n < 0 || n >= PATH_MAX_)
+				r = -ENAMETOOLONG;
+			x->host[0] = (uint64_t)(uintptr_t)out;
+		}
+	}
+	x->host[1] = x->host[2];
+	x->host[2] = 0;
+	return r;
+}
+
+/* fstatfs64(fd, size, buf) as fstatfs(fd, buf). */
+int cb_xf_pre_fstatfs(struct cb_xctx *x)
+{
+	x->host[1] = x->host[2];
+	x->host[2] = 0;
+	return 0;
+}
+
+/* put_compat_statfs64 refuses block sizes with bits above 32 — an unsigned
+ * test the eoverflow annotation (signed for these longs) would not make;
+ * the annotations truncate everything else. */
+int cb_xf_post_statfs(struct cb_xctx *x)
+{
+	const struct statfs *s = host_ptr(x, 1);
+	if (x->result < 0 || !s)
+		return (int)x->result;
+	if (((uint64_t)s->f_bsize | (uint64_t)s->f_frsize) >> 32)
+		return -EOVERFLOW;
+	return (int)x->result;
+}
+
+/* ---- getdents64 ---- */
+
+/* Filesystems whose directory offsets depend on the caller's ABI: ext2/3/4
+ * (one driver, one magic) hand a 32-bit caller 31-bit major hashes where a
+ * 64-bit caller gets major:minor pairs (is_32bit_api() in fs/ext4/dir.c),
+ * and interpret positions given back (lseek, seekdir) the same way. The
+ * stacking filesystems read their lower directory in the caller's context
+ * (overlayfs for a directory only one layer has, ecryptfs always), so an
+ * ext4 below them shows through. */
+static const unsigned long abi_dependent_dirs[] = {
+	EXT4_SUPER_MAGIC,
+	OVERLAYFS_SUPER_MAGIC,
+	ECRYPTFS_SUPER_MAGIC,
+};
+
+/* Directories on those stay with the kernel: offsets from the supervisor
+ * would be 64-bit hashes that the guest's own lseek then refuses. */
+int cb_xf_gate_getdents(struct cb_xctx *x)
+{
+	int fd = -1, r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &fd);
+	struct statfs s;
+	if (r < 0 || fd < 0 || fstatfs(fd, &s) < 0)
+		return r; /* the host call reports a bad fd */
+	for (size_t i = 0; i < sizeof(abi_dependent_dirs) / sizeof(abi_dependent_dirs[0]); i++)
+		if ((unsigned long)s.f_type == abi_dependent_dirs[i])
+			return CB_XSYS_KERNEL;
+	return 0;
+}
+
+/* The directory's position before the call, for undo. */
+int cb_xf_pre_getdents(struct cb_xctx *x)
+{
+	x->saved = lseek((int)x->host[0], 0, SEEK_CUR);
+	return 0;
+}
+
+/* The entries could not be written to the guest: the kernel, faulting on
+ * the first one, would not have moved the position (the guest's file is
+ * the one the supervisor read through), so put it back. */
+int cb_xf_undo_getdents(struct cb_xctx *x)
+{
+	if (x->saved >= 0)
+		lseek((int)x->host[0], x->saved, SEEK_SET);
+	return 0;
+}
+
+/* ---- fcntl64 ---- */
+
+/* The commands performed, and what they do with struct flock64: the
+ * open-file-description locks, owned by the open file the supervisor's
+ * copy of the fd shares. POSIX record locks (F_GETLK64, F_SETLK64,
+ * F_SETLKW64, F_GETLK...) belong to the calling process: set by the
+ * supervisor they would be its own (and dropped when it closes its copy),
+ * and F_GETLK would report the guest's own locks as conflicts. F_OFD_SETLKW
+ * blocks: a worker waiting for the lock would not see the guest's call
+ * interrupted by a signal and would take the lock anyway afterwards. Every
+ * other command passes a value, not a pointer, or acts on the caller's fd
+ * table or signals (F_DUPFD, F_SETFD, F_SETOWN). */
+static const struct {
+	unsigned cmd;
+	enum cb_dir dir;
+} fcntl_locks[] = {
+	{ F_OFD_GETLK, CB_DIR_INOUT },
+	{ F_OFD_SETLK, CB_DIR_IN },
+};
+
+static enum cb_dir fcntl_dir(uint64_t cmd)
+{
+	for (size_t i = 0; i < sizeof(fcntl_locks) / sizeof(fcntl_locks[0]); i++)
+		if (fcntl_locks[i].cmd == cmd)
+			return fcntl_locks[i].dir;
+	return CB_DIR_NONE;
+}
+
+/* CONTINUE for the rest is safe: only the command register was looked at,
+ * and whether the third argument is a pointer depends on it. */
+int cb_xf_gate_fcntl(struct cb_xctx *x)
+{
+	return fcntl_dir(x->c->args[1]) == CB_DIR_NONE ? CB_XSYS_KERNEL : 0;
+}
+
+/* The lock struct, in the command's direction (F_OFD_SETLK's is not written
+ * back). The kernel fails a bad fd, and an O_PATH one (check_fcntl_cmd),
+ * before it reads the struct. */
+int cb_xf_pre_fcntl(struct cb_xctx *x)
+{
+	int fd = (int)x->host[0];
+	if (fd < 0)
+		return -EBADF;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && (fl & O_PATH))
+		return -EBADF;
+	void *p = NULL;
+	int r = cb_conv_in(x->cv, cb_abi_record_index(&cb_abi_builtin, "flock64"), x->c->args[2],
+			   fcntl_dir(x->c->args[1]), &p);
+	x->host[2] = (uint64_t)(uintptr_t)p;
+	return r;
+}
+
+/* ---- uname ---- */
+
+/* newuname answers from the caller's UTS namespace, then rewrites the
+ * machine ("i686" under PER_LINUX32) and the release (UNAME26) after the
+ * caller's personality: such guests are left to the kernel. */
+int cb_xf_gate_uname(struct cb_xctx *x)
+{
+	int same = cb_xsys_same_ns(x->c, "uts");
+	if (same < 0)
+		return same;
+	unsigned long pers = 0;
+	int r = guest_personality(x, &pers);
+	if (r == -ENOENT)
+		return r;
+	if (!same || r < 0 || (pers & PER_MASK) == PER_LINUX32 || (pers & UNAME26))
+		return CB_XSYS_KERNEL;
+	return 0;
+}
+
+/* ---- sysinfo ---- */
+
+void cb_xsys_sysinfo_compat(struct sysinfo *s)
+{
+	static const size_t mem[] = {
+		offsetof(struct sysinfo, totalram),  offsetof(struct sysinfo, freeram),
+		offsetof(struct sysinfo, sharedram), offsetof(struct sysinfo, bufferram),
+		offsetof(struct sysinfo, totalswap), offsetof(struct sysinfo, freeswap),
+		offsetof(struct sysinfo, totalhigh), offsetof(struct sysinfo, freehigh),
+	};
+	if (!((uint64_t)s->totalram >> 32) && !((uint64_t)s->totalswap >> 32))
+		return;
+	unsigned page = (unsigned)sysconf(_SC_PAGESIZE), bits = 0;
+	/* mem_unit is 1 or a power of two from do_sysinfo; 0 would loop. */
+	while (s->mem_unit && s->mem_unit < page) {
+		s->mem_unit <<= 1;
+		bits++;
+	}
+	for (size_t i = 0; i < sizeof(mem) / sizeof(mem[0]); i++) {
+		unsigned long v;
+		memcpy(&v, (char *)s + mem[i], sizeof(v));
+		v >>= bits;
+		memcpy((char *)s + mem[i], &v, sizeof(v));
+	}
+}
+
+int cb_xf_post_sysinfo(struct cb_xctx *x)
+{
+	struct sysinfo *s = host_ptr(x, 0);
+	if (x->result >= 0 && s)
+		cb_xsys_sysinfo_compat(s);
+	return (int)x->result;
+}
+
+/* ---- limits ---- */
+
+/* ugetrlimit(resource, rlim) is prlimit64(guest, resource, NULL, rlim):
+ * limits belong to the process, so the supervisor reads the guest's, not
+ * its own. The kernel writes its answer even to NULL (EFAULT), where
+ * prlimit64 takes NULL as "not wanted": a NULL rlim reads into scratch and
+ * fails afterwards, after a bad resource had its EINVAL. */
+int cb_xf_pre_ugetrlimit(struct cb_xctx *x)
+{
+	pid_t tgid = cb_guest_tgid(x->c);
+	if (!tgid)
+		return unless_gone(x, -ESRCH);
+	void *old = host_ptr(x, 1);
+	if (!old) {
+		int r = cb_conv_scratch(x->cv, sizeof(struct rlimit), &old);
+		if (r < 0)
+			return r;
+	}
+	x->host[0] = (uint64_t)tgid;
+	x->host[1] = (uint32_t)x->c->args[0];
+	x->host[2] = 0;
+	x->host[3] = (uint64_t)(uintptr_t)old;
+	return 0;
+}
+
+int cb_xf_post_ugetrlimit(struct cb_xctx *x)
+{
+	return x->result >= 0 && !x->c->args[1] ? -EFAULT : (int)x->result;
+}
+
+/* prlimit64 is performed only to read the guest's own limits. Setting one
+ * is checked against the caller's credentials (raising a hard limit needs
+ * CAP_SYS_RESOURCE, which the supervisor may have and the guest not), and
+ * so is reading another process's. CONTINUE is safe: only registers (the
+ * pid, whether new is NULL) were looked at. */
+int cb_xf_gate_prlimit(struct cb_xctx *x)
+{
+	pid_t pid = (pid_t)(int32_t)x->c->args[0];
+	if (x->c->args[2])
+		return CB_XSYS_KERNEL;
+	if (pid == 0)
+		return 0;
+	pid_t tgid = cb_guest_tgid(x->c);
+	if (!tgid)
+		return unless_gone(x, CB_XSYS_KERNEL);
+	return pid == tgid ? 0 : CB_XSYS_KERNEL;
+}
+
+/* pid 0 is the caller: the guest, not the supervisor. */
+int cb_xf_pre_prlimit(struct cb_xctx *x)
+{
+	if ((int32_t)x->c->args[0] != 0)
+		return 0;
+	pid_t tgid = cb_guest_tgid(x->c);
+	if (!tgid)
+		return unless_gone(x, -ESRCH);
+	x->host[0] = (uint64_t)tgid;
+	return 0;
+}
+
+/* ---- clocks ---- */
+
+/* The clocks a time namespace shifts (timens_add_monotonic/boottime). */
+static const bool time_ns_clock[] = {
+	[CLOCK_MONOTONIC] = true,        [CLOCK_MONOTONIC_RAW] = true,
+	[CLOCK_MONOTONIC_COARSE] = true, [CLOCK_BOOTTIME] = true,
+	[CLOCK_BOOTTIME_ALARM] = true,
+};
+
+/* The supervisor reads the system-wide clocks as the guest would. CPU-time
+ * clocks (2, 3, and every negative id: a process's or thread's CPU clock,
+ * or a dynamic clock named by the caller's fd) measure or name the caller;
+ * the monotonic and boot clocks are shifted by the caller's time namespace
+ * when it has its own. CONTINUE for those is safe: only the clock id
+ * register was looked at. Invalid ids are performed: EINVAL either way. */
+int cb_xf_gate_clock(struct cb_xctx *x)
+{
+	clockid_t id = (clockid_t)(int32_t)x->c->args[0];
+	if (id < 0 || id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID)
+		return CB_XSYS_KERNEL;
+	if ((size_t)id < sizeof(time_ns_clock) / sizeof(time_ns_clock[0]) && time_ns_clock[id]) {
+		int same = cb_xsys_same_ns(x->c, "time");
+		if (same <= 0)
+			return same < 0 ? same : CB_XSYS_KERNEL;
+	}
+	return 0;
+}

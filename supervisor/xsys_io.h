@@ -1,0 +1,196 @@
+/* Shared by the translated i386 I/O calls (xsys_io*.c): guest buffers as
+ * host buffers, cancellable waiting, fds inside arguments.
+ *
+ * Two rules run through all of it:
+ *
+ * - Errors are the kernel's. A guest pointer that cannot be read (or an
+ *   array too long, a negative length) is not answered by the supervisor:
+ *   the host call gets an equivalent bad host argument (an address in a
+ *   PROT_NONE page, the same count, the same length), so the x86_64 kernel
+ *   reports it at the same point of its checks as the i386 kernel would,
+ *   after everything it checks first (a bad fd, a wrong file mode). A
+ *   buffer that is readable only up to some page becomes a host buffer
+ *   followed by a PROT_NONE page at the same offset: the kernel then copies
+ *   as much as natively before it faults.
+ *
+ * - Nothing is consumed for a guest that is gone. A call that may wait
+ *   first waits for readiness (poll, never consuming) in slices of
+ *   XIO_SLICE_MS, checks that the guest's call is still pending, and only
+ *   then moves data, without blocking (RWF_NOWAIT, MSG_DONTWAIT). Files
+ *   that cannot do that without blocking (FIFOs, some devices) get a plain
+ *   call once they are ready, under a timer that interrupts it every slice
+ *   to check the guest again. */
+#ifndef CB_XSYS_IO_H
+#define CB_XSYS_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "xsys.h"
+
+#define XIO_SLICE_MS 20
+/* Data one call moves at most (a larger readv/writev is a short one). */
+#define XIO_DATA_MAX (16u << 20)
+#define XIO_IOV_MAX 1024 /* UIO_MAXIOV */
+
+/* ---- guest memory ---- */
+
+/* A page the supervisor can never access: the host address of a guest
+ * buffer the guest cannot access. */
+void *xio_guard(void);
+/* Read LEN guest bytes at ADDR as the kernel would (no FOLL_FORCE: a
+ * PROT_NONE page is a fault): *GOT receives how many could be read, from
+ * the start, page by page. 0, or -ENOENT when the call is gone. */
+int xio_read_prefix(struct cb_call *c, uint64_t addr, void *buf, size_t len, size_t *got);
+/* ... all of them: 0, -EFAULT, -ENOENT. */
+int xio_read(struct cb_call *c, uint64_t addr, void *buf, size_t len);
+/* How many of LEN bytes at ADDR are accessible, from the start (a probe of
+ * one byte per page, no copy): 0, -ENOENT. */
+int xio_accessible(struct cb_call *c, uint64_t addr, size_t len, size_t *ok);
+
+/* A host buffer for a guest buffer of LEN bytes of which the first OK are
+ * accessible: LEN plain bytes when OK == LEN, else OK bytes right before a
+ * PROT_NONE page (the guard page itself when OK is 0). */
+struct xio_buf {
+	uint8_t *p;
+	size_t len, ok;
+	void *map;   /* mapping to release, or NULL */
+	size_t maplen;
+	bool heap;   /* p was malloc'd */
+};
+int xio_buf_make(struct xio_buf *b, size_t len, size_t ok);
+void xio_buf_free(struct xio_buf *b);
+
+/* ---- iovec arrays ---- */
+
+struct xio_seg {
+	uint64_t gbase;  /* the guest's iov_base */
+	struct xio_buf b;
+};
+
+struct xio_iov {
+	struct iovec *h;     /* host iovecs */
+	struct xio_seg *s;
+	uint32_t n;
+	size_t total;        /* host bytes */
+	bool faulty;         /* a segment is not wholly accessible */
+	bool preimage;       /* output buffers hold the guest's bytes */
+	uint64_t hptr;       /* what the host call is given: host iovecs, or a */
+	uint64_t hcount;     /* stand-in that makes it fail as the kernel would */
+	bool refused;        /* ... the stand-in: no data moves */
+	struct iovec one;    /* cursor for partial writes */
+};
+
+/* The guest's COUNT iovecs at GADDR. OUT: the call fills the buffers
+ * (readv); else they are read now (writev). PREIMAGE (OUT): read the
+ * guest's bytes too, so that everything accessible can go back after a
+ * call that may have written more than it reports. 0, -ENOENT, -ENOMEM. */
+int xio_iov_in(struct cb_call *c, uint64_t gaddr, uint64_t count, bool out, bool preimage,
+	       struct xio_iov *v);
+/* After an OUT call that returned RESULT: the bytes the kernel wrote go
+ * back (RESULT of them; everything accessible after a fault). */
+int xio_iov_out(struct cb_call *c, const struct xio_iov *v, int64_t result);
+/* Skip N bytes already moved (a write that goes on). */
+void xio_iov_advance(struct xio_iov *v, size_t n);
+void xio_iov_free(struct xio_iov *v);
+
+/* ---- files and waiting ---- */
+
+enum xio_how {
+	XIO_DIRECT,  /* never waits for events (regular files), or O_NONBLOCK */
+	XIO_WAIT,    /* may wait: wait for readiness, then move data */
+};
+/* How a call on host fd HFD behaves; *SOCK_TYPE gets SOCK_STREAM etc. for
+ * sockets (0 otherwise). */
+enum xio_how xio_how(int hfd, int *sock_type);
+/* The file depends on the calling task (a tty's job control, a signalfd
+ * reads the caller's signals, fanotify installs fds in the reader): the
+ * kernel must run calls on it. */
+bool xio_task_tied(int hfd);
+/* A signalfd: it polls the caller's signals too. */
+bool xio_signalfd(int hfd);
+
+int64_t xio_now_ns(void);
+/* Wait until HFD shows EVENTS (or an error or hang-up), never consuming:
+ * 1 ready, 0 at DEADLINE (CLOCK_MONOTONIC ns, <0: none), -ENOENT when the
+ * guest's call went away. */
+int xio_wait_fd(struct cb_call *c, int hfd, short events, int64_t deadline);
+/* A socket's SO_RCVTIMEO / SO_SNDTIMEO as a deadline from now, or -1. */
+int64_t xio_sock_deadline(int hfd, bool send);
+/* A blocking host syscall that a timer interrupts every slice, to give up
+ * when the guest's call is gone (-ENOENT). For files that cannot be asked
+ * not to block and were found ready. */
+long xio_sliced(struct cb_call *c, long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+
+/* Workers that write have SIGPIPE and SIGXFSZ blocked: a write of the
+ * supervisor must not kill it. After a host call: the one the kernel raised
+ * for it, if any, goes to the guest (sets x->signal_after, or is made
+ * pending at once when the guest thread blocks it). */
+void xio_signals_setup(void);
+void xio_forward_signals(struct cb_xctx *x);
+
+/* ---- the guest ---- */
+
+struct xio_ids {
+	pid_t tgid;
+	uint32_t uid[3], gid[3];  /* real, effective, saved */
+	uint64_t cap_eff;
+	uint64_t sig_blk, sig_ign;
+	uint64_t sig_pnd, shd_pnd; /* pending: the thread's, the process's */
+	int fd_size;              /* FDSize: the fd table's size */
+};
+/* From /proc/TID/status: 0 or -ENOENT. */
+int xio_guest_ids(struct cb_call *c, struct xio_ids *ids);
+bool xio_cap(uint64_t caps, int cap);
+
+/* The guest's fds among the arguments: a small map guest -> host copy,
+ * one copy per guest fd, all closed by xio_fds_free. A guest fd that is
+ * not open maps to -1. */
+struct xio_fds {
+	int *g, *h;
+	int n, cap;
+};
+int xio_fds_get(struct cb_call *c, struct xio_fds *m, int gfd, int *hfd);
+void xio_fds_free(struct xio_fds *m);
+
+/* ---- signalfds inside poll and select ----
+ * A signalfd polls the caller's pending signals: the supervisor's copy
+ * would report the supervisor's. Its readiness is the guest thread's
+ * pending signals (thread and process) in the signalfd's mask, re-read
+ * every slice of the wait. */
+struct xio_sigfds {
+	int n;
+	int *idx;        /* the caller's index of each signalfd */
+	uint64_t *mask;  /* the signals it takes */
+};
+/* HFD is a signalfd: remember it as entry IDX (0), else 1; -ENOMEM. */
+int xio_sigfds_add(struct xio_sigfds *s, int hfd, int idx);
+/* Which of them are readable now: READY[i] for each; returns how many,
+ * or -ENOENT. */
+int xio_sigfds_ready(struct cb_call *c, const struct xio_sigfds *s, bool *ready);
+void xio_sigfds_free(struct xio_sigfds *s);
+
+/* ---- epoll instances that hold task-tied files (signalfd): the
+ * kernel runs epoll_wait on them ---- */
+void xio_epoll_taint(int hepfd);
+bool xio_epoll_tainted(int hepfd);
+
+/* ---- the hooks (xsys_io_rw.c, xsys_io_msg.c, xsys_io_poll.c) ---- */
+int cb_xio_gate_rw(struct cb_xctx *x);
+int cb_xio_readv(struct cb_xctx *x);
+int cb_xio_writev(struct cb_xctx *x);
+int cb_xio_preadv(struct cb_xctx *x);
+int cb_xio_pwritev(struct cb_xctx *x);
+int cb_xio_sendmsg(struct cb_xctx *x);
+int cb_xio_recvmsg(struct cb_xctx *x);
+int cb_xio_poll(struct cb_xctx *x);
+int cb_xio_select(struct cb_xctx *x);
+int cb_xio_gate_epoll_ctl(struct cb_xctx *x);
+int cb_xio_epoll_ctl(struct cb_xctx *x);
+int cb_xio_gate_epoll_wait(struct cb_xctx *x);
+int cb_xio_epoll_wait(struct cb_xctx *x);
+
+#endif
