@@ -159,6 +159,15 @@ int cb_run(const struct cb_run_opts *o)
 		return die(125, "internal error: %s", err.msg);
 	if (sup.tr.enabled && cb_xsys_install(&sup.d, &ts, &err))
 		return die(125, "internal error: %s", err.msg);
+	/* The sleeps have handlers of their own (handle_time.c): translating
+	 * means trapping them for i386 guests too. */
+	for (const char *const *s = (const char *const[]){ "nanosleep", "clock_nanosleep",
+							   "clock_nanosleep_time64", NULL };
+	     sup.tr.enabled && *s; s++) {
+		int nr = cb_syscall_nr(CB_ARCH_I386, *s);
+		if (nr >= 0 && nr < CB_NR_MAX)
+			ts.trap[CB_ARCH_I386][nr] = true;
+	}
 	static struct cb_log log = { .fd = -1 };
 	if (o->log_path) {
 		if (cb_log_open(&log, o->log_path, &err))

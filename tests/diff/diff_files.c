@@ -976,6 +976,38 @@ static const char *need_ext4(void)
 	return need_fs(EXT4_SUPER_MAGIC, "ext4");
 }
 
+/* Sleeps: performed by a supervisor worker. Elapsed time is not stable,
+ * so print whether at least the requested time passed. */
+static void sleeps(void)
+{
+	struct timespec t0, t1;
+	struct { int32_t sec, nsec; } old = { 0, 50000000 };
+	struct __kernel_timespec t64 = { 0, 30000000 };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	long r = syscall(SYS_nanosleep, &old, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long ns = (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec);
+	printf("nanosleep 50 ms = %ld, slept at least that: %d\n", r, ns >= 50000000L);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = syscall(SYS_clock_nanosleep_time64, CLOCK_MONOTONIC, 0, &t64, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec);
+	printf("clock_nanosleep_time64 30 ms = %ld, slept at least that: %d\n", r, ns >= 30000000L);
+	old.nsec = 1000000000;
+	errno = 0;
+	r = syscall(SYS_nanosleep, &old, NULL);
+	printf("nanosleep nsec=1e9 = %ld %s\n", r, r < 0 ? strerrorname_np(errno) : "");
+	old.nsec = 0;
+	old.sec = -1;
+	r = syscall(SYS_nanosleep, &old, NULL);
+	printf("nanosleep sec=-1 = %ld %s\n", r, r < 0 ? strerrorname_np(errno) : "");
+	r = syscall(SYS_nanosleep, (void *)16, NULL);
+	printf("nanosleep bad pointer = %ld %s\n", r, r < 0 ? strerrorname_np(errno) : "");
+	/* clock_nanosleep returns the error number instead of setting errno */
+	r = syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, (void *)16, NULL);
+	printf("clock_nanosleep bad pointer = %ld %s\n", r, r < 0 ? strerrorname_np(errno) : "");
+}
+
 /* Results written into memory the guest may not write: the kernel's
  * copy_to_user fails with EFAULT, and so must the supervisor's write. */
 static void protections(void)
@@ -1006,6 +1038,7 @@ static const struct {
 	{ "fstatat", stat_at, "translated" },
 	{ "fstat", stat_fd, "translated" },
 	{ "protections", protections, "translated" },
+	{ "sleeps", sleeps, "performed" },
 	{ "procself", proc_self, "translated" },
 	{ "creds", creds, "translated" },
 	{ "namespaces", namespaces, "kernel", need_userns },

@@ -29,10 +29,12 @@ def main():
     same = 0
     failed = []
     with tempfile.TemporaryDirectory() as tmp:
-        for case, how in cases:
+        # "CASE HOW [OPTION...]": options the case needs from compatbox run
+        # (capabilities the native run has, e.g. --keep-caps=net_admin).
+        for case, how, *opts in cases:
             log = os.path.join(tmp, case + ".json")
             n_rc, n_out = run([guest, case])
-            c_rc, c_out = run([compatbox, "run", "--translate", "--log", log] + extra +
+            c_rc, c_out = run([compatbox, "run", "--translate", "--log", log] + extra + opts +
                               ["--", guest, case])
             handled = 0
             if os.path.exists(log):
