@@ -2,6 +2,14 @@
 # When the supervisor is SIGKILLed, no guest process runs on unsupervised.
 . "$(dirname "$0")/lib.sh"
 
+# Every process below PID (the keeper, the shell, the heartbeats, the orphan).
+descendants() {
+	local t c
+	for t in /proc/$1/task/*; do
+		for c in $(cat "$t/children" 2>/dev/null); do echo $c; descendants $c; done
+	done
+}
+
 alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' /proc/$1/status 2>/dev/null; }
 
 for g in guest32 guest64; do
@@ -11,9 +19,8 @@ for g in guest32 guest64; do
 	sup=$!
 	wait_for "$hb" && wait_for "$hb.2" || bad "$g: heartbeats did not start"
 	sleep 0.2
-	guests=$(cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' ' ' | grep -c x || true)
-	pids=$(pgrep -f "$GUESTS/$g" | tr '\n' ' ')
-	expect_true "$g: guest processes found ($pids)" test -n "$pids"
+	pids=$(descendants $sup | tr '\n' ' ')
+	expect_true "$g: keeper, shell, two heartbeats and the orphan found ($pids)" test "$(wc -w <<<"$pids")" -ge 5
 	kill -KILL $sup
 	wait $sup 2>/dev/null
 	sleep 0.5
