@@ -34,7 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BAD_PTR ((void *)16) /* never mapped */
+#include "diffcase.h"
+
 #define FILL 0xa5
 #define NSEC 1000000000LL
 
@@ -42,23 +43,6 @@ _Static_assert(sizeof(struct stat64) == 96, "i386 stat64");
 _Static_assert(sizeof(struct statfs64) == 84, "i386 statfs64");
 _Static_assert(sizeof(struct flock64) == 24, "i386 flock64");
 _Static_assert(sizeof(struct sysinfo) == 64, "i386 sysinfo");
-
-static void res(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s = -1 %s\n", what, strerrorname_np(errno));
-	else
-		printf("%s = %ld\n", what, r);
-}
-
-static void dump(const char *what, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	printf("%s:", what);
-	for (size_t i = 0; i < n; i++)
-		printf("%s%02x", i % 32 ? "" : "\n  ", b[i]);
-	printf("\n");
-}
 
 static const char *yes(int b)
 {
@@ -1028,12 +1012,7 @@ static void protections(void)
 
 /* Each case names how its calls must be handled: "translated" by the
  * supervisor, or left to the "kernel" because they depend on the caller. */
-static const struct {
-	const char *name;
-	void (*fn)(void);
-	const char *how;
-	const char *(*need)(void);
-} cases[] = {
+static const struct diff_case cases[] = {
 	{ "stat", stat_paths, "translated" },
 	{ "fstatat", stat_at, "translated" },
 	{ "fstat", stat_fd, "translated" },
@@ -1055,25 +1034,4 @@ static const struct {
 	{ "cpuclock", cpu_clocks, "kernel" },
 };
 
-int main(int argc, char **argv)
-{
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc == 2 && !strcmp(argv[1], "list")) {
-		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-			const char *why = cases[i].need ? cases[i].need() : NULL;
-			if (why)
-				printf("# skip %s: %s\n", cases[i].name, why);
-			else
-				printf("%s %s\n", cases[i].name, cases[i].how);
-		}
-		return 0;
-	}
-	for (size_t i = 0; argc == 2 && i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (!strcmp(argv[1], cases[i].name)) {
-			cases[i].fn();
-			return 0;
-		}
-	}
-	fprintf(stderr, "usage: diff_files32 list|CASE\n");
-	return 2;
-}
+DIFF_MAIN(cases)

@@ -37,24 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BAD_PTR ((void *)16) /* never mapped */
+#include "diffcase.h"
 
-static void res(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s = -1 %s\n", what, strerrorname_np(errno));
-	else
-		printf("%s = %ld\n", what, r);
-}
-
-static void dump(const char *what, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	printf("%s:", what);
-	for (size_t i = 0; i < n; i++)
-		printf("%s%02x", i % 16 ? "" : " ", b[i]);
-	printf("\n");
-}
 
 static void text(const char *what, const void *p, size_t n)
 {
@@ -1395,11 +1379,7 @@ static void tty_case(void)
 	res("writev a terminal", sys_writev(s, &w, 1));
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-	const char *how;
-} cases[] = {
+static const struct diff_case cases[] = {
 	{ "readv", readv_case, "translated" },
 	{ "writev", writev_case, "translated" },
 	{ "prw", prw_case, "translated" },
@@ -1416,20 +1396,4 @@ static const struct {
 	{ "tty", tty_case, "kernel" },
 };
 
-int main(int argc, char **argv)
-{
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc == 2 && !strcmp(argv[1], "list")) {
-		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-			printf("%s %s\n", cases[i].name, cases[i].how);
-		return 0;
-	}
-	for (size_t i = 0; argc == 2 && i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (!strcmp(argv[1], cases[i].name)) {
-			cases[i].fn();
-			return 0;
-		}
-	}
-	fprintf(stderr, "usage: diff_io list|CASE\n");
-	return 2;
-}
+DIFF_MAIN(cases)

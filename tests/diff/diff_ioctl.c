@@ -24,24 +24,8 @@
 #include <unistd.h>
 #include <asm/termbits.h>
 
-#define BAD_PTR ((void *)16) /* never mapped */
+#include "diffcase.h"
 
-static void res(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s = -1 %s\n", what, strerrorname_np(errno));
-	else
-		printf("%s = %ld\n", what, r);
-}
-
-static void dump(const char *what, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	printf("%s:", what);
-	for (size_t i = 0; i < n; i++)
-		printf("%s%02x", i % 16 ? "" : " ", b[i]);
-	printf("\n");
-}
 
 static int pty_slave(void)
 {
@@ -204,12 +188,7 @@ static const char *need_tun(void)
 /* Each case names how its calls must be handled: "translated" by the
  * supervisor, or left to the "kernel" because they depend on the caller
  * (TIOCGPGRP answers for the caller's controlling terminal). */
-static const struct {
-	const char *name;
-	void (*fn)(void);
-	const char *how;
-	const char *(*need)(void);
-} cases[] = {
+static const struct diff_case cases[] = {
 	{ "tc", tc, "translated" },         { "winsz", winsz, "translated" },
 	{ "fion", fion, "translated" },     { "pgrp", pgrp, "kernel" },
 	{ "ifconf", ifconf, "translated" }, { "ifreq", ifreq_calls, "translated" },
@@ -218,26 +197,4 @@ static const struct {
 	{ "tun", tun, "translated --keep-caps=net_admin", need_tun },
 };
 
-int main(int argc, char **argv)
-{
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc == 2 && !strcmp(argv[1], "list")) {
-		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		{
-			const char *why = cases[i].need ? cases[i].need() : NULL;
-			if (why)
-				printf("# skip %s: %s\n", cases[i].name, why);
-			else
-				printf("%s %s\n", cases[i].name, cases[i].how);
-		}
-		return 0;
-	}
-	for (size_t i = 0; argc == 2 && i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (!strcmp(argv[1], cases[i].name)) {
-			cases[i].fn();
-			return 0;
-		}
-	}
-	fprintf(stderr, "usage: diffguest list|CASE\n");
-	return 2;
-}
+DIFF_MAIN(cases)
