@@ -35,6 +35,10 @@ struct cb_call {
 	struct cb_verdict v;
 };
 
+/* Called by a handler just before it may block for long: pass the lead
+ * to another worker so other guest threads go on. Cheap when already done. */
+void cb_call_may_block(struct cb_call *c);
+
 static inline void cb_ret(struct cb_call *c, int64_t val)
 {
 	c->v = (struct cb_verdict){ .kind = CB_V_RETURN, .val = val };

@@ -50,6 +50,15 @@ static void hand_off(struct cb_pool *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
+void cb_call_may_block(struct cb_call *c)
+{
+	struct cb_worker *w = c->w;
+	if (w->leading) {
+		hand_off(w->pool);
+		w->leading = false;
+	}
+}
+
 static void become_leader(struct cb_pool *p)
 {
 	pthread_mutex_lock(&p->mu);
@@ -73,7 +82,8 @@ static void *worker_main(void *arg)
 	}
 	for (;;) {
 		become_leader(p);
-		for (;;) {
+		w.leading = true;
+		while (w.leading) {
 			int rc = cb_notif_recv(&p->sup->l, w.n);
 			if (rc == -ENOENT || rc == -EINTR)
 				continue; /* target gone before delivery */
@@ -87,10 +97,13 @@ static void *worker_main(void *arg)
 			}
 			const struct cb_handler *h = cb_dispatch_lookup(
 				&p->sup->d, cb_arch_from_audit(w.n->data.arch), w.n->data.nr);
+			/* A handler that always blocks gives the lead up front;
+			 * others give it up only when they are about to wait
+			 * (cb_call_may_block), so a call that is ready costs no
+			 * hand-off. Either way it then goes back to following. */
 			if (h->flags & CB_H_SLOW) {
+				w.leading = false;
 				hand_off(p);
-				cb_supervisor_handle(&w, h);
-				break; /* back to following */
 			}
 			cb_supervisor_handle(&w, h);
 		}

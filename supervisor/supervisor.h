@@ -22,6 +22,7 @@ struct cb_worker {
 	struct seccomp_notif *n;
 	const struct cb_supervisor *sup;
 	struct cb_pool *pool;
+	bool leading; /* this worker holds the lead: it is the one in RECV next */
 };
 
 /* Run handler H on the notification in w->n and answer it. */

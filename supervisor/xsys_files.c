@@ -42,7 +42,6 @@ const struct cb_xsys cb_xsys_files[] = {
 	  .why = "fd call: as statfs64" },
 	{ "getdents64", "getdents64", { FD, OUT_BUF_RET(2, DIRENT_MAX), VAL },
 	  .gate = cb_xf_gate_getdents, .pre = cb_xf_pre_getdents, .undo = cb_xf_undo_getdents,
-	  .flags = CB_H_SLOW,
 	  .why = "fd call: linux_dirent64 is the same bytes; ext2/3/4 directories stay in the kernel "
 		 "(32-bit hash offsets)" },
 	{ "fcntl64", "fcntl", { FD, VAL, VAL }, .gate = cb_xf_gate_fcntl, .pre = cb_xf_pre_fcntl,
