@@ -1,6 +1,7 @@
 #include "pool.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -70,6 +71,15 @@ static void become_leader(struct cb_pool *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* After the last task using the filter exits, RECV fails at once with
+ * ENOENT forever; the listener then reports POLLHUP. Keeping the lead (the
+ * flag stays set) parks every follower too. */
+static bool listener_hung_up(const struct cb_listener *l)
+{
+	struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
+	return poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLHUP);
+}
+
 static void *worker_main(void *arg)
 {
 	struct cb_pool *p = arg;
@@ -85,6 +95,8 @@ static void *worker_main(void *arg)
 		w.leading = true;
 		while (w.leading) {
 			int rc = cb_notif_recv(&p->sup->l, w.n);
+			if (rc == -ENOENT && listener_hung_up(&p->sup->l))
+				return NULL; /* every guest task is gone: no call will come */
 			if (rc == -ENOENT || rc == -EINTR)
 				continue; /* target gone before delivery */
 			if (rc < 0) {
