@@ -10,6 +10,7 @@
  * status, so the notification loop does no work beyond RECV and SEND.
  * --sync asks for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (Linux 6.6+). */
 #include <errno.h>
+#include <poll.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -219,9 +220,23 @@ int main(int argc, char **argv)
 	for (;;) {
 		memset(n, 0, nsize); /* RECV insists on a zeroed buffer */
 		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, n) < 0) {
-			if (errno == EINTR || errno == ENOENT)
-				continue; /* ENOENT: the caller went away before delivery */
-			break;
+			if (errno == EINTR)
+				continue;
+			if (errno != ENOENT)
+				break;
+			/* ENOENT: the caller went away before delivery, or no
+			 * task uses the filter any more (the child is exiting),
+			 * and then RECV fails at once every time: a loop would
+			 * spin until the waiter ends the process. POLLHUP tells
+			 * the second case. */
+			struct pollfd pfd = { .fd = listener, .events = POLLIN };
+			while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+				;
+			if (pfd.revents & POLLHUP) {
+				pthread_join(t, NULL); /* the waiter exits the process */
+				return 125;
+			}
+			continue;
 		}
 		r->id = n->id;
 		r->val = 0;

@@ -1,20 +1,33 @@
 /* guest_loop: the benchmark guest, built for i386 and x86_64.
  *
- *   guest_loop getppid|getpid N
+ *   guest_loop getppid|getpid|tcgets|fionread N
  *
  * Makes N raw syscalls (through syscall(2), which no libc caches) after a
  * warm-up of N/10 (at least 1000, at most 100000), and prints the mean time per call over
- * the timed loop as "ns_per_call X" on stdout.
+ * the timed loop as "ns_per_call X" on stdout. The calls:
+ *
+ *   getppid, getpid  the syscall of that name (no arguments)
+ *   tcgets           ioctl(fd, TCGETS, &termios) on the slave side of a new
+ *                    pseudo-terminal (for an i386 guest natively, the kernel's
+ *                    compat path: compat_sys_ioctl -> tty_compat_ioctl)
+ *   fionread         ioctl(fd, FIONREAD, &int) on the read end of a pipe
+ *
+ * Every call must succeed (the result is checked once, before timing).
  *
  * The loop is timed in CHUNKS consecutive pieces (clock_gettime between
  * them costs nothing next to N calls) and a second line gives the mean per
  * call of the fastest piece, "ns_per_call_best_chunk Y": interference from
  * outside (other tasks, a noisy VM host) only ever adds time, so the best
  * piece is a steadier figure than the whole loop. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* posix_openpt, ptsname (meson defines it for every file) */
+#endif
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,25 +39,52 @@ static double now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static __attribute__((noinline)) void loop(long nr, unsigned long n)
+static long nr, a0, a1, a2;
+
+static __attribute__((noinline)) void loop(unsigned long n)
 {
 	for (unsigned long i = 0; i < n; i++) {
-		long r = syscall(nr);
+		long r = syscall(nr, a0, a1, a2);
 		__asm__ volatile("" : : "r"(r) : "memory");
 	}
+}
+
+/* The slave side of a new pseudo-terminal, or -1. */
+static int open_pty(void)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0)
+		return -1;
+	const char *name = ptsname(m);
+	return name ? open(name, O_RDWR | O_NOCTTY) : -1;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc != 3)
 		goto usage;
-	long nr;
-	if (strcmp(argv[1], "getppid") == 0)
+	static unsigned char buf[256]; /* termios is 36 bytes; glibc's 60 */
+	if (strcmp(argv[1], "getppid") == 0) {
 		nr = SYS_getppid;
-	else if (strcmp(argv[1], "getpid") == 0)
+	} else if (strcmp(argv[1], "getpid") == 0) {
 		nr = SYS_getpid;
-	else
+	} else if (strcmp(argv[1], "tcgets") == 0) {
+		int fd = open_pty();
+		if (fd < 0) {
+			perror("guest_loop: pseudo-terminal");
+			return 1;
+		}
+		nr = SYS_ioctl, a0 = fd, a1 = TCGETS, a2 = (long)buf;
+	} else if (strcmp(argv[1], "fionread") == 0) {
+		int p[2];
+		if (pipe(p) < 0) {
+			perror("guest_loop: pipe");
+			return 1;
+		}
+		nr = SYS_ioctl, a0 = p[0], a1 = FIONREAD, a2 = (long)buf;
+	} else {
 		goto usage;
+	}
 	char *end;
 	errno = 0;
 	unsigned long n = strtoul(argv[2], &end, 10);
@@ -53,14 +93,18 @@ int main(int argc, char **argv)
 
 	enum { CHUNKS = 100 };
 	unsigned long warm = n / 10 < 1000 ? 1000 : n / 10 > 100000 ? 100000 : n / 10;
-	loop(nr, warm);
+	if (syscall(nr, a0, a1, a2) < 0) {
+		fprintf(stderr, "guest_loop: %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	loop(warm);
 	double best = -1;
 	double t0 = now_ns(), t = t0;
 	for (unsigned long c = 0, done = 0; c < CHUNKS; c++) {
 		unsigned long k = (n - done) / (CHUNKS - c);
 		if (k == 0)
 			continue;
-		loop(nr, k);
+		loop(k);
 		done += k;
 		double u = now_ns();
 		double per = (u - t) / (double)k;
@@ -71,6 +115,6 @@ int main(int argc, char **argv)
 	printf("ns_per_call %.1f\nns_per_call_best_chunk %.1f\n", (t - t0) / (double)n, best);
 	return 0;
 usage:
-	fputs("usage: guest_loop getppid|getpid N\n", stderr);
+	fputs("usage: guest_loop getppid|getpid|tcgets|fionread N\n", stderr);
 	return 2;
 }
