@@ -65,6 +65,9 @@ int cb_notif_reply(const struct cb_listener *l, uint64_t id, int64_t val, int er
 	return send_resp(l, &r);
 }
 
+/* CONTINUE lets the guest's memory change between our look and the
+ * kernel's (by design a TOCTOU): every caller is a verdict of a handler that
+ * read no guest memory, and says so in a comment where it asks for it. */
 int cb_notif_continue(const struct cb_listener *l, uint64_t id)
 {
 	struct seccomp_notif_resp r = { .id = id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
