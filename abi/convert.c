@@ -1249,11 +1249,21 @@ static int fail(struct cb_conv *cv, int r)
 	return r;
 }
 
+/* A call that failed repeats its first error; one already converted back
+ * takes nothing more. 0 when CV can still be used. */
+static int unusable(const struct cb_conv *cv)
+{
+	if (cv->error)
+		return cv->error;
+	return cv->done ? -EINVAL : 0;
+}
+
 static int conv_in(struct cb_conv *cv, int record, uint64_t gaddr, bool array, uint32_t n,
 		   enum cb_dir dir, void **host)
 {
-	if (cv->error || cv->done)
-		return cv->error ? cv->error : -EINVAL;
+	int bad = unusable(cv);
+	if (bad)
+		return bad;
 	const struct cb_record *rec = rec_at(cv->db, record);
 	if (!rec || !host)
 		return fail(cv, -EINVAL);
@@ -1287,8 +1297,9 @@ int cb_conv_in_array(struct cb_conv *cv, int record, uint64_t gaddr, uint32_t co
 int cb_conv_in_buf(struct cb_conv *cv, uint64_t gaddr, uint64_t len, enum cb_dir dir,
 		   void **host)
 {
-	if (cv->error || cv->done)
-		return cv->error ? cv->error : -EINVAL;
+	int bad = unusable(cv);
+	if (bad)
+		return bad;
 	if (!host)
 		return -EINVAL;
 	*host = NULL;
@@ -1304,8 +1315,9 @@ int cb_conv_in_buf(struct cb_conv *cv, uint64_t gaddr, uint64_t len, enum cb_dir
 
 int cb_conv_in_str(struct cb_conv *cv, uint64_t gaddr, uint32_t max, const char **host)
 {
-	if (cv->error || cv->done)
-		return cv->error ? cv->error : -EINVAL;
+	int bad = unusable(cv);
+	if (bad)
+		return bad;
 	if (!host)
 		return -EINVAL;
 	*host = NULL;
@@ -1368,8 +1380,9 @@ static int obj_out(struct cb_conv *cv, struct cb_conv_obj *o)
 
 int cb_conv_out(struct cb_conv *cv)
 {
-	if (cv->error || cv->done)
-		return cv->error ? cv->error : -EINVAL;
+	int bad = unusable(cv);
+	if (bad)
+		return bad;
 	cv->done = true;
 	struct cb_conv_obj *o;
 	int r;
@@ -1401,8 +1414,9 @@ int cb_conv_out(struct cb_conv *cv)
 
 int cb_conv_out_trim(struct cb_conv *cv, const void *host, uint64_t n)
 {
-	if (cv->error || cv->done)
-		return cv->error ? cv->error : -EINVAL;
+	int bad = unusable(cv);
+	if (bad)
+		return bad;
 	for (struct cb_conv_obj *o = cv->objs; o; o = o->next) {
 		if (o->h != host || !o->gaddr)
 			continue;
