@@ -1,20 +1,68 @@
 #!/bin/bash
-# Build compatbox and run every test; ends with one line "N passed, N failed".
+# Build compatbox and run every test: on this host's kernel, then the tests
+# that start guests on two of Debian's stock kernels in throw-away VMs
+# (scripts/vm.sh). Ends with one line "N passed, N failed, N skipped" that
+# counts every run; docs/testing.md says what runs where.
+#
+# Environment: COMPATBOX_TEST_KERNELS (default "6.1 6.12"; "none" runs the
+# host part alone), COMPATBOX_VM_TIMEOUT (seconds per VM run, default 1500).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh || exit 1
 scripts/build.sh || exit 1
-meson test -C build --print-errorlogs --num-processes "$(nproc)"
-rc=$?
-python3 - build/meson-logs/testlog.json <<'PY'
-import json, sys
-counts = {}
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    counts[r["result"]] = counts.get(r["result"], 0) + 1
-passed = counts.get("OK", 0) + counts.get("EXPECTEDFAIL", 0)
-skipped = counts.get("SKIP", 0)
-failed = sum(counts.values()) - passed - skipped
-print(f"{passed} passed, {failed} failed, {skipped} skipped")
+
+kernels=${COMPATBOX_TEST_KERNELS:-6.1 6.12}
+[ "$kernels" = none ] && kernels=
+logs=build/meson-logs
+runs=()
+
+# A host that cannot execute i386 code (IA-32 emulation off) tests the
+# x86_64 guests here and leaves every i386 guest to the VM kernels.
+if build/tests/guests/guest32-static exit 0 2>/dev/null; then
+	host_abis="32 64"
+else
+	host_abis="64"
+	echo "== this kernel cannot execute i386 code: i386 guests run on the VM kernels only" >&2
+fi
+
+echo "== host: linux $(uname -r), guest ABIs: $host_abis"
+rm -f "$logs"/host.json "$logs"/linux-*.json "$logs"/linux-*.failed
+CB_ABIS=$host_abis meson test -C build --no-rebuild --print-errorlogs --num-processes "$(nproc)" \
+	--logbase host
+runs+=(host)
+
+for k in $kernels; do
+	echo "== linux $k in a VM (scripts/vm.sh --kernel $k), guest ABIs: 32 64"
+	start=$(date +%s)
+	scripts/vm.sh --kernel "$k" --timeout "${COMPATBOX_VM_TIMEOUT:-1500}" -- \
+		env CB_ABIS="32 64" meson test -C build --no-rebuild --print-errorlogs \
+		--suite integration --suite diff --timeout-multiplier 4 --logbase "linux-$k"
+	rc=$?
+	echo "== linux $k: exit $rc after $(( $(date +%s) - start )) s"
+	# A VM that never reported counts as one failure, with vm.sh's reason above.
+	if [ ! -s "$logs/linux-$k.json" ] || [ $rc -eq 124 ] || [ $rc -eq 125 ]; then
+		echo "the VM run on linux $k did not complete (vm.sh exit $rc)" >"$logs/linux-$k.failed"
+	fi
+	runs+=("linux-$k")
+done
+
+python3 - "$logs" "${runs[@]}" <<'PY'
+import json, os, sys
+logs, runs = sys.argv[1], sys.argv[2:]
+counts = {"passed": 0, "failed": 0, "skipped": 0}
+print("\n== every result, by kernel")
+for run in runs:
+    path = os.path.join(logs, run + ".json")
+    if os.path.exists(path):
+        for line in open(path):
+            r = json.loads(line)
+            verdict = {"OK": "passed", "EXPECTEDFAIL": "passed", "SKIP": "skipped"}.get(r["result"], "failed")
+            counts[verdict] += 1
+            print(f"{r['result']:8} {run}/{r['name']}")
+    failed = os.path.join(logs, run + ".failed")
+    if os.path.exists(failed):
+        counts["failed"] += 1
+        print(f"{'FAIL':8} {run}/vm: {open(failed).read().strip()}")
+print(f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
+sys.exit(1 if counts["failed"] else 0)
 PY
-exit $rc

@@ -12,7 +12,7 @@ descendants() {
 
 alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' /proc/$1/status 2>/dev/null; }
 
-for g in guest32 guest64; do
+for g in $(abi_guests guest32 guest64); do
 	hb="$tmp/$g.hb"
 	# The guest forks a second heartbeat process and leaves an orphan.
 	"$COMPATBOX" run -- sh -c "'$GUESTS/$g' heartbeat '$hb' & '$GUESTS/$g' orphan; '$GUESTS/$g' heartbeat '$hb.2'" &

@@ -3,7 +3,7 @@
 # calls from several processes and threads.
 . "$(dirname "$0")/lib.sh"
 
-for g in guest32 guest64; do
+for g in $(abi_guests guest32 guest64); do
 	d="$tmp/$g"; mkdir -p "$d"
 	"$COMPATBOX" run --log "$d/log.json" -- "$GUESTS/$g" phases "$d" 10000 >/dev/null &
 	sup=$!

@@ -18,9 +18,10 @@ done
 
 # The log records requests the supervisor leaves to the kernel, and the
 # 32-bit request decoding (direction, type, number, size).
+one=$(abi_guests guest32 guest64 | cut -d' ' -f1)
 log="$tmp/kernel.json"
-cb --log "$log" -- "$GUESTS/guest32" efault >/dev/null
-expect_eq "EFAULT results logged" 2 "$(json_count "$log" "r['result'] and r['result'].get('errno')=='EFAULT'")"
+cb --log "$log" -- "$GUESTS/$one" efault >/dev/null
+expect_eq "$one: EFAULT results logged" 2 "$(json_count "$log" "r['result'] and r['result'].get('errno')=='EFAULT'")"
 # python3's own start-up issues ioctls (TCGETS on stdin, ...): a real program.
 cb --log "$log.py" -- python3 -c 'import fcntl, termios, sys; fcntl.ioctl(sys.stdin, termios.TIOCGWINSZ, bytes(8))' </dev/null 2>/dev/null
 n=$(json_count "$log.py" "r['request']['name']=='TIOCGWINSZ' and r['path']=='/dev/null'")
@@ -29,7 +30,7 @@ expect_eq "each of them failed with ENOTTY" "$n" "$(json_count "$log.py" \
 	"r['request']['name']=='TIOCGWINSZ' and r['path']=='/dev/null' and r['result']['errno']=='ENOTTY'")"
 # --passthrough logs every ioctl but performs none of them.
 log="$tmp/pass.json"
-out=$(cb --passthrough --log "$log" -- "$GUESTS/guest32" ioctls 100); rc=$?
+out=$(cb --passthrough --log "$log" -- "$GUESTS/$one" ioctls 100); rc=$?
 expect_eq "--passthrough guest runs" "0 ioctls 100" "$rc $out"
 expect_eq "--passthrough: all 100 left to the kernel" 100 "$(json_count "$log" \
 	"r['request']['name']=='FIONREAD' and r['action']=='kernel' and r['result'] is None")"

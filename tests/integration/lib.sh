@@ -49,4 +49,32 @@ wait_for() {
 	[ -e "$1" ]
 }
 
-GUEST_VARIANTS="guest32 guest64 guest32-static guest64-static"
+# The guest ABIs this run covers: CB_ABIS, "32 64" unless the test command
+# says otherwise (a host that cannot execute i386 code runs "64" and leaves
+# i386 to the VM kernels; see docs/testing.md).
+CB_ABIS=${CB_ABIS:-32 64}
+
+# abi_guests NAME...: the NAMEs whose ABI (32 or 64 in the name) this run
+# covers. A test left with none has nothing to do here: skip, saying why.
+abi_guests() {
+	local g out=()
+	for g in "$@"; do
+		case $g in
+		*32*) [[ " $CB_ABIS " == *" 32 "* ]] && out+=("$g") ;;
+		*64*) [[ " $CB_ABIS " == *" 64 "* ]] && out+=("$g") ;;
+		*) out+=("$g") ;;
+		esac
+	done
+	[ ${#out[@]} -gt 0 ] || skip "needs an ABI this run does not cover ($*; CB_ABIS='$CB_ABIS'): it runs on the VM kernels"
+	echo "${out[@]}"
+}
+
+# covers_abi 32|64: whether this run covers that ABI.
+covers_abi() { [[ " $CB_ABIS " == *" $1 "* ]]; }
+
+# needs_abi 32|64: skip unless this run covers that ABI.
+needs_abi() {
+	covers_abi "$1" || skip "needs the ABI $1, which this run does not cover (CB_ABIS='$CB_ABIS'): it runs on the VM kernels"
+}
+
+GUEST_VARIANTS=$(abi_guests guest32 guest64 guest32-static guest64-static)

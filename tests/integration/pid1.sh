@@ -7,8 +7,9 @@ command -v unshare >/dev/null || skip "unshare(1) is not installed"
 unshare --pid --fork --mount-proc true 2>/dev/null || \
 	skip "cannot create a PID namespace here (needs root or user namespaces)"
 
+one=$(abi_guests guest32 guest64 | cut -d' ' -f1)
 out=$(unshare --pid --fork --mount-proc "$COMPATBOX" run -- sh -c \
-	"echo pid=\$\$ ppid=\$PPID; '$GUESTS/guest32' orphan; sleep 0.3; grep -l '^State:.*Z' /proc/[0-9]*/status 2>/dev/null | wc -l; exit 5")
+	"echo pid=\$\$ ppid=\$PPID; '$GUESTS/$one' orphan; sleep 0.3; grep -l '^State:.*Z' /proc/[0-9]*/status 2>/dev/null | wc -l; exit 5")
 rc=$?
 expect_eq "status passes through as PID 1" 5 "$rc"
 expect_eq "no zombies in the namespace" 0 "$(tail -n 1 <<<"$out")"

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 N=500
-for g in guest32 guest64; do
+for g in $(abi_guests guest32 guest64); do
 	log="$tmp/$g.json"
 	cb --log "$log" -- "$GUESTS/$g" family $N >/dev/null; rc=$?
 	expect_eq "$g family exits 0" 0 "$rc"

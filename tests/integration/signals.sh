@@ -2,7 +2,7 @@
 # Signals sent to compatbox reach the guest.
 . "$(dirname "$0")/lib.sh"
 
-for g in guest32 guest64; do
+for g in $(abi_guests guest32 guest64); do
 	d="$tmp/$g"; mkdir -p "$d"
 	"$COMPATBOX" run -- "$GUESTS/$g" signals "$d" > "$d/out" &
 	sup=$!
