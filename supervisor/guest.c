@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,20 +18,44 @@
 
 #define SWEEP_EVERY 64
 
+/* Whether pidfd_open takes PIDFD_THREAD (6.9+): decided once, before the
+ * workers start, so every worker takes the same path. */
+static bool thread_pidfds;
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+
+static void probe(void)
+{
+	const char *force_old = getenv("COMPATBOX_TEST_NO_PIDFD_THREAD");
+	if (force_old && strcmp(force_old, "1") == 0)
+		return;
+	int fd = (int)syscall(SYS_pidfd_open, getpid(), PIDFD_THREAD);
+	if (fd >= 0) {
+		thread_pidfds = true;
+		close(fd);
+	}
+}
+
+void cb_guest_setup(void)
+{
+	pthread_once(&probe_once, probe);
+}
+
 static void task_close(struct cb_task *t)
 {
 	if (t->pidfd >= 0)
 		close(t->pidfd);
 	if (t->memfd >= 0)
 		close(t->memfd);
-	*t = (struct cb_task){ .pidfd = -1, .memfd = -1 };
+	if (t->procfd >= 0)
+		close(t->procfd);
+	*t = (struct cb_task){ .pidfd = -1, .memfd = -1, .procfd = -1 };
 }
 
 void cb_task_cache_init(struct cb_task_cache *tc)
 {
 	memset(tc, 0, sizeof(*tc));
 	for (int i = 0; i < CB_TASK_CACHE; i++)
-		tc->t[i].pidfd = tc->t[i].memfd = -1;
+		tc->t[i].pidfd = tc->t[i].memfd = tc->t[i].procfd = -1;
 }
 
 void cb_task_cache_clear(struct cb_task_cache *tc)
@@ -46,14 +72,19 @@ int cb_task_cache_live(const struct cb_task_cache *tc)
 	return n;
 }
 
-/* A pidfd becomes readable when its task has exited. */
+/* A thread pidfd becomes readable when its thread has exited. A leader's
+ * pidfd standing in for another thread does not say when that thread
+ * exits, so those entries keep /proc/TID open instead: once the thread is
+ * gone, nothing can be looked up under it, even after its tid is reused. */
 static bool task_exited(const struct cb_task *t)
 {
+	if (t->procfd >= 0)
+		return faccessat(t->procfd, "stat", F_OK, 0) != 0;
 	struct pollfd p = { .fd = t->pidfd, .events = POLLIN };
 	return poll(&p, 1, 0) != 0;
 }
 
-/* Close the handles of every exited thread, with one poll for all. */
+/* Close the handles of every exited thread, with one poll for all pidfds. */
 static void sweep(struct cb_task_cache *tc)
 {
 	struct pollfd p[CB_TASK_CACHE];
@@ -61,6 +92,11 @@ static void sweep(struct cb_task_cache *tc)
 	for (int i = 0; i < CB_TASK_CACHE; i++) {
 		if (!tc->t[i].tid)
 			continue;
+		if (tc->t[i].procfd >= 0) {
+			if (task_exited(&tc->t[i]))
+				task_close(&tc->t[i]);
+			continue;
+		}
 		p[n] = (struct pollfd){ .fd = tc->t[i].pidfd, .events = POLLIN };
 		idx[n++] = i;
 	}
@@ -81,6 +117,47 @@ static int open_mem(pid_t tid)
 	char path[32];
 	snprintf(path, sizeof(path), "/proc/%d/mem", tid);
 	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+/* The Tgid: line of a /proc/TID/status opened as FD (closed here); 0 when
+ * it cannot be read. */
+static pid_t read_tgid(int fd)
+{
+	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	char line[128];
+	pid_t tgid = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/* Handles for TID when it has no thread pidfd (before 6.9) and is not its
+ * group's leader: /proc/TID, and through it the thread's group id, the
+ * leader's pidfd (the only pidfd there is) and the thread's mem. */
+static int open_via_leader(pid_t tid, int *pidfd, int *memfd, int *procfd, pid_t *tgid)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "/proc/%d", tid);
+	*procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*procfd < 0)
+		return errno == ENOENT ? -ENOENT : -errno;
+	*tgid = read_tgid(openat(*procfd, "status", O_RDONLY | O_CLOEXEC));
+	if (*tgid <= 0)
+		return -ENOENT;
+	*pidfd = (int)syscall(SYS_pidfd_open, *tgid, 0);
+	if (*pidfd < 0)
+		return errno == ESRCH ? -ENOENT : -errno;
+	*memfd = openat(*procfd, "mem", O_RDWR | O_CLOEXEC);
+	if (*memfd < 0)
+		return errno == ENOENT || errno == ESRCH ? -ENOENT : -errno;
+	return 0;
 }
 
 /* Find or make the cache entry for the calling thread. A new entry's
@@ -118,21 +195,32 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 	}
 	task_close(victim);
 
-	cleanup_fd int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-	if (pidfd < 0 && errno == EINVAL)
-		pidfd = (int)syscall(SYS_pidfd_open, tid, 0); /* pre-6.9: leaders only */
-	if (pidfd < 0)
-		return errno == ESRCH ? -ENOENT : -errno;
-	cleanup_fd int memfd = open_mem(tid);
-	if (memfd < 0)
-		return errno == ENOENT || errno == ESRCH ? -ENOENT : -errno;
-	int rc = cb_call_live(c);
+	cb_guest_setup();
+	cleanup_fd int pidfd = (int)syscall(SYS_pidfd_open, tid, thread_pidfds ? PIDFD_THREAD : 0);
+	cleanup_fd int memfd = -1;
+	cleanup_fd int procfd = -1;
+	pid_t tgid = 0;
+	int rc = 0;
+	if (pidfd >= 0) {
+		memfd = open_mem(tid);
+		if (memfd < 0)
+			rc = errno == ENOENT || errno == ESRCH ? -ENOENT : -errno;
+	} else if ((errno == EINVAL || errno == ENOENT) && !thread_pidfds) {
+		/* Only a group leader has a pidfd without PIDFD_THREAD: others
+		 * get EINVAL (ENOENT on recent kernels). */
+		rc = open_via_leader(tid, &pidfd, &memfd, &procfd, &tgid);
+	} else {
+		rc = errno == ESRCH ? -ENOENT : -errno;
+	}
+	if (!rc)
+		rc = cb_call_live(c);
 	if (rc)
 		return rc;
 	victim->tid = tid;
 	victim->pidfd = steal_fd(&pidfd);
 	victim->memfd = steal_fd(&memfd);
-	victim->tgid = 0;
+	victim->procfd = steal_fd(&procfd);
+	victim->tgid = tgid;
 	victim->last_use = tc->clock;
 	*out = victim;
 	return 0;
@@ -239,8 +327,26 @@ int cb_guest_fd(struct cb_call *c, int gfd)
 	if (rc)
 		return rc;
 	int fd = (int)syscall(SYS_pidfd_getfd, t->pidfd, gfd, 0);
+	int err = errno;
+	if (t->procfd >= 0) {
+		/* The leader's pidfd gave the leader's fd: it is the thread's
+		 * only while the two share one table. Checked after taking it:
+		 * a task only ever trades its table for a new one (unshare,
+		 * execve) or none (exit), and the thread, parked in this call,
+		 * trades nothing; so "shared now" means "shared when the fd was
+		 * taken". kcmp names the tasks by number: the ID_VALID after it
+		 * proves the numbers still named them (the thread was alive
+		 * throughout, and its group's id stays taken while it lives). */
+		long same = syscall(SYS_kcmp, t->tgid, t->tid, KCMP_FILES, 0, 0);
+		int live = cb_call_live(c);
+		if (live || same != 0) {
+			if (fd >= 0)
+				close(fd);
+			return live ? live : -EOPNOTSUPP;
+		}
+	}
 	if (fd < 0)
-		return errno == EBADF ? -EBADF : -errno;
+		return err == EBADF ? -EBADF : -err;
 	return fd;
 }
 
@@ -264,16 +370,9 @@ pid_t cb_guest_tgid(struct cb_call *c)
 		return 0;
 	if (t->tgid)
 		return t->tgid;
-	char path[40], line[128];
+	char path[40];
 	snprintf(path, sizeof(path), "/proc/%d/status", t->tid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return 0;
-	pid_t tgid = 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
+	pid_t tgid = read_tgid(open(path, O_RDONLY | O_CLOEXEC));
 	if (cb_call_live(c))
 		return 0;
 	t->tgid = tgid;

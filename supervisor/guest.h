@@ -16,8 +16,11 @@
 #define CB_TASK_CACHE 16
 struct cb_task {
 	pid_t tid;   /* 0: free slot */
-	int pidfd;   /* thread pidfd: proves the tid still names the same task */
+	int pidfd;   /* thread pidfd: proves the tid still names the same task;
+		      * with procfd, its leader's (no thread pidfds before 6.9) */
 	int memfd;   /* /proc/TID/mem, re-opened when the guest has exec'd */
+	int procfd;  /* -1, or /proc/TID (O_PATH) when pidfd is the leader's:
+		      * proves the tid still names the same thread */
 	pid_t tgid;  /* 0 until first asked */
 	uint64_t last_use;
 };
@@ -26,6 +29,10 @@ struct cb_task_cache {
 	uint64_t clock;
 };
 
+/* Decide once whether the kernel has thread pidfds (PIDFD_THREAD, 6.9+);
+ * COMPATBOX_TEST_NO_PIDFD_THREAD=1 in the environment says it has not, so
+ * tests can take the older kernels' path. Call before the workers start. */
+void cb_guest_setup(void);
 void cb_task_cache_init(struct cb_task_cache *tc);
 /* Close every cached handle. */
 void cb_task_cache_clear(struct cb_task_cache *tc);
@@ -37,7 +44,11 @@ int cb_task_cache_live(const struct cb_task_cache *tc);
 int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len);
 /* Copy BUF to the guest at ADDR, after checking the call is still live. */
 int cb_guest_write(struct cb_call *c, uint64_t addr, const void *buf, size_t len);
-/* A host copy of the guest's fd GFD (close it), or -EBADF / -ENOENT. */
+/* A host copy of the guest's fd GFD (close it), or -EBADF / -ENOENT.
+ * Without thread pidfds (before 6.9) a thread other than its group's
+ * leader is reached through the leader's fd table: -EOPNOTSUPP when the
+ * two do not share one (unshare(CLONE_FILES), the leader has exited) or
+ * kcmp cannot tell (no CONFIG_KCMP). */
 int cb_guest_fd(struct cb_call *c, int gfd);
 /* What the guest's fd GFD refers to, as readlink of /proc/TID/fd/GFD
  * ("" when unknown), NUL-terminated into BUF. */

@@ -274,6 +274,7 @@ int cb_run(const struct cb_run_opts *o)
 		code = die(125, "%s", err.msg);
 		goto finish;
 	}
+	cb_guest_setup();
 	struct cb_pool *pool;
 	int workers = o->workers ? o->workers : ncpus();
 	if (cb_pool_start(&pool, &sup, workers, workers > 64 ? workers : 64, &err)) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,51 @@ static int do_family(const char *self, long n)
 	waitpid(e, &st2, 0);
 	int bad = !WIFEXITED(st) || WEXITSTATUS(st) || !WIFEXITED(st2) || WEXITSTATUS(st2);
 	return do_ioctls(n) || bad;
+}
+
+/* Fd tables: the leader's fd FD is a pipe holding 7 bytes; a thread that
+ * unshared its table (unshare(CLONE_FILES)) puts a pipe holding 5 at the
+ * same number; a thread that shares the leader's sees the 7. Each prints
+ * its FIONREAD: "what ret errno value". */
+static int unshared_fd;
+static void report_fionread(const char *what, int fd)
+{
+	int v = -1;
+	int r = ioctl(fd, FIONREAD, &v);
+	printf("%s %d %s %d\n", what, r, r < 0 ? strerrorname_np(errno) : "ok", v);
+}
+
+static void *unshared_thread(void *arg)
+{
+	(void)arg;
+	if (unshare(CLONE_FILES) != 0) {
+		printf("unshare %s\n", strerrorname_np(errno));
+		return NULL;
+	}
+	int p = pipe_with(5);
+	dup2(p, unshared_fd);
+	close(p);
+	report_fionread("unshared", unshared_fd);
+	return NULL;
+}
+
+static void *shared_thread(void *arg)
+{
+	(void)arg;
+	report_fionread("shared", unshared_fd);
+	return NULL;
+}
+
+static int do_unshared(void)
+{
+	unshared_fd = pipe_with(7);
+	pthread_t t;
+	pthread_create(&t, NULL, unshared_thread, NULL);
+	pthread_join(t, NULL);
+	pthread_create(&t, NULL, shared_thread, NULL);
+	pthread_join(t, NULL);
+	report_fionread("leader", unshared_fd);
+	return 0;
 }
 
 /* 8 threads: one sleeps SECONDS in nanosleep (trapped with --trap), the
@@ -271,6 +317,8 @@ int main(int argc, char **argv)
 		return do_phases(argv[2], atol(argv[3]));
 	if (!strcmp(m, "family") && argc > 2)
 		return do_family(argv[0], atol(argv[2]));
+	if (!strcmp(m, "unshared"))
+		return do_unshared();
 	if (!strcmp(m, "blocked") && argc > 2)
 		return do_blocked(atoi(argv[2]));
 	if (!strcmp(m, "signals") && argc > 2)
