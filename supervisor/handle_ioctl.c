@@ -175,8 +175,9 @@ static void handle_ioctl(struct cb_call *c)
 		 * a request that may wait must not keep the other guest
 		 * threads' calls waiting with it. */
 		cleanup_fd int fd = cb_guest_fd(c, gfd);
-		if (fd >= 0 && !instant(ioc ? ioc->req[CB_CONV_HOST] : request, fd))
-			cb_call_may_block(c);
+		if (fd >= 0 && !instant(ioc ? ioc->req[CB_CONV_HOST] : request, fd) &&
+		    cb_call_may_block(c))
+			goto kernel; /* no worker free to wait in: the guest waits */
 		if (ioc) {
 			struct cb_log_result lr;
 			cb_translate_ioctl(c, db, ioc, fd, argp, &lr);
@@ -187,13 +188,14 @@ static void handle_ioctl(struct cb_call *c)
 		performed_answer(c, p, gfd, path, fd < 0 ? fd : perform(c, p, fd, argp));
 		return;
 	}
+kernel:
 	if (c->sup->log) {
 		struct cb_log_result r = { .action = "kernel" };
 		cb_log_ioctl(c->sup->log, c, gfd, path, request, &r);
 	}
 	/* CONTINUE is safe: the decision used only register values (fd
 	 * number and request) that the kernel re-reads from the same saved
-	 * registers; no guest memory was looked at. */
+	 * registers, and what the fd is; no guest memory was looked at. */
 	c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
 }
 

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -210,6 +211,89 @@ static int do_blocked(int seconds)
 	return 0;
 }
 
+/* A crowd of N threads, each waiting in a call the supervisor performs:
+ * readv on a pipe of its own (an i386 guest with --translate), or a
+ * nanosleep of SECONDS (with --trap nanosleep). Once all are about to wait,
+ * and a second more, the main thread times a FIONREAD ("fionread_ms X"),
+ * then (readv) writes a byte to every pipe with writev, and reports how
+ * many threads came back within 20 s ("woken K of N"); exits 1 if not all. */
+static int crowd_pipes[256][2];
+static volatile int crowd_ready, crowd_woken, crowd_bad;
+static long crowd_secs;
+
+static void *crowd_thread(void *arg)
+{
+	long i = (long)arg;
+	int r;
+	__atomic_add_fetch(&crowd_ready, 1, __ATOMIC_SEQ_CST);
+	if (crowd_secs) {
+		struct timespec ts = { crowd_secs, 0 };
+		r = nanosleep(&ts, NULL);
+	} else {
+		char c;
+		struct iovec v = { &c, 1 };
+		r = readv(crowd_pipes[i][0], &v, 1) == 1 ? 0 : -1;
+	}
+	if (r != 0)
+		__atomic_add_fetch(&crowd_bad, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&crowd_woken, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* Wait MS milliseconds without a call the supervisor could perform (the
+ * sleeps are trapped in these runs): sigtimedwait on a signal nobody sends. */
+static void quiet_wait_ms(long ms)
+{
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGURG);
+	pthread_sigmask(SIG_BLOCK, &s, NULL);
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+	sigtimedwait(&s, NULL, &t);
+}
+
+static double mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static int do_crowd(int n, const char *how, long secs)
+{
+	if (n < 1 || n > 256)
+		return 2;
+	crowd_secs = strcmp(how, "sleep") == 0 ? secs : 0;
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 64 * 1024);
+	for (long i = 0; i < n; i++) {
+		pthread_t t;
+		if (!crowd_secs && pipe(crowd_pipes[i]) != 0)
+			return 2;
+		if (pthread_create(&t, &a, crowd_thread, (void *)i) != 0)
+			return 2;
+		pthread_detach(t);
+	}
+	while (crowd_ready < n)
+		quiet_wait_ms(10);
+	quiet_wait_ms(1000); /* each is in its call by now */
+	int fd = pipe_with(3), v = -1;
+	double t0 = mono_ms();
+	int r = ioctl(fd, FIONREAD, &v);
+	printf("fionread_ms %.0f (%d %d)\n", mono_ms() - t0, r, v);
+	for (int i = 0; !crowd_secs && i < n; i++) {
+		struct iovec w = { "x", 1 };
+		if (writev(crowd_pipes[i][1], &w, 1) != 1)
+			return 2;
+	}
+	t0 = mono_ms();
+	while (crowd_woken < n && mono_ms() - t0 < 20000)
+		quiet_wait_ms(10);
+	printf("woken %d of %d, failed %d\n", crowd_woken, n, crowd_bad);
+	return crowd_woken == n && crowd_bad == 0 ? 0 : 1;
+}
+
 static volatile sig_atomic_t got[65];
 static void on_sig(int s) { got[s]++; }
 
@@ -317,6 +401,8 @@ int main(int argc, char **argv)
 		return do_phases(argv[2], atol(argv[3]));
 	if (!strcmp(m, "family") && argc > 2)
 		return do_family(argv[0], atol(argv[2]));
+	if (!strcmp(m, "crowd") && argc > 3)
+		return do_crowd(atoi(argv[2]), argv[3], argc > 4 ? atol(argv[4]) : 0);
 	if (!strcmp(m, "unshared"))
 		return do_unshared();
 	if (!strcmp(m, "blocked") && argc > 2)
