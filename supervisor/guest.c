@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "../common/cleanup.h"
@@ -48,14 +47,16 @@ static void task_close(struct cb_task *t)
 		close(t->memfd);
 	if (t->procfd >= 0)
 		close(t->procfd);
-	*t = (struct cb_task){ .pidfd = -1, .memfd = -1, .procfd = -1 };
+	if (t->mapsfd >= 0)
+		close(t->mapsfd);
+	*t = (struct cb_task){ .pidfd = -1, .memfd = -1, .procfd = -1, .mapsfd = -1 };
 }
 
 void cb_task_cache_init(struct cb_task_cache *tc)
 {
 	memset(tc, 0, sizeof(*tc));
 	for (int i = 0; i < CB_TASK_CACHE; i++)
-		tc->t[i].pidfd = tc->t[i].memfd = tc->t[i].procfd = -1;
+		tc->t[i].pidfd = tc->t[i].memfd = tc->t[i].procfd = tc->t[i].mapsfd = -1;
 }
 
 void cb_task_cache_clear(struct cb_task_cache *tc)
@@ -220,6 +221,7 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 	victim->pidfd = steal_fd(&pidfd);
 	victim->memfd = steal_fd(&memfd);
 	victim->procfd = steal_fd(&procfd);
+	victim->mapsfd = -1;
 	victim->tgid = tgid;
 	victim->last_use = tc->clock;
 	*out = victim;
@@ -290,6 +292,63 @@ int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len)
 	return cb_call_live(c);
 }
 
+/* The kernel has PROCMAP_QUERY (6.11+) until it says ENOTTY. */
+static bool no_procmap_query;
+
+/* /proc/TID/maps of T's thread, checked to be its own like a new entry. */
+static int open_maps(struct cb_call *c, struct cb_task *t)
+{
+	char path[40];
+	snprintf(path, sizeof(path), "/proc/%d/maps", t->tid);
+	int fd = t->procfd >= 0 ? openat(t->procfd, "maps", O_RDONLY | O_CLOEXEC)
+				: open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ESRCH ? -ENOENT : -errno;
+	int rc = cb_call_live(c);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	if (t->mapsfd >= 0)
+		close(t->mapsfd);
+	t->mapsfd = fd;
+	return 0;
+}
+
+/* 0 when every page of [ADDR, ADDR+LEN) is mapped writable in T's mm, as
+ * the kernel's copy_to_user needs; -EFAULT otherwise. The mem fd writes
+ * with FOLL_FORCE, through a private mapping's read-only protection, so
+ * the protections are asked first. A concurrent mprotect by another guest
+ * thread can still slip in between: the guest then races itself, in its
+ * own memory. */
+static int writable(struct cb_call *c, struct cb_task *t, uint64_t addr, size_t len)
+{
+	if (__atomic_load_n(&no_procmap_query, __ATOMIC_RELAXED))
+		return 0;
+	int rc = t->mapsfd < 0 ? open_maps(c, t) : 0;
+	bool reopened = false;
+	for (uint64_t at = addr, end = addr + len; !rc && at < end;) {
+		struct cb_procmap_query q = { .size = sizeof(q), .query_addr = at };
+		if (ioctl(t->mapsfd, CB_PROCMAP_QUERY, &q) == 0) {
+			if (!(q.vma_flags & CB_PROCMAP_QUERY_VMA_WRITABLE) || q.vma_end <= at)
+				return -EFAULT;
+			at = q.vma_end;
+		} else if (errno == ENOENT) {
+			return -EFAULT; /* no mapping covers AT */
+		} else if (errno == ENOTTY) {
+			__atomic_store_n(&no_procmap_query, true, __ATOMIC_RELAXED);
+			return 0;
+		} else if (errno == ESRCH && !reopened) {
+			/* The mm the fd was opened on is gone: the guest exec'd. */
+			reopened = true;
+			rc = open_maps(c, t);
+		} else {
+			return errno == ESRCH ? -ENOENT : -errno;
+		}
+	}
+	return rc;
+}
+
 int cb_guest_write(struct cb_call *c, uint64_t addr, const void *buf, size_t len)
 {
 	struct cb_task *t;
@@ -300,21 +359,12 @@ int cb_guest_write(struct cb_call *c, uint64_t addr, const void *buf, size_t len
 	rc = cb_call_live(c);
 	if (rc)
 		return rc;
-	/* /proc/TID/mem writes with FOLL_FORCE: it would store into read-only
-	 * pages where the kernel's copy_to_user gives EFAULT. process_vm_writev
-	 * honours page protections, so results land exactly where the kernel
-	 * would have put them. The thread is parked in its notification (just
-	 * checked), so its tid still names it. */
-	struct iovec local = { (void *)buf, len };
-	struct iovec remote = { (void *)(uintptr_t)addr, len };
-	ssize_t n = process_vm_writev(t->tid, &local, 1, &remote, 1, 0);
-	if (n == (ssize_t)len)
-		return 0;
-	if (n >= 0 || errno == EFAULT)
-		return -EFAULT;
-	if (errno == ESRCH)
-		return -ENOENT;
-	/* No cross-memory attach in this kernel: the mem fd is all there is. */
+	/* Through the mem fd, which holds the guest's mm: not by tid (as
+	 * process_vm_writev would), since between the check above and the
+	 * write the thread may be killed and its tid given to any process. */
+	rc = writable(c, t, addr, len);
+	if (rc)
+		return rc;
 	return mem_io(c, t, true, addr, (void *)buf, len);
 }
 

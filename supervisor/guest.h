@@ -21,6 +21,8 @@ struct cb_task {
 	int memfd;   /* /proc/TID/mem, re-opened when the guest has exec'd */
 	int procfd;  /* -1, or /proc/TID (O_PATH) when pidfd is the leader's:
 		      * proves the tid still names the same thread */
+	int mapsfd;  /* /proc/TID/maps once written to (-1 until then): which
+		      * pages the guest may write, asked of the same mm */
 	pid_t tgid;  /* 0 until first asked */
 	uint64_t last_use;
 };
@@ -42,7 +44,10 @@ int cb_task_cache_live(const struct cb_task_cache *tc);
 /* Copy LEN guest bytes at ADDR into BUF. 0; -EFAULT when the range is not
  * readable; -ENOENT when the call is gone (the caller abandons). */
 int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len);
-/* Copy BUF to the guest at ADDR, after checking the call is still live. */
+/* Copy BUF to the guest at ADDR, after checking the call is still live:
+ * 0, -EFAULT where the guest could not write itself (unmapped, or not
+ * writable: told on 6.11+ only, before that a private read-only page is
+ * written), -ENOENT when the call is gone. */
 int cb_guest_write(struct cb_call *c, uint64_t addr, const void *buf, size_t len);
 /* A host copy of the guest's fd GFD (close it), or -EBADF / -ENOENT.
  * Without thread pidfds (before 6.9) a thread other than its group's

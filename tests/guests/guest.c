@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -53,6 +54,11 @@ static int do_efault(void)
 	int r2 = ioctl(fd, FIONBIO, (void *)16);
 	int e2 = errno;
 	printf("FIONREAD %d %s\nFIONBIO %d %s\n", r1, strerrorname_np(e1), r2, strerrorname_np(e2));
+	/* Mapped but not writable: the kernel does not write through that. */
+	int *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int r3 = ioctl(fd, FIONREAD, ro);
+	int e3 = errno;
+	printf("FIONREAD into read-only memory %d %s, page still %d\n", r3, strerrorname_np(e3), *ro);
 	return 0;
 }
 
@@ -294,6 +300,60 @@ static int do_crowd(int n, const char *how, long secs)
 	return crowd_woken == n && crowd_bad == 0 ? 0 : 1;
 }
 
+/* For tid_reuse.sh, built static and without PIE so that TARGET has the
+ * same address in every process of this program.
+ *   vanish DIR: a child process starts a thread, which writes "TID ADDR"
+ *     (its tid, TARGET's address) to DIR/tid and, once DIR/go exists,
+ *     makes a FIONREAD (3 bytes pending) into TARGET; a second later the
+ *     child exits, killing the thread in its call. The guest itself stays
+ *     until DIR/done exists.
+ *   victim DIR: sets TARGET, touches DIR/victim_ready, and once DIR/done
+ *     exists prints "target 0x..." (whoever else wrote there). */
+static volatile int target;
+
+static void *vanish_thread(void *arg)
+{
+	const char *dir = arg;
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/tid.tmp", dir);
+	FILE *f = fopen(p, "w");
+	if (!f)
+		return NULL;
+	fprintf(f, "%ld %p\n", (long)syscall(SYS_gettid), (void *)&target);
+	fclose(f);
+	char q[4096];
+	snprintf(q, sizeof(q), "%s/tid", dir);
+	rename(p, q);
+	await(dir, "go");
+	int fd = pipe_with(3);
+	ioctl(fd, FIONREAD, (int *)&target);
+	return NULL;
+}
+
+static int do_vanish(char *dir)
+{
+	pid_t c = fork();
+	if (c == 0) {
+		pthread_t t;
+		pthread_create(&t, NULL, vanish_thread, dir);
+		await(dir, "go");
+		usleep(1000000);
+		_exit(0); /* exit_group: the thread dies in its call */
+	}
+	waitpid(c, NULL, 0);
+	await(dir, "done");
+	return 0;
+}
+
+static int do_victim(const char *dir)
+{
+	target = 0x5a5a5a5a;
+	touch(dir, "victim_ready");
+	await(dir, "done");
+	printf("target 0x%x\n", (unsigned)target);
+	return 0;
+}
+
 static volatile sig_atomic_t got[65];
 static void on_sig(int s) { got[s]++; }
 
@@ -403,6 +463,10 @@ int main(int argc, char **argv)
 		return do_family(argv[0], atol(argv[2]));
 	if (!strcmp(m, "crowd") && argc > 3)
 		return do_crowd(atoi(argv[2]), argv[3], argc > 4 ? atol(argv[4]) : 0);
+	if (!strcmp(m, "vanish") && argc > 2)
+		return do_vanish(argv[2]);
+	if (!strcmp(m, "victim") && argc > 2)
+		return do_victim(argv[2]);
 	if (!strcmp(m, "unshared"))
 		return do_unshared();
 	if (!strcmp(m, "blocked") && argc > 2)

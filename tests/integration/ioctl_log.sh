@@ -20,7 +20,7 @@ done
 # 32-bit request decoding (direction, type, number, size).
 log="$tmp/kernel.json"
 cb --log "$log" -- "$GUESTS/guest32" efault >/dev/null
-expect_eq "EFAULT results logged" 2 "$(json_count "$log" "r['result'] and r['result'].get('errno')=='EFAULT'")"
+expect_eq "EFAULT results logged" 3 "$(json_count "$log" "r['result'] and r['result'].get('errno')=='EFAULT'")"
 # python3's own start-up issues ioctls (TCGETS on stdin, ...): a real program.
 cb --log "$log.py" -- python3 -c 'import fcntl, termios, sys; fcntl.ioctl(sys.stdin, termios.TIOCGWINSZ, bytes(8))' </dev/null 2>/dev/null
 n=$(json_count "$log.py" "r['request']['name']=='TIOCGWINSZ' and r['path']=='/dev/null'")
