@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "guest.h"
 
@@ -120,12 +121,14 @@ static void *worker_main(void *arg)
 			if (rc == -ENOENT || rc == -EINTR)
 				continue; /* target gone before delivery */
 			if (rc < 0) {
-				/* The listener is unusable: the guest cannot be served.
-				 * Guest calls now fail with ENOSYS; the main thread
-				 * ends the run when the guest exits. */
-				fprintf(stderr, "compatbox: receiving notifications failed: %s\n",
-					strerror(-rc));
-				return NULL;
+				/* The listener is unusable (EFAULT, EINVAL: nothing a
+				 * retry or another worker would change). Its fd stays
+				 * open, so guest calls would wait for answers for ever:
+				 * fail closed instead. The keeper kills the guest when
+				 * our end of its control pipe closes. */
+				fprintf(stderr, "compatbox: receiving notifications failed: %s; "
+					"ending the run\n", strerror(-rc));
+				_exit(125);
 			}
 			const struct cb_handler *h = cb_dispatch_lookup(
 				&p->sup->d, cb_arch_from_audit(w.n->data.arch), w.n->data.nr);
