@@ -59,6 +59,15 @@ void cb_task_cache_init(struct cb_task_cache *tc)
 		tc->t[i].pidfd = tc->t[i].memfd = tc->t[i].procfd = tc->t[i].mapsfd = -1;
 }
 
+/* Entries per worker, set once before the workers start. */
+static int cache_slots = CB_TASK_CACHE;
+
+void cb_task_cache_fit(int workers, long nofile)
+{
+	long fit = nofile / 2 / ((long)(workers > 0 ? workers : 1) * CB_TASK_FDS);
+	cache_slots = fit < 1 ? 1 : fit > CB_TASK_CACHE ? CB_TASK_CACHE : (int)fit;
+}
+
 void cb_task_cache_clear(struct cb_task_cache *tc)
 {
 	for (int i = 0; i < CB_TASK_CACHE; i++)
@@ -185,12 +194,12 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 		}
 	}
 	sweep(tc);
-	for (int i = 0; i < CB_TASK_CACHE && !victim; i++)
+	for (int i = 0; i < cache_slots && !victim; i++)
 		if (!tc->t[i].tid)
 			victim = &tc->t[i];
 	if (!victim) { /* all in use: evict the least recently used */
 		victim = &tc->t[0];
-		for (int i = 1; i < CB_TASK_CACHE; i++)
+		for (int i = 1; i < cache_slots; i++)
 			if (tc->t[i].last_use < victim->last_use)
 				victim = &tc->t[i];
 	}

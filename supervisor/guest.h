@@ -12,8 +12,12 @@
 #include "call.h"
 
 /* A worker's cache of open handles per guest thread. No locking: each
- * worker owns its own. */
+ * worker owns its own. At most CB_TASK_CACHE entries, fewer when the fd
+ * limit cannot hold that many for every worker (cb_task_cache_fit). */
 #define CB_TASK_CACHE 16
+/* Most fds one entry holds: pidfd, mem, maps, and /proc/TID (no thread
+ * pidfds). */
+#define CB_TASK_FDS 4
 struct cb_task {
 	pid_t tid;   /* 0: free slot */
 	int pidfd;   /* thread pidfd: proves the tid still names the same task;
@@ -36,6 +40,10 @@ struct cb_task_cache {
  * tests can take the older kernels' path. Call before the workers start. */
 void cb_guest_setup(void);
 void cb_task_cache_init(struct cb_task_cache *tc);
+/* Size every worker's cache so that WORKERS full caches take at most half
+ * of the fd limit NOFILE (the rest is for the guest fds calls hold); at
+ * least one entry each. Call before the workers start. */
+void cb_task_cache_fit(int workers, long nofile);
 /* Close every cached handle. */
 void cb_task_cache_clear(struct cb_task_cache *tc);
 /* Number of live entries (for tests and diagnostics). */

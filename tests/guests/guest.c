@@ -300,6 +300,49 @@ static int do_crowd(int n, const char *how, long secs)
 	return crowd_woken == n && crowd_bad == 0 ? 0 : 1;
 }
 
+/* N threads, each ROUNDS times: a FIONREAD (3 bytes pending), then a 1 ms
+ * nanosleep (with --trap nanosleep a performed call that hands the lead
+ * off, so over time every worker serves every thread). Prints how many
+ * FIONREADs failed, and the first failure's errno; exits 1 if any did. */
+static long swarm_rounds;
+static volatile int swarm_failed, swarm_errno;
+
+static void *swarm_thread(void *arg)
+{
+	(void)arg;
+	int fd = pipe_with(3);
+	for (long i = 0; i < swarm_rounds; i++) {
+		int v = -1, r = ioctl(fd, FIONREAD, &v);
+		if (r != 0 || v != 3) {
+			int e = r != 0 ? errno : EPROTO;
+			__atomic_compare_exchange_n(&swarm_errno, &(int){ 0 }, e, 0,
+						    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+			__atomic_add_fetch(&swarm_failed, 1, __ATOMIC_SEQ_CST);
+		}
+		struct timespec ts = { 0, 1000000 };
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+static int do_swarm(int n, long rounds)
+{
+	if (n < 1 || n > 1000)
+		return 2;
+	swarm_rounds = rounds;
+	pthread_t t[1000];
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 64 * 1024);
+	for (int i = 0; i < n; i++)
+		if (pthread_create(&t[i], &a, swarm_thread, NULL) != 0)
+			return 2;
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	printf("failed %d %s\n", swarm_failed, swarm_errno ? strerrorname_np(swarm_errno) : "-");
+	return swarm_failed != 0;
+}
+
 /* For tid_reuse.sh, built static and without PIE so that TARGET has the
  * same address in every process of this program.
  *   vanish DIR: a child process starts a thread, which writes "TID ADDR"
@@ -463,6 +506,8 @@ int main(int argc, char **argv)
 		return do_family(argv[0], atol(argv[2]));
 	if (!strcmp(m, "crowd") && argc > 3)
 		return do_crowd(atoi(argv[2]), argv[3], argc > 4 ? atol(argv[4]) : 0);
+	if (!strcmp(m, "swarm") && argc > 3)
+		return do_swarm(atoi(argv[2]), atol(argv[3]));
 	if (!strcmp(m, "vanish") && argc > 2)
 		return do_vanish(argv[2]);
 	if (!strcmp(m, "victim") && argc > 2)
