@@ -129,37 +129,48 @@ static int open_mem(pid_t tid)
 	return open(path, O_RDWR | O_CLOEXEC);
 }
 
-/* The Tgid: line of a /proc/TID/status opened as FD (closed here); 0 when
- * it cannot be read. */
-static pid_t read_tgid(int fd)
+/* The Tgid: and PPid: lines of a /proc/TID/status opened as FD (closed
+ * here); -ENOENT when it cannot be read. */
+static int read_status(int fd, pid_t *tgid, pid_t *ppid)
 {
 	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
 	if (!f) {
 		if (fd >= 0)
 			close(fd);
-		return 0;
+		return -ENOENT;
 	}
 	char line[128];
-	pid_t tgid = 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
+	*tgid = *ppid = 0;
+	while ((!*tgid || !*ppid) && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", tgid) != 1)
+			sscanf(line, "PPid: %d", ppid);
 	fclose(f);
-	return tgid;
+	return *tgid > 0 ? 0 : -ENOENT;
+}
+
+/* Whether TID's mm is its parent PPID's too. kcmp names both by number, so
+ * only an ID_VALID afterwards makes the answer TID's. EPERM means no: the
+ * parent's mm is not dumpable for us (the keeper's), while TID's mem was
+ * just opened, so they are not one mm. A kernel without kcmp cannot tell:
+ * then every entry counts as shared and none is kept. */
+static bool mm_shared_with_parent(pid_t tid, pid_t ppid)
+{
+	long r = syscall(SYS_kcmp, tid, ppid, KCMP_VM, 0, 0);
+	return r == 0 || (r < 0 && errno == ENOSYS);
 }
 
 /* Handles for TID when it has no thread pidfd (before 6.9) and is not its
  * group's leader: /proc/TID, and through it the thread's group id, the
  * leader's pidfd (the only pidfd there is) and the thread's mem. */
-static int open_via_leader(pid_t tid, int *pidfd, int *memfd, int *procfd, pid_t *tgid)
+static int open_via_leader(pid_t tid, int *pidfd, int *memfd, int *procfd, pid_t *tgid,
+			   pid_t *ppid)
 {
 	char path[32];
 	snprintf(path, sizeof(path), "/proc/%d", tid);
 	*procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (*procfd < 0)
 		return errno == ENOENT ? -ENOENT : -errno;
-	*tgid = read_tgid(openat(*procfd, "status", O_RDONLY | O_CLOEXEC));
-	if (*tgid <= 0)
+	if (read_status(openat(*procfd, "status", O_RDONLY | O_CLOEXEC), tgid, ppid))
 		return -ENOENT;
 	*pidfd = (int)syscall(SYS_pidfd_open, *tgid, 0);
 	if (*pidfd < 0)
@@ -185,7 +196,7 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 	for (int i = 0; i < CB_TASK_CACHE; i++) {
 		struct cb_task *t = &tc->t[i];
 		if (t->tid == tid) {
-			if (!task_exited(t)) {
+			if (!task_exited(t) && (!t->shared_mm || t->call_id == c->n->id)) {
 				t->last_use = tc->clock;
 				*out = t;
 				return 0;
@@ -209,19 +220,24 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 	cleanup_fd int pidfd = (int)syscall(SYS_pidfd_open, tid, thread_pidfds ? PIDFD_THREAD : 0);
 	cleanup_fd int memfd = -1;
 	cleanup_fd int procfd = -1;
-	pid_t tgid = 0;
+	pid_t tgid = 0, ppid = 0;
 	int rc = 0;
 	if (pidfd >= 0) {
+		char path[40];
+		snprintf(path, sizeof(path), "/proc/%d/status", tid);
 		memfd = open_mem(tid);
 		if (memfd < 0)
 			rc = errno == ENOENT || errno == ESRCH ? -ENOENT : -errno;
+		else
+			rc = read_status(open(path, O_RDONLY | O_CLOEXEC), &tgid, &ppid);
 	} else if ((errno == EINVAL || errno == ENOENT) && !thread_pidfds) {
 		/* Only a group leader has a pidfd without PIDFD_THREAD: others
 		 * get EINVAL (ENOENT on recent kernels). */
-		rc = open_via_leader(tid, &pidfd, &memfd, &procfd, &tgid);
+		rc = open_via_leader(tid, &pidfd, &memfd, &procfd, &tgid, &ppid);
 	} else {
 		rc = errno == ESRCH ? -ENOENT : -errno;
 	}
+	bool shared = !rc && mm_shared_with_parent(tid, ppid);
 	if (!rc)
 		rc = cb_call_live(c);
 	if (rc)
@@ -232,6 +248,8 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 	victim->procfd = steal_fd(&procfd);
 	victim->mapsfd = -1;
 	victim->tgid = tgid;
+	victim->shared_mm = shared;
+	victim->call_id = c->n->id;
 	victim->last_use = tc->clock;
 	*out = victim;
 	return 0;
@@ -425,15 +443,5 @@ void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)
 pid_t cb_guest_tgid(struct cb_call *c)
 {
 	struct cb_task *t;
-	if (task_get(c, &t))
-		return 0;
-	if (t->tgid)
-		return t->tgid;
-	char path[40];
-	snprintf(path, sizeof(path), "/proc/%d/status", t->tid);
-	pid_t tgid = read_tgid(open(path, O_RDONLY | O_CLOEXEC));
-	if (cb_call_live(c))
-		return 0;
-	t->tgid = tgid;
-	return tgid;
+	return task_get(c, &t) ? 0 : t->tgid;
 }

@@ -27,7 +27,13 @@ struct cb_task {
 		      * proves the tid still names the same thread */
 	int mapsfd;  /* /proc/TID/maps once written to (-1 until then): which
 		      * pages the guest may write, asked of the same mm */
-	pid_t tgid;  /* 0 until first asked */
+	pid_t tgid;
+	/* The mm is the parent's too (vfork, posix_spawn): after the child's
+	 * execve it lives on in the parent, and handles opened on it would
+	 * reach the parent. Such an entry serves only the call it was opened
+	 * for (CALL_ID). */
+	bool shared_mm;
+	uint64_t call_id;
 	uint64_t last_use;
 };
 struct cb_task_cache {

@@ -397,6 +397,45 @@ static int do_victim(const char *dir)
 	return 0;
 }
 
+/* vforked: a vfork child makes a trapped call (its mm is still the
+ * parent's), then execs this program as "vfork_child FD", which makes a
+ * FIONREAD into TARGET and a FIONBIO reading NBFLAG; the parent then shows
+ * its own TARGET. Static and without PIE, both programs have TARGET and
+ * NBFLAG at the same addresses: a supervisor still using the parent's mm
+ * for the child reads the parent's NBFLAG (0) and writes the parent's
+ * TARGET. */
+static volatile int nbflag;
+
+static int do_vforked(const char *self)
+{
+	int fd = pipe_with(3);
+	char num[16];
+	snprintf(num, sizeof(num), "%d", fd);
+	target = 0x5a5a5a5a;
+	nbflag = 0;
+	pid_t c = vfork();
+	if (c == 0) {
+		int v;
+		ioctl(fd, FIONREAD, &v);
+		execl(self, self, "vfork_child", num, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	waitpid(c, &st, 0);
+	printf("parent: target 0x%x\n", (unsigned)target);
+	return !WIFEXITED(st) || WEXITSTATUS(st);
+}
+
+static int do_vfork_child(int fd)
+{
+	int r1 = ioctl(fd, FIONREAD, (int *)&target);
+	nbflag = 1;
+	int r2 = ioctl(fd, FIONBIO, (int *)&nbflag);
+	printf("child: FIONREAD %d target 0x%x, FIONBIO %d nonblocking %d\n", r1,
+	       (unsigned)target, r2, (fcntl(fd, F_GETFL) & O_NONBLOCK) != 0);
+	return 0;
+}
+
 static volatile sig_atomic_t got[65];
 static void on_sig(int s) { got[s]++; }
 
@@ -508,6 +547,10 @@ int main(int argc, char **argv)
 		return do_crowd(atoi(argv[2]), argv[3], argc > 4 ? atol(argv[4]) : 0);
 	if (!strcmp(m, "swarm") && argc > 3)
 		return do_swarm(atoi(argv[2]), atol(argv[3]));
+	if (!strcmp(m, "vforked"))
+		return do_vforked(argv[0]);
+	if (!strcmp(m, "vfork_child") && argc > 2)
+		return do_vfork_child(atoi(argv[2]));
 	if (!strcmp(m, "vanish") && argc > 2)
 		return do_vanish(argv[2]);
 	if (!strcmp(m, "victim") && argc > 2)
