@@ -36,8 +36,16 @@ struct cb_call {
 };
 
 /* Called by a handler just before it may block for long: pass the lead
- * to another worker so other guest threads go on. Cheap when already done. */
-void cb_call_may_block(struct cb_call *c);
+ * to another worker so other guest threads go on. Cheap when already done.
+ * 0, or -ENOMEM when no worker can take the lead (the pool is at its cap,
+ * or a thread could not be started): then the caller still leads and must
+ * not wait. Before any guest memory is read it can let the kernel run the
+ * call (CONTINUE); after, it fails the call with ENOMEM. */
+int cb_call_may_block(struct cb_call *c);
+/* Whether cb_call_may_block would succeed now (it can still fail if a new
+ * worker cannot be started), for handlers that decide before reading guest
+ * memory whether to let the kernel run a call that may wait. */
+bool cb_call_can_block(struct cb_call *c);
 
 static inline void cb_ret(struct cb_call *c, int64_t val)
 {

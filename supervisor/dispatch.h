@@ -13,7 +13,8 @@ typedef void (*cb_handler_fn)(struct cb_call *c);
 
 enum {
 	/* May block for long: the worker hands the listener to another
-	 * worker before running it, so other guest threads go on. */
+	 * worker before running it, so other guest threads go on; when no
+	 * worker can take it, the kernel runs the call instead. */
 	CB_H_SLOW = 1 << 0,
 };
 

@@ -2,12 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "../common/cleanup.h"
@@ -16,20 +17,55 @@
 
 #define SWEEP_EVERY 64
 
+/* Whether pidfd_open takes PIDFD_THREAD (6.9+): decided once, before the
+ * workers start, so every worker takes the same path. */
+static bool thread_pidfds;
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+
+static void probe(void)
+{
+	const char *force_old = getenv("COMPATBOX_TEST_NO_PIDFD_THREAD");
+	if (force_old && strcmp(force_old, "1") == 0)
+		return;
+	int fd = (int)syscall(SYS_pidfd_open, getpid(), PIDFD_THREAD);
+	if (fd >= 0) {
+		thread_pidfds = true;
+		close(fd);
+	}
+}
+
+void cb_guest_setup(void)
+{
+	pthread_once(&probe_once, probe);
+}
+
 static void task_close(struct cb_task *t)
 {
 	if (t->pidfd >= 0)
 		close(t->pidfd);
 	if (t->memfd >= 0)
 		close(t->memfd);
-	*t = (struct cb_task){ .pidfd = -1, .memfd = -1 };
+	if (t->procfd >= 0)
+		close(t->procfd);
+	if (t->mapsfd >= 0)
+		close(t->mapsfd);
+	*t = (struct cb_task){ .pidfd = -1, .memfd = -1, .procfd = -1, .mapsfd = -1 };
 }
 
 void cb_task_cache_init(struct cb_task_cache *tc)
 {
 	memset(tc, 0, sizeof(*tc));
 	for (int i = 0; i < CB_TASK_CACHE; i++)
-		tc->t[i].pidfd = tc->t[i].memfd = -1;
+		tc->t[i].pidfd = tc->t[i].memfd = tc->t[i].procfd = tc->t[i].mapsfd = -1;
+}
+
+/* Entries per worker, set once before the workers start. */
+static int cache_slots = CB_TASK_CACHE;
+
+void cb_task_cache_fit(int workers, long nofile)
+{
+	long fit = nofile / 2 / ((long)(workers > 0 ? workers : 1) * CB_TASK_FDS);
+	cache_slots = fit < 1 ? 1 : fit > CB_TASK_CACHE ? CB_TASK_CACHE : (int)fit;
 }
 
 void cb_task_cache_clear(struct cb_task_cache *tc)
@@ -46,14 +82,19 @@ int cb_task_cache_live(const struct cb_task_cache *tc)
 	return n;
 }
 
-/* A pidfd becomes readable when its task has exited. */
+/* A thread pidfd becomes readable when its thread has exited. A leader's
+ * pidfd standing in for another thread does not say when that thread
+ * exits, so those entries keep /proc/TID open instead: once the thread is
+ * gone, nothing can be looked up under it, even after its tid is reused. */
 static bool task_exited(const struct cb_task *t)
 {
+	if (t->procfd >= 0)
+		return faccessat(t->procfd, "stat", F_OK, 0) != 0;
 	struct pollfd p = { .fd = t->pidfd, .events = POLLIN };
 	return poll(&p, 1, 0) != 0;
 }
 
-/* Close the handles of every exited thread, with one poll for all. */
+/* Close the handles of every exited thread, with one poll for all pidfds. */
 static void sweep(struct cb_task_cache *tc)
 {
 	struct pollfd p[CB_TASK_CACHE];
@@ -61,6 +102,11 @@ static void sweep(struct cb_task_cache *tc)
 	for (int i = 0; i < CB_TASK_CACHE; i++) {
 		if (!tc->t[i].tid)
 			continue;
+		if (tc->t[i].procfd >= 0) {
+			if (task_exited(&tc->t[i]))
+				task_close(&tc->t[i]);
+			continue;
+		}
 		p[n] = (struct pollfd){ .fd = tc->t[i].pidfd, .events = POLLIN };
 		idx[n++] = i;
 	}
@@ -83,6 +129,58 @@ static int open_mem(pid_t tid)
 	return open(path, O_RDWR | O_CLOEXEC);
 }
 
+/* The Tgid: and PPid: lines of a /proc/TID/status opened as FD (closed
+ * here); -ENOENT when it cannot be read. */
+static int read_status(int fd, pid_t *tgid, pid_t *ppid)
+{
+	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return -ENOENT;
+	}
+	char line[128];
+	*tgid = *ppid = 0;
+	while ((!*tgid || !*ppid) && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", tgid) != 1)
+			sscanf(line, "PPid: %d", ppid);
+	fclose(f);
+	return *tgid > 0 ? 0 : -ENOENT;
+}
+
+/* Whether TID's mm is its parent PPID's too. kcmp names both by number, so
+ * only an ID_VALID afterwards makes the answer TID's. EPERM means no: the
+ * parent's mm is not dumpable for us (the keeper's), while TID's mem was
+ * just opened, so they are not one mm. A kernel without kcmp cannot tell:
+ * then every entry counts as shared and none is kept. */
+static bool mm_shared_with_parent(pid_t tid, pid_t ppid)
+{
+	long r = syscall(SYS_kcmp, tid, ppid, KCMP_VM, 0, 0);
+	return r == 0 || (r < 0 && errno == ENOSYS);
+}
+
+/* Handles for TID when it has no thread pidfd (before 6.9) and is not its
+ * group's leader: /proc/TID, and through it the thread's group id, the
+ * leader's pidfd (the only pidfd there is) and the thread's mem. */
+static int open_via_leader(pid_t tid, int *pidfd, int *memfd, int *procfd, pid_t *tgid,
+			   pid_t *ppid)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "/proc/%d", tid);
+	*procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*procfd < 0)
+		return errno == ENOENT ? -ENOENT : -errno;
+	if (read_status(openat(*procfd, "status", O_RDONLY | O_CLOEXEC), tgid, ppid))
+		return -ENOENT;
+	*pidfd = (int)syscall(SYS_pidfd_open, *tgid, 0);
+	if (*pidfd < 0)
+		return errno == ESRCH ? -ENOENT : -errno;
+	*memfd = openat(*procfd, "mem", O_RDWR | O_CLOEXEC);
+	if (*memfd < 0)
+		return errno == ENOENT || errno == ESRCH ? -ENOENT : -errno;
+	return 0;
+}
+
 /* Find or make the cache entry for the calling thread. A new entry's
  * handles are opened first and the call checked live afterwards: only then
  * is it certain they belong to the thread that trapped (tids are reused). */
@@ -98,7 +196,7 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 	for (int i = 0; i < CB_TASK_CACHE; i++) {
 		struct cb_task *t = &tc->t[i];
 		if (t->tid == tid) {
-			if (!task_exited(t)) {
+			if (!task_exited(t) && (!t->shared_mm || t->call_id == c->n->id)) {
 				t->last_use = tc->clock;
 				*out = t;
 				return 0;
@@ -107,32 +205,51 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 		}
 	}
 	sweep(tc);
-	for (int i = 0; i < CB_TASK_CACHE && !victim; i++)
+	for (int i = 0; i < cache_slots && !victim; i++)
 		if (!tc->t[i].tid)
 			victim = &tc->t[i];
 	if (!victim) { /* all in use: evict the least recently used */
 		victim = &tc->t[0];
-		for (int i = 1; i < CB_TASK_CACHE; i++)
+		for (int i = 1; i < cache_slots; i++)
 			if (tc->t[i].last_use < victim->last_use)
 				victim = &tc->t[i];
 	}
 	task_close(victim);
 
-	cleanup_fd int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-	if (pidfd < 0 && errno == EINVAL)
-		pidfd = (int)syscall(SYS_pidfd_open, tid, 0); /* pre-6.9: leaders only */
-	if (pidfd < 0)
-		return errno == ESRCH ? -ENOENT : -errno;
-	cleanup_fd int memfd = open_mem(tid);
-	if (memfd < 0)
-		return errno == ENOENT || errno == ESRCH ? -ENOENT : -errno;
-	int rc = cb_call_live(c);
+	cb_guest_setup();
+	cleanup_fd int pidfd = (int)syscall(SYS_pidfd_open, tid, thread_pidfds ? PIDFD_THREAD : 0);
+	cleanup_fd int memfd = -1;
+	cleanup_fd int procfd = -1;
+	pid_t tgid = 0, ppid = 0;
+	int rc = 0;
+	if (pidfd >= 0) {
+		char path[40];
+		snprintf(path, sizeof(path), "/proc/%d/status", tid);
+		memfd = open_mem(tid);
+		if (memfd < 0)
+			rc = errno == ENOENT || errno == ESRCH ? -ENOENT : -errno;
+		else
+			rc = read_status(open(path, O_RDONLY | O_CLOEXEC), &tgid, &ppid);
+	} else if ((errno == EINVAL || errno == ENOENT) && !thread_pidfds) {
+		/* Only a group leader has a pidfd without PIDFD_THREAD: others
+		 * get EINVAL (ENOENT on recent kernels). */
+		rc = open_via_leader(tid, &pidfd, &memfd, &procfd, &tgid, &ppid);
+	} else {
+		rc = errno == ESRCH ? -ENOENT : -errno;
+	}
+	bool shared = !rc && mm_shared_with_parent(tid, ppid);
+	if (!rc)
+		rc = cb_call_live(c);
 	if (rc)
 		return rc;
 	victim->tid = tid;
 	victim->pidfd = steal_fd(&pidfd);
 	victim->memfd = steal_fd(&memfd);
-	victim->tgid = 0;
+	victim->procfd = steal_fd(&procfd);
+	victim->mapsfd = -1;
+	victim->tgid = tgid;
+	victim->shared_mm = shared;
+	victim->call_id = c->n->id;
 	victim->last_use = tc->clock;
 	*out = victim;
 	return 0;
@@ -202,6 +319,63 @@ int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len)
 	return cb_call_live(c);
 }
 
+/* The kernel has PROCMAP_QUERY (6.11+) until it says ENOTTY. */
+static bool no_procmap_query;
+
+/* /proc/TID/maps of T's thread, checked to be its own like a new entry. */
+static int open_maps(struct cb_call *c, struct cb_task *t)
+{
+	char path[40];
+	snprintf(path, sizeof(path), "/proc/%d/maps", t->tid);
+	int fd = t->procfd >= 0 ? openat(t->procfd, "maps", O_RDONLY | O_CLOEXEC)
+				: open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ESRCH ? -ENOENT : -errno;
+	int rc = cb_call_live(c);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	if (t->mapsfd >= 0)
+		close(t->mapsfd);
+	t->mapsfd = fd;
+	return 0;
+}
+
+/* 0 when every page of [ADDR, ADDR+LEN) is mapped writable in T's mm, as
+ * the kernel's copy_to_user needs; -EFAULT otherwise. The mem fd writes
+ * with FOLL_FORCE, through a private mapping's read-only protection, so
+ * the protections are asked first. A concurrent mprotect by another guest
+ * thread can still slip in between: the guest then races itself, in its
+ * own memory. */
+static int writable(struct cb_call *c, struct cb_task *t, uint64_t addr, size_t len)
+{
+	if (__atomic_load_n(&no_procmap_query, __ATOMIC_RELAXED))
+		return 0;
+	int rc = t->mapsfd < 0 ? open_maps(c, t) : 0;
+	bool reopened = false;
+	for (uint64_t at = addr, end = addr + len; !rc && at < end;) {
+		struct cb_procmap_query q = { .size = sizeof(q), .query_addr = at };
+		if (ioctl(t->mapsfd, CB_PROCMAP_QUERY, &q) == 0) {
+			if (!(q.vma_flags & CB_PROCMAP_QUERY_VMA_WRITABLE) || q.vma_end <= at)
+				return -EFAULT;
+			at = q.vma_end;
+		} else if (errno == ENOENT) {
+			return -EFAULT; /* no mapping covers AT */
+		} else if (errno == ENOTTY) {
+			__atomic_store_n(&no_procmap_query, true, __ATOMIC_RELAXED);
+			return 0;
+		} else if (errno == ESRCH && !reopened) {
+			/* The mm the fd was opened on is gone: the guest exec'd. */
+			reopened = true;
+			rc = open_maps(c, t);
+		} else {
+			return errno == ESRCH ? -ENOENT : -errno;
+		}
+	}
+	return rc;
+}
+
 int cb_guest_write(struct cb_call *c, uint64_t addr, const void *buf, size_t len)
 {
 	struct cb_task *t;
@@ -212,21 +386,12 @@ int cb_guest_write(struct cb_call *c, uint64_t addr, const void *buf, size_t len
 	rc = cb_call_live(c);
 	if (rc)
 		return rc;
-	/* /proc/TID/mem writes with FOLL_FORCE: it would store into read-only
-	 * pages where the kernel's copy_to_user gives EFAULT. process_vm_writev
-	 * honours page protections, so results land exactly where the kernel
-	 * would have put them. The thread is parked in its notification (just
-	 * checked), so its tid still names it. */
-	struct iovec local = { (void *)buf, len };
-	struct iovec remote = { (void *)(uintptr_t)addr, len };
-	ssize_t n = process_vm_writev(t->tid, &local, 1, &remote, 1, 0);
-	if (n == (ssize_t)len)
-		return 0;
-	if (n >= 0 || errno == EFAULT)
-		return -EFAULT;
-	if (errno == ESRCH)
-		return -ENOENT;
-	/* No cross-memory attach in this kernel: the mem fd is all there is. */
+	/* Through the mem fd, which holds the guest's mm: not by tid (as
+	 * process_vm_writev would), since between the check above and the
+	 * write the thread may be killed and its tid given to any process. */
+	rc = writable(c, t, addr, len);
+	if (rc)
+		return rc;
 	return mem_io(c, t, true, addr, (void *)buf, len);
 }
 
@@ -239,8 +404,26 @@ int cb_guest_fd(struct cb_call *c, int gfd)
 	if (rc)
 		return rc;
 	int fd = (int)syscall(SYS_pidfd_getfd, t->pidfd, gfd, 0);
+	int err = errno;
+	if (t->procfd >= 0) {
+		/* The leader's pidfd gave the leader's fd: it is the thread's
+		 * only while the two share one table. Checked after taking it:
+		 * a task only ever trades its table for a new one (unshare,
+		 * execve) or none (exit), and the thread, parked in this call,
+		 * trades nothing; so "shared now" means "shared when the fd was
+		 * taken". kcmp names the tasks by number: the ID_VALID after it
+		 * proves the numbers still named them (the thread was alive
+		 * throughout, and its group's id stays taken while it lives). */
+		long same = syscall(SYS_kcmp, t->tgid, t->tid, KCMP_FILES, 0, 0);
+		int live = cb_call_live(c);
+		if (live || same != 0) {
+			if (fd >= 0)
+				close(fd);
+			return live ? live : -EOPNOTSUPP;
+		}
+	}
 	if (fd < 0)
-		return errno == EBADF ? -EBADF : -errno;
+		return err == EBADF ? -EBADF : -err;
 	return fd;
 }
 
@@ -260,22 +443,5 @@ void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)
 pid_t cb_guest_tgid(struct cb_call *c)
 {
 	struct cb_task *t;
-	if (task_get(c, &t))
-		return 0;
-	if (t->tgid)
-		return t->tgid;
-	char path[40], line[128];
-	snprintf(path, sizeof(path), "/proc/%d/status", t->tid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return 0;
-	pid_t tgid = 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	if (cb_call_live(c))
-		return 0;
-	t->tgid = tgid;
-	return tgid;
+	return task_get(c, &t) ? 0 : t->tgid;
 }

@@ -12,13 +12,28 @@
 #include "call.h"
 
 /* A worker's cache of open handles per guest thread. No locking: each
- * worker owns its own. */
+ * worker owns its own. At most CB_TASK_CACHE entries, fewer when the fd
+ * limit cannot hold that many for every worker (cb_task_cache_fit). */
 #define CB_TASK_CACHE 16
+/* Most fds one entry holds: pidfd, mem, maps, and /proc/TID (no thread
+ * pidfds). */
+#define CB_TASK_FDS 4
 struct cb_task {
 	pid_t tid;   /* 0: free slot */
-	int pidfd;   /* thread pidfd: proves the tid still names the same task */
+	int pidfd;   /* thread pidfd: proves the tid still names the same task;
+		      * with procfd, its leader's (no thread pidfds before 6.9) */
 	int memfd;   /* /proc/TID/mem, re-opened when the guest has exec'd */
-	pid_t tgid;  /* 0 until first asked */
+	int procfd;  /* -1, or /proc/TID (O_PATH) when pidfd is the leader's:
+		      * proves the tid still names the same thread */
+	int mapsfd;  /* /proc/TID/maps once written to (-1 until then): which
+		      * pages the guest may write, asked of the same mm */
+	pid_t tgid;
+	/* The mm is the parent's too (vfork, posix_spawn): after the child's
+	 * execve it lives on in the parent, and handles opened on it would
+	 * reach the parent. Such an entry serves only the call it was opened
+	 * for (CALL_ID). */
+	bool shared_mm;
+	uint64_t call_id;
 	uint64_t last_use;
 };
 struct cb_task_cache {
@@ -26,7 +41,15 @@ struct cb_task_cache {
 	uint64_t clock;
 };
 
+/* Decide once whether the kernel has thread pidfds (PIDFD_THREAD, 6.9+);
+ * COMPATBOX_TEST_NO_PIDFD_THREAD=1 in the environment says it has not, so
+ * tests can take the older kernels' path. Call before the workers start. */
+void cb_guest_setup(void);
 void cb_task_cache_init(struct cb_task_cache *tc);
+/* Size every worker's cache so that WORKERS full caches take at most half
+ * of the fd limit NOFILE (the rest is for the guest fds calls hold); at
+ * least one entry each. Call before the workers start. */
+void cb_task_cache_fit(int workers, long nofile);
 /* Close every cached handle. */
 void cb_task_cache_clear(struct cb_task_cache *tc);
 /* Number of live entries (for tests and diagnostics). */
@@ -35,9 +58,16 @@ int cb_task_cache_live(const struct cb_task_cache *tc);
 /* Copy LEN guest bytes at ADDR into BUF. 0; -EFAULT when the range is not
  * readable; -ENOENT when the call is gone (the caller abandons). */
 int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len);
-/* Copy BUF to the guest at ADDR, after checking the call is still live. */
+/* Copy BUF to the guest at ADDR, after checking the call is still live:
+ * 0, -EFAULT where the guest could not write itself (unmapped, or not
+ * writable: told on 6.11+ only, before that a private read-only page is
+ * written), -ENOENT when the call is gone. */
 int cb_guest_write(struct cb_call *c, uint64_t addr, const void *buf, size_t len);
-/* A host copy of the guest's fd GFD (close it), or -EBADF / -ENOENT. */
+/* A host copy of the guest's fd GFD (close it), or -EBADF / -ENOENT.
+ * Without thread pidfds (before 6.9) a thread other than its group's
+ * leader is reached through the leader's fd table: -EOPNOTSUPP when the
+ * two do not share one (unshare(CLONE_FILES), the leader has exited) or
+ * kcmp cannot tell (no CONFIG_KCMP). */
 int cb_guest_fd(struct cb_call *c, int gfd);
 /* What the guest's fd GFD refers to, as readlink of /proc/TID/fd/GFD
  * ("" when unknown), NUL-terminated into BUF. */

@@ -6,8 +6,11 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "../abi/convert.h"
 #include "../common/cleanup.h"
 #include "dispatch.h"
 #include "guest.h"
@@ -17,21 +20,40 @@
 
 enum { ARG_IN = 1, ARG_OUT = 2 };
 
+/* Kinds of file, for which requests the kernel answers without waiting. */
+enum {
+	K_FIFO = 1 << 0,
+	K_SOCK = 1 << 1,
+	K_CHR = 1 << 2, /* a character device of quick_chr[] below */
+	K_REG = 1 << 3,
+	K_ANY = ~0u,
+};
+
 struct performed {
 	uint32_t request;
 	unsigned arg; /* ARG_IN: read from guest before; ARG_OUT: written after */
 	uint32_t size;
+	/* Kinds of file on which the kernel answers REQUEST from state it
+	 * holds, waiting at most for a lock another call holds briefly: pipes
+	 * and sockets from their queues, ptys from the tty core, the memory
+	 * devices at once (ENOTTY where the request is not theirs), regular
+	 * files' FIONREAD from the VFS (size minus position), every file's
+	 * FIONBIO from the VFS. On any other file a driver answers and may
+	 * sleep as long as it likes (a FUSE file's TCGETS goes to its server),
+	 * so the lead is handed off first. Used for translated requests too,
+	 * by host number. */
+	unsigned instant;
 };
 
 /* Only requests that are both layout-identical on i386 and x86_64 and not
  * tied to the caller: TIOCGPGRP and TCSETS* look at the caller's session
  * and process group, FIOCLEX at its fd table, so they stay in the kernel. */
 static const struct performed performed[] = {
-	{ TCGETS, ARG_OUT, sizeof(struct termios) },
-	{ TIOCGWINSZ, ARG_OUT, sizeof(struct winsize) },
-	{ FIONREAD, ARG_OUT, sizeof(int) },
-	{ TIOCOUTQ, ARG_OUT, sizeof(int) },
-	{ FIONBIO, ARG_IN, sizeof(int) },
+	{ TCGETS, ARG_OUT, sizeof(struct termios), K_FIFO | K_SOCK | K_CHR },
+	{ TIOCGWINSZ, ARG_OUT, sizeof(struct winsize), K_FIFO | K_SOCK | K_CHR },
+	{ FIONREAD, ARG_OUT, sizeof(int), K_FIFO | K_SOCK | K_CHR | K_REG },
+	{ TIOCOUTQ, ARG_OUT, sizeof(int), K_FIFO | K_SOCK | K_CHR },
+	{ FIONBIO, ARG_IN, sizeof(int), K_ANY },
 };
 _Static_assert(sizeof(struct termios) == 36, "kernel termios is 36 bytes on i386 and x86_64");
 _Static_assert(sizeof(struct winsize) == 8, "winsize is 8 bytes on i386 and x86_64");
@@ -44,13 +66,56 @@ static const struct performed *find(uint32_t request)
 	return NULL;
 }
 
-/* Perform P on the guest's fd; returns the ioctl's result or -errno. */
-static int64_t perform(struct cb_call *c, const struct performed *p, int gfd, uint64_t argp)
+static const struct { mode_t type; unsigned kind; } kinds[] = {
+	{ S_IFIFO, K_FIFO },
+	{ S_IFSOCK, K_SOCK },
+	{ S_IFREG, K_REG },
+};
+
+/* Character devices that are K_CHR, by major (and minor, when not -1): the
+ * memory devices (/dev/null, /dev/zero, /dev/urandom: stdout sent to
+ * /dev/null gets a TCGETS from every program's isatty), the UNIX98 pty
+ * slaves, /dev/ptmx. Not /dev/tty (5, 0) or /dev/console (5, 1): those are
+ * whatever terminal is behind them, a serial line's driver included. */
+static const struct { unsigned maj_lo, maj_hi; int min; } quick_chr[] = {
+	{ 1, 1, -1 },
+	{ 136, 143, -1 },
+	{ 5, 5, 2 },
+};
+
+static unsigned kind_of(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if ((st.st_mode & S_IFMT) == kinds[i].type)
+			return kinds[i].kind;
+	if (!S_ISCHR(st.st_mode))
+		return 0;
+	unsigned maj = major(st.st_rdev);
+	int min = (int)minor(st.st_rdev);
+	for (size_t i = 0; i < sizeof(quick_chr) / sizeof(quick_chr[0]); i++)
+		if (maj >= quick_chr[i].maj_lo && maj <= quick_chr[i].maj_hi &&
+		    (quick_chr[i].min < 0 || quick_chr[i].min == min))
+			return K_CHR;
+	return 0;
+}
+
+/* Whether host request REQUEST on FD is answered without waiting. */
+static bool instant(uint32_t request, int fd)
+{
+	const struct performed *p = find(request);
+	if (!p)
+		return false;
+	return p->instant == K_ANY || (p->instant & kind_of(fd));
+}
+
+/* Perform P on FD, the host copy of the guest's fd; returns the ioctl's
+ * result or -errno. */
+static int64_t perform(struct cb_call *c, const struct performed *p, int fd, uint64_t argp)
 {
 	unsigned char buf[64] = { 0 };
-	cleanup_fd int fd = cb_guest_fd(c, gfd);
-	if (fd < 0)
-		return fd;
 	if (p->arg & ARG_IN) {
 		int rc = cb_guest_read(c, argp, buf, p->size);
 		if (rc)
@@ -67,41 +132,11 @@ static int64_t perform(struct cb_call *c, const struct performed *p, int gfd, ui
 	return r;
 }
 
-static void handle_ioctl(struct cb_call *c)
+/* Answer and log a performed request whose outcome is R. */
+static void performed_answer(struct cb_call *c, const struct performed *p, int gfd,
+			     const char *path, int64_t r)
 {
-	int gfd = (int)c->args[0];
-	/* The kernel takes the request as an unsigned int: compare on 32 bits,
-	 * or TIOCSTI | 1 << 32 would pass for something else. */
-	uint32_t request = (uint32_t)c->args[1];
-	uint64_t argp = c->args[2];
-	char path[4096] = "";
-	if (c->sup->log)
-		cb_guest_fd_path(c, gfd, path, sizeof(path));
-
-	const struct cb_abi_db *db;
-	const struct cb_ioctl *ioc = cb_translate_find(&c->sup->tr, c->arch, request, &db);
-	if (ioc) {
-		struct cb_log_result lr;
-		cb_translate_ioctl(c, db, ioc, gfd, argp, &lr);
-		if (c->sup->log)
-			cb_log_ioctl(c->sup->log, c, gfd, path, request, &lr);
-		return;
-	}
-
-	const struct performed *p = c->sup->passthrough ? NULL : find(request);
-	if (!p) {
-		if (c->sup->log) {
-			struct cb_log_result r = { .action = "kernel" };
-			cb_log_ioctl(c->sup->log, c, gfd, path, request, &r);
-		}
-		/* CONTINUE is safe: the decision used only register values (fd
-		 * number and request) that the kernel re-reads from the same
-		 * saved registers; no guest memory was looked at. */
-		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
-		return;
-	}
-
-	int64_t r = perform(c, p, gfd, argp);
+	uint32_t request = p->request;
 	if (r == -ENOENT && cb_call_live(c) != 0) { /* the call is gone: nothing to answer */
 		c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
 		if (c->sup->log) {
@@ -119,6 +154,49 @@ static void handle_ioctl(struct cb_call *c)
 					    .ret = r < 0 ? -1 : r, .err = r < 0 ? (int)-r : 0 };
 		cb_log_ioctl(c->sup->log, c, gfd, path, request, &lr);
 	}
+}
+
+static void handle_ioctl(struct cb_call *c)
+{
+	int gfd = (int)c->args[0];
+	/* The kernel takes the request as an unsigned int: compare on 32 bits,
+	 * or TIOCSTI | 1 << 32 would pass for something else. */
+	uint32_t request = (uint32_t)c->args[1];
+	uint64_t argp = c->args[2];
+	char path[4096] = "";
+	if (c->sup->log)
+		cb_guest_fd_path(c, gfd, path, sizeof(path));
+
+	const struct cb_abi_db *db;
+	const struct cb_ioctl *ioc = cb_translate_find(&c->sup->tr, c->arch, request, &db);
+	const struct performed *p = ioc || c->sup->passthrough ? NULL : find(request);
+	if (ioc || p) {
+		/* Before the host call, and before any guest memory is read:
+		 * a request that may wait must not keep the other guest
+		 * threads' calls waiting with it. */
+		cleanup_fd int fd = cb_guest_fd(c, gfd);
+		if (fd >= 0 && !instant(ioc ? ioc->req[CB_CONV_HOST] : request, fd) &&
+		    cb_call_may_block(c))
+			goto kernel; /* no worker free to wait in: the guest waits */
+		if (ioc) {
+			struct cb_log_result lr;
+			cb_translate_ioctl(c, db, ioc, fd, argp, &lr);
+			if (c->sup->log)
+				cb_log_ioctl(c->sup->log, c, gfd, path, request, &lr);
+			return;
+		}
+		performed_answer(c, p, gfd, path, fd < 0 ? fd : perform(c, p, fd, argp));
+		return;
+	}
+kernel:
+	if (c->sup->log) {
+		struct cb_log_result r = { .action = "kernel" };
+		cb_log_ioctl(c->sup->log, c, gfd, path, request, &r);
+	}
+	/* CONTINUE is safe: the decision used only register values (fd
+	 * number and request) that the kernel re-reads from the same saved
+	 * registers, and what the fd is; no guest memory was looked at. */
+	c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
 }
 
 const struct cb_handler cb_handlers_ioctl[] = {

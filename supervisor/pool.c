@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "guest.h"
 
@@ -38,26 +39,46 @@ static int spawn_locked(struct cb_pool *p)
 	return -rc;
 }
 
-/* Give up the lead before a slow handler. */
-static void hand_off(struct cb_pool *p)
+/* Pass the lead to an idle follower, or to a new worker. False when there
+ * is neither (the pool is at its cap, or no thread could be started): the
+ * caller keeps the lead, so that one worker always receives. Were the last
+ * receiver to wait too, no call would be answered until a wait ended, and
+ * never when the call that would end them is one of those not received. */
+static bool hand_off(struct cb_pool *p)
 {
 	pthread_mutex_lock(&p->mu);
-	p->leader = false;
-	if (p->idle > 0)
+	bool ok = p->idle > 0 || (p->total < p->max && spawn_locked(p) == 0);
+	if (ok) {
+		p->leader = false;
 		pthread_cond_signal(&p->cv);
-	else if (p->total < p->max)
-		spawn_locked(p);
-	/* else: every worker is in a slow call; the first to finish leads. */
+	}
 	pthread_mutex_unlock(&p->mu);
+	return ok;
 }
 
-void cb_call_may_block(struct cb_call *c)
+int cb_call_may_block(struct cb_call *c)
 {
 	struct cb_worker *w = c->w;
-	if (w->leading) {
-		hand_off(w->pool);
-		w->leading = false;
-	}
+	if (!w->leading)
+		return 0;
+	if (!hand_off(w->pool))
+		return -ENOMEM;
+	w->leading = false;
+	return 0;
+}
+
+bool cb_call_can_block(struct cb_call *c)
+{
+	struct cb_worker *w = c->w;
+	if (!w->leading)
+		return true;
+	/* Only the leader hands off, so until it does the answer can only
+	 * become more true (followers come back, none leaves). */
+	struct cb_pool *p = w->pool;
+	pthread_mutex_lock(&p->mu);
+	bool ok = p->idle > 0 || p->total < p->max;
+	pthread_mutex_unlock(&p->mu);
+	return ok;
 }
 
 static void become_leader(struct cb_pool *p)
@@ -100,23 +121,20 @@ static void *worker_main(void *arg)
 			if (rc == -ENOENT || rc == -EINTR)
 				continue; /* target gone before delivery */
 			if (rc < 0) {
-				/* The listener is unusable: the guest cannot be served.
-				 * Guest calls now fail with ENOSYS; the main thread
-				 * ends the run when the guest exits. */
-				fprintf(stderr, "compatbox: receiving notifications failed: %s\n",
-					strerror(-rc));
-				return NULL;
+				/* The listener is unusable (EFAULT, EINVAL: nothing a
+				 * retry or another worker would change). Its fd stays
+				 * open, so guest calls would wait for answers for ever:
+				 * fail closed instead. The keeper kills the guest when
+				 * our end of its control pipe closes. */
+				fprintf(stderr, "compatbox: receiving notifications failed: %s; "
+					"ending the run\n", strerror(-rc));
+				_exit(125);
 			}
 			const struct cb_handler *h = cb_dispatch_lookup(
 				&p->sup->d, cb_arch_from_audit(w.n->data.arch), w.n->data.nr);
-			/* A handler that always blocks gives the lead up front;
-			 * others give it up only when they are about to wait
-			 * (cb_call_may_block), so a call that is ready costs no
-			 * hand-off. Either way it then goes back to following. */
-			if (h->flags & CB_H_SLOW) {
-				w.leading = false;
-				hand_off(p);
-			}
+			/* A handler gives the lead up when it is about to wait
+			 * (cb_call_may_block; CB_H_SLOW ones before they start),
+			 * and then goes back to following. */
 			cb_supervisor_handle(&w, h);
 		}
 	}

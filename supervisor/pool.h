@@ -2,7 +2,9 @@
  * SECCOMP_IOCTL_NOTIF_RECV (so synchronous wake-up pays off); it runs fast
  * handlers itself and stays leader; before a slow handler it passes the
  * lead to an idle worker (spawning one when none is idle), so a blocking
- * host call never stalls the other guest threads. */
+ * host call never stalls the other guest threads. With no worker to take
+ * the lead (MAX reached, or no thread could start) it keeps it and does
+ * not wait (cb_call_may_block): some worker always receives. */
 #ifndef CB_POOL_H
 #define CB_POOL_H
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -55,6 +56,22 @@ static bool user_notif_available(void)
 {
 	uint32_t action = SECCOMP_RET_USER_NOTIF;
 	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
+}
+
+/* The soft RLIMIT_NOFILE raised to the hard one, for the supervisor only:
+ * called after the guest was forked, which keeps the limits it was given
+ * (a program may count on select()'s 1024). Returns the soft limit now. */
+static long raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = { rl.rlim_max, rl.rlim_max };
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	return rl.rlim_cur > (rlim_t)1 << 30 ? 1L << 30 : (long)rl.rlim_cur;
 }
 
 static int ncpus(void)
@@ -274,9 +291,14 @@ int cb_run(const struct cb_run_opts *o)
 		code = die(125, "%s", err.msg);
 		goto finish;
 	}
+	cb_guest_setup();
 	struct cb_pool *pool;
 	int workers = o->workers ? o->workers : ncpus();
-	if (cb_pool_start(&pool, &sup, workers, workers > 64 ? workers : 64, &err)) {
+	int max_workers = workers > 64 ? workers : 64;
+	/* Every worker caches handles of guest threads: all of them full must
+	 * still leave room for the guest fds that calls hold. */
+	cb_task_cache_fit(max_workers, raise_nofile());
+	if (cb_pool_start(&pool, &sup, workers, max_workers, &err)) {
 		code = die(125, "%s", err.msg);
 		goto finish;
 	}

@@ -2,6 +2,8 @@
 
 #include <errno.h>
 
+#include "log.h"
+
 void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 {
 	const struct seccomp_notif *n = w->n;
@@ -20,7 +22,17 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	for (int i = 0; i < 6; i++)
 		c.args[i] = cb_arg(c.arch, n->data.args[i]);
 
-	h->fn(&c);
+	if ((h->flags & CB_H_SLOW) && cb_call_may_block(&c)) {
+		/* No worker is free to take the lead: the guest thread waits in
+		 * the kernel instead of in a worker. CONTINUE is safe: the
+		 * handler has not run, nothing but the syscall number was
+		 * looked at. */
+		if (w->sup->log)
+			cb_log_syscall(w->sup->log, &c, "kernel");
+		c.v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+	} else {
+		h->fn(&c);
+	}
 
 	switch (c.v.kind) {
 	case CB_V_RETURN:

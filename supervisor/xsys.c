@@ -238,13 +238,15 @@ void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row)
 		r = path_gate(&x);
 	if (!r && row->gate)
 		r = row->gate(&x);
+	if (!r && (row->flags & CB_X_WAITS) && !cb_call_can_block(c))
+		r = CB_XSYS_KERNEL;
 	if (r == CB_XSYS_KERNEL) {
 		for (int i = 0; i < x.nheld; i++)
 			if (x.held[i].host >= 0)
 				close(x.held[i].host);
 		if (c->sup->log)
 			cb_log_syscall(c->sup->log, c, "kernel");
-		/* Safe: the gate saw registers only, no guest memory (see xsys.h). */
+		/* Safe: the gates saw registers only, no guest memory (see xsys.h). */
 		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
 		return;
 	}

@@ -21,6 +21,10 @@ enum {
 	 * supervisor's mount and user namespaces and root directory; else
 	 * the kernel runs it (decided before any guest memory is read). */
 	CB_X_PATH = 1 << 8,
+	/* The CALL hook may wait (cb_call_may_block). When no worker could
+	 * take the lead the kernel runs the call, decided before any guest
+	 * memory is read: the last receiver never waits. */
+	CB_X_WAITS = 1 << 9,
 };
 
 enum cb_xarg_kind {
@@ -81,7 +85,7 @@ struct cb_xsys {
 	const char *host;   /* the x86_64 syscall that performs it */
 	struct cb_xarg arg[6];
 	cb_xhook pre, post;
-	unsigned flags;     /* CB_H_SLOW when it may block; CB_X_PATH */
+	unsigned flags;     /* CB_H_SLOW when it always blocks; CB_X_PATH, CB_X_WAITS */
 	const char *why;    /* one line for docs/translation.md: what kind of call it is */
 	/* GATE runs first, when only the registers (x->c->args) are known and
 	 * no guest memory has been read: 0 goes on, a negative errno answers,

@@ -16,9 +16,11 @@
 
 const struct cb_xsys cb_xsys_io[] = {
 	{ "readv", "preadv2", { FD, VAL, VAL }, .gate = cb_xio_gate_rw, .call = cb_xio_readv,
+	  .flags = CB_X_WAITS,
 	  .why = "fd call: iovec 8 -> 16 bytes; waits for readiness, then reads with RWF_NOWAIT; "
 		 "terminals, signalfd and fanotify stay in the kernel" },
 	{ "writev", "pwritev2", { FD, VAL, VAL }, .gate = cb_xio_gate_rw, .call = cb_xio_writev,
+	  .flags = CB_X_WAITS,
 	  .why = "fd call: as readv; a blocking file takes all the data; SIGPIPE goes to the guest" },
 	/* The offset is checked before the fd: taken by the hook. Seekable
 	 * files only (ESPIPE otherwise), which never wait for events. */
@@ -26,15 +28,16 @@ const struct cb_xsys cb_xsys_io[] = {
 	  .why = "fd call: offset from two 32-bit registers (pos_l, pos_h) into x86_64's pos_l" },
 	{ "pwritev", "pwritev", { VAL, VAL, VAL, VAL, VAL }, .call = cb_xio_pwritev,
 	  .why = "fd call: as preadv" },
-	{ "sendmsg", "sendmsg", { FD, VAL, VAL }, .call = cb_xio_sendmsg,
+	{ "sendmsg", "sendmsg", { FD, VAL, VAL }, .call = cb_xio_sendmsg, .flags = CB_X_WAITS,
 	  .why = "socket call: msghdr 28 -> 56 bytes, iovecs, control messages re-framed; "
 		 "SCM_RIGHTS fds taken from the guest, SCM_CREDENTIALS checked as the guest's" },
-	{ "recvmsg", "recvmsg", { FD, VAL, VAL }, .call = cb_xio_recvmsg,
+	{ "recvmsg", "recvmsg", { FD, VAL, VAL }, .call = cb_xio_recvmsg, .flags = CB_X_WAITS,
 	  .why = "socket call: as sendmsg; received fds installed with ADDFD (no SEND), "
 		 "MSG_CTRUNC as the compat code truncates" },
-	{ "poll", "poll", { VAL, VAL, SVAL }, .call = cb_xio_poll,
+	{ "poll", "poll", { VAL, VAL, SVAL }, .call = cb_xio_poll, .flags = CB_X_WAITS,
 	  .why = "fds inside the argument: polled through host copies, in 20 ms slices" },
 	{ "_newselect", "select", { SVAL, VAL, VAL, VAL, VAL }, .call = cb_xio_select,
+	  .flags = CB_X_WAITS,
 	  .why = "fds inside the argument: fd_set bits of guest fds to host fds and back; "
 		 "old timeval updated with the time left" },
 	{ "epoll_ctl", "epoll_ctl", { VAL, VAL, VAL, VAL }, .gate = cb_xio_gate_epoll_ctl,
@@ -42,6 +45,7 @@ const struct cb_xsys cb_xsys_io[] = {
 	  .why = "registers under the guest's fd number (a helper thread with its own fd "
 		 "table); signalfd targets stay in the kernel" },
 	{ "epoll_wait", "epoll_wait", { VAL, VAL, VAL, SVAL }, .gate = cb_xio_gate_epoll_wait,
+	  .flags = CB_X_WAITS,
 	  .call = cb_xio_epoll_wait,
 	  .why = "the guest's instance through a host copy; waits by polling it, then takes "
 		 "events; epoll_event is 12 bytes on both" },

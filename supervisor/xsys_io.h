@@ -116,13 +116,14 @@ bool xio_signalfd(int hfd);
 int64_t xio_now_ns(void);
 /* Wait until HFD shows EVENTS (or an error or hang-up), never consuming:
  * 1 ready, 0 at DEADLINE (CLOCK_MONOTONIC ns, <0: none), -ENOENT when the
- * guest's call went away. */
+ * guest's call went away, -ENOMEM when no worker could take the lead
+ * (cb_call_may_block). */
 int xio_wait_fd(struct cb_call *c, int hfd, short events, int64_t deadline);
 /* A socket's SO_RCVTIMEO / SO_SNDTIMEO as a deadline from now, or -1. */
 int64_t xio_sock_deadline(int hfd, bool send);
 /* A blocking host syscall that a timer interrupts every slice, to give up
  * when the guest's call is gone (-ENOENT). For files that cannot be asked
- * not to block and were found ready. */
+ * not to block and were found ready. -ENOMEM as xio_wait_fd. */
 long xio_sliced(struct cb_call *c, long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 
 /* Workers that write have SIGPIPE and SIGXFSZ blocked: a write of the

@@ -117,8 +117,8 @@ int cb_xio_poll(struct cb_xctx *x)
 			goto out;
 		}
 		int ms = timeout == 0 || s ? 0 : slice_ms(deadline, xio_now_ns());
-		if (ms)
-			cb_call_may_block(c);
+		if (ms && (r = cb_call_may_block(c)) < 0)
+			goto out;
 		r = poll(h, nfds, ms);
 		if (r < 0) {
 			r = -errno;
@@ -263,8 +263,8 @@ static int select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int
 			goto out;
 		}
 		int ms = zero_timeout || s ? 0 : slice_ms(deadline, xio_now_ns());
-		if (ms)
-			cb_call_may_block(c);
+		if (ms && (r = cb_call_may_block(c)) < 0)
+			goto out;
 		struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 		long k = syscall(SYS_select, hmax + 1, hwork[0], hwork[1], hwork[2], &tv);
 		r = k < 0 ? -errno : (int)k;

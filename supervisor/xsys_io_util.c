@@ -393,7 +393,9 @@ int64_t xio_now_ns(void)
 
 int xio_wait_fd(struct cb_call *c, int hfd, short events, int64_t deadline)
 {
-	cb_call_may_block(c);
+	int rc = cb_call_may_block(c);
+	if (rc)
+		return rc;
 	for (;;) {
 		int ms = XIO_SLICE_MS;
 		if (deadline >= 0) {
@@ -477,7 +479,9 @@ static bool drain(int sig)
 
 long xio_sliced(struct cb_call *c, long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	cb_call_may_block(c);
+	int rc = cb_call_may_block(c);
+	if (rc)
+		return rc;
 	xio_signals_setup();
 	int sig = slice_signal();
 	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = sig };

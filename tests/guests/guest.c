@@ -3,14 +3,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +54,11 @@ static int do_efault(void)
 	int r2 = ioctl(fd, FIONBIO, (void *)16);
 	int e2 = errno;
 	printf("FIONREAD %d %s\nFIONBIO %d %s\n", r1, strerrorname_np(e1), r2, strerrorname_np(e2));
+	/* Mapped but not writable: the kernel does not write through that. */
+	int *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int r3 = ioctl(fd, FIONREAD, ro);
+	int e3 = errno;
+	printf("FIONREAD into read-only memory %d %s, page still %d\n", r3, strerrorname_np(e3), *ro);
 	return 0;
 }
 
@@ -125,6 +133,51 @@ static int do_family(const char *self, long n)
 	return do_ioctls(n) || bad;
 }
 
+/* Fd tables: the leader's fd FD is a pipe holding 7 bytes; a thread that
+ * unshared its table (unshare(CLONE_FILES)) puts a pipe holding 5 at the
+ * same number; a thread that shares the leader's sees the 7. Each prints
+ * its FIONREAD: "what ret errno value". */
+static int unshared_fd;
+static void report_fionread(const char *what, int fd)
+{
+	int v = -1;
+	int r = ioctl(fd, FIONREAD, &v);
+	printf("%s %d %s %d\n", what, r, r < 0 ? strerrorname_np(errno) : "ok", v);
+}
+
+static void *unshared_thread(void *arg)
+{
+	(void)arg;
+	if (unshare(CLONE_FILES) != 0) {
+		printf("unshare %s\n", strerrorname_np(errno));
+		return NULL;
+	}
+	int p = pipe_with(5);
+	dup2(p, unshared_fd);
+	close(p);
+	report_fionread("unshared", unshared_fd);
+	return NULL;
+}
+
+static void *shared_thread(void *arg)
+{
+	(void)arg;
+	report_fionread("shared", unshared_fd);
+	return NULL;
+}
+
+static int do_unshared(void)
+{
+	unshared_fd = pipe_with(7);
+	pthread_t t;
+	pthread_create(&t, NULL, unshared_thread, NULL);
+	pthread_join(t, NULL);
+	pthread_create(&t, NULL, shared_thread, NULL);
+	pthread_join(t, NULL);
+	report_fionread("leader", unshared_fd);
+	return 0;
+}
+
 /* 8 threads: one sleeps SECONDS in nanosleep (trapped with --trap), the
  * other seven count trapped ioctls meanwhile. */
 static volatile int stop;
@@ -180,6 +233,225 @@ static int do_blocked(int seconds)
 	printf("sleep %d %.2f\n", r, slept);
 	for (int i = 1; i < 8; i++)
 		printf("thread %d %.0f %.0f\n", i, (c1[i] - c0[i]) / ref, (c2[i] - c1[i]) / slept);
+	return 0;
+}
+
+/* A crowd of N threads, each waiting in a call the supervisor performs:
+ * readv on a pipe of its own (an i386 guest with --translate), or a
+ * nanosleep of SECONDS (with --trap nanosleep). Once all are about to wait,
+ * and a second more, the main thread times a FIONREAD ("fionread_ms X"),
+ * then (readv) writes a byte to every pipe with writev, and reports how
+ * many threads came back within 20 s ("woken K of N"); exits 1 if not all. */
+static int crowd_pipes[256][2];
+static volatile int crowd_ready, crowd_woken, crowd_bad;
+static long crowd_secs;
+
+static void *crowd_thread(void *arg)
+{
+	long i = (long)arg;
+	int r;
+	__atomic_add_fetch(&crowd_ready, 1, __ATOMIC_SEQ_CST);
+	if (crowd_secs) {
+		struct timespec ts = { crowd_secs, 0 };
+		r = nanosleep(&ts, NULL);
+	} else {
+		char c;
+		struct iovec v = { &c, 1 };
+		r = readv(crowd_pipes[i][0], &v, 1) == 1 ? 0 : -1;
+	}
+	if (r != 0)
+		__atomic_add_fetch(&crowd_bad, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&crowd_woken, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* Wait MS milliseconds without a call the supervisor could perform (the
+ * sleeps are trapped in these runs): sigtimedwait on a signal nobody sends. */
+static void quiet_wait_ms(long ms)
+{
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGURG);
+	pthread_sigmask(SIG_BLOCK, &s, NULL);
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+	sigtimedwait(&s, NULL, &t);
+}
+
+static double mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static int do_crowd(int n, const char *how, long secs)
+{
+	if (n < 1 || n > 256)
+		return 2;
+	crowd_secs = strcmp(how, "sleep") == 0 ? secs : 0;
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 64 * 1024);
+	for (long i = 0; i < n; i++) {
+		pthread_t t;
+		if (!crowd_secs && pipe(crowd_pipes[i]) != 0)
+			return 2;
+		if (pthread_create(&t, &a, crowd_thread, (void *)i) != 0)
+			return 2;
+		pthread_detach(t);
+	}
+	while (crowd_ready < n)
+		quiet_wait_ms(10);
+	quiet_wait_ms(1000); /* each is in its call by now */
+	int fd = pipe_with(3), v = -1;
+	double t0 = mono_ms();
+	int r = ioctl(fd, FIONREAD, &v);
+	printf("fionread_ms %.0f (%d %d)\n", mono_ms() - t0, r, v);
+	for (int i = 0; !crowd_secs && i < n; i++) {
+		struct iovec w = { "x", 1 };
+		if (writev(crowd_pipes[i][1], &w, 1) != 1)
+			return 2;
+	}
+	t0 = mono_ms();
+	while (crowd_woken < n && mono_ms() - t0 < 20000)
+		quiet_wait_ms(10);
+	printf("woken %d of %d, failed %d\n", crowd_woken, n, crowd_bad);
+	return crowd_woken == n && crowd_bad == 0 ? 0 : 1;
+}
+
+/* N threads, each ROUNDS times: a FIONREAD (3 bytes pending), then a 1 ms
+ * nanosleep (with --trap nanosleep a performed call that hands the lead
+ * off, so over time every worker serves every thread). Prints how many
+ * FIONREADs failed, and the first failure's errno; exits 1 if any did. */
+static long swarm_rounds;
+static volatile int swarm_failed, swarm_errno;
+
+static void *swarm_thread(void *arg)
+{
+	(void)arg;
+	int fd = pipe_with(3);
+	for (long i = 0; i < swarm_rounds; i++) {
+		int v = -1, r = ioctl(fd, FIONREAD, &v);
+		if (r != 0 || v != 3) {
+			int e = r != 0 ? errno : EPROTO;
+			__atomic_compare_exchange_n(&swarm_errno, &(int){ 0 }, e, 0,
+						    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+			__atomic_add_fetch(&swarm_failed, 1, __ATOMIC_SEQ_CST);
+		}
+		struct timespec ts = { 0, 1000000 };
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+static int do_swarm(int n, long rounds)
+{
+	if (n < 1 || n > 1000)
+		return 2;
+	swarm_rounds = rounds;
+	pthread_t t[1000];
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 64 * 1024);
+	for (int i = 0; i < n; i++)
+		if (pthread_create(&t[i], &a, swarm_thread, NULL) != 0)
+			return 2;
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	printf("failed %d %s\n", swarm_failed, swarm_errno ? strerrorname_np(swarm_errno) : "-");
+	return swarm_failed != 0;
+}
+
+/* For tid_reuse.sh, built static and without PIE so that TARGET has the
+ * same address in every process of this program.
+ *   vanish DIR: a child process starts a thread, which writes "TID ADDR"
+ *     (its tid, TARGET's address) to DIR/tid and, once DIR/go exists,
+ *     makes a FIONREAD (3 bytes pending) into TARGET; a second later the
+ *     child exits, killing the thread in its call. The guest itself stays
+ *     until DIR/done exists.
+ *   victim DIR: sets TARGET, touches DIR/victim_ready, and once DIR/done
+ *     exists prints "target 0x..." (whoever else wrote there). */
+static volatile int target;
+
+static void *vanish_thread(void *arg)
+{
+	const char *dir = arg;
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/tid.tmp", dir);
+	FILE *f = fopen(p, "w");
+	if (!f)
+		return NULL;
+	fprintf(f, "%ld %p\n", (long)syscall(SYS_gettid), (void *)&target);
+	fclose(f);
+	char q[4096];
+	snprintf(q, sizeof(q), "%s/tid", dir);
+	rename(p, q);
+	await(dir, "go");
+	int fd = pipe_with(3);
+	ioctl(fd, FIONREAD, (int *)&target);
+	return NULL;
+}
+
+static int do_vanish(char *dir)
+{
+	pid_t c = fork();
+	if (c == 0) {
+		pthread_t t;
+		pthread_create(&t, NULL, vanish_thread, dir);
+		await(dir, "go");
+		usleep(1000000);
+		_exit(0); /* exit_group: the thread dies in its call */
+	}
+	waitpid(c, NULL, 0);
+	await(dir, "done");
+	return 0;
+}
+
+static int do_victim(const char *dir)
+{
+	target = 0x5a5a5a5a;
+	touch(dir, "victim_ready");
+	await(dir, "done");
+	printf("target 0x%x\n", (unsigned)target);
+	return 0;
+}
+
+/* vforked: a vfork child makes a trapped call (its mm is still the
+ * parent's), then execs this program as "vfork_child FD", which makes a
+ * FIONREAD into TARGET and a FIONBIO reading NBFLAG; the parent then shows
+ * its own TARGET. Static and without PIE, both programs have TARGET and
+ * NBFLAG at the same addresses: a supervisor still using the parent's mm
+ * for the child reads the parent's NBFLAG (0) and writes the parent's
+ * TARGET. */
+static volatile int nbflag;
+
+static int do_vforked(const char *self)
+{
+	int fd = pipe_with(3);
+	char num[16];
+	snprintf(num, sizeof(num), "%d", fd);
+	target = 0x5a5a5a5a;
+	nbflag = 0;
+	pid_t c = vfork();
+	if (c == 0) {
+		int v;
+		ioctl(fd, FIONREAD, &v);
+		execl(self, self, "vfork_child", num, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	waitpid(c, &st, 0);
+	printf("parent: target 0x%x\n", (unsigned)target);
+	return !WIFEXITED(st) || WEXITSTATUS(st);
+}
+
+static int do_vfork_child(int fd)
+{
+	int r1 = ioctl(fd, FIONREAD, (int *)&target);
+	nbflag = 1;
+	int r2 = ioctl(fd, FIONBIO, (int *)&nbflag);
+	printf("child: FIONREAD %d target 0x%x, FIONBIO %d nonblocking %d\n", r1,
+	       (unsigned)target, r2, (fcntl(fd, F_GETFL) & O_NONBLOCK) != 0);
 	return 0;
 }
 
@@ -290,6 +562,20 @@ int main(int argc, char **argv)
 		return do_phases(argv[2], atol(argv[3]));
 	if (!strcmp(m, "family") && argc > 2)
 		return do_family(argv[0], atol(argv[2]));
+	if (!strcmp(m, "crowd") && argc > 3)
+		return do_crowd(atoi(argv[2]), argv[3], argc > 4 ? atol(argv[4]) : 0);
+	if (!strcmp(m, "swarm") && argc > 3)
+		return do_swarm(atoi(argv[2]), atol(argv[3]));
+	if (!strcmp(m, "vforked"))
+		return do_vforked(argv[0]);
+	if (!strcmp(m, "vfork_child") && argc > 2)
+		return do_vfork_child(atoi(argv[2]));
+	if (!strcmp(m, "vanish") && argc > 2)
+		return do_vanish(argv[2]);
+	if (!strcmp(m, "victim") && argc > 2)
+		return do_victim(argv[2]);
+	if (!strcmp(m, "unshared"))
+		return do_unshared();
 	if (!strcmp(m, "blocked") && argc > 2)
 		return do_blocked(atoi(argv[2]));
 	if (!strcmp(m, "signals") && argc > 2)

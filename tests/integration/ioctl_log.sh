@@ -21,7 +21,7 @@ done
 one=$(abi_guests guest32 guest64 | cut -d' ' -f1)
 log="$tmp/kernel.json"
 cb --log "$log" -- "$GUESTS/$one" efault >/dev/null
-expect_eq "$one: EFAULT results logged" 2 "$(json_count "$log" "r['result'] and r['result'].get('errno')=='EFAULT'")"
+expect_eq "$one: EFAULT results logged" 3 "$(json_count "$log" "r['result'] and r['result'].get('errno')=='EFAULT'")"
 # python3's own start-up issues ioctls (TCGETS on stdin, ...): a real program.
 cb --log "$log.py" -- python3 -c 'import fcntl, termios, sys; fcntl.ioctl(sys.stdin, termios.TIOCGWINSZ, bytes(8))' </dev/null 2>/dev/null
 n=$(json_count "$log.py" "r['request']['name']=='TIOCGWINSZ' and r['path']=='/dev/null'")

@@ -1,0 +1,79 @@
+#!/bin/bash
+# A performed or translated ioctl that blocks must not stall the other
+# guest threads' trapped calls. The FUSE fixture's "slow" file answers every
+# ioctl after 3 s (tests/fixtures/mydev_fuse.c); while one guest thread
+# waits there, another makes FIONREADs, which must go on at a rate
+# comparable to a reference window without the blocker in the same run
+# (relative, not absolute: the CPU may be a slow emulated one).
+# Environment besides lib.sh's: FIXTURES (dir with mydev_fuse; by default
+# the build's tests/fixtures, next to GUESTS).
+. "$(dirname "$0")/lib.sh"
+
+header=$(cd "$(dirname "$0")/../fixtures" && pwd)/mydev.h
+fixture=${FIXTURES:-$GUESTS/../fixtures}/mydev_fuse
+[ -x "$fixture" ] ||
+	skip "the FUSE fixture was not built (libfuse3-dev missing when meson configured?)"
+[ -c /dev/fuse ] || skip "/dev/fuse is missing"
+[ -r /dev/fuse ] && [ -w /dev/fuse ] || skip "/dev/fuse is not accessible to $(id -un)"
+
+mnt="$tmp/mnt"
+mkdir "$mnt"
+fpid=
+cleanup() {
+	if grep -qF " $mnt " /proc/mounts; then
+		fusermount3 -u "$mnt" 2>/dev/null || umount "$mnt" 2>/dev/null || umount -l "$mnt"
+	fi
+	if [ -n "$fpid" ] && kill -0 "$fpid" 2>/dev/null; then
+		kill "$fpid" 2>/dev/null
+		wait "$fpid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"$fixture" "$tmp/fixture.log" "$mnt" 3000 2>"$tmp/fixture.err" &
+fpid=$!
+i=0
+while [ ! -e "$mnt/slow" ] && kill -0 "$fpid" 2>/dev/null && [ $i -lt 1000 ]; do
+	sleep 0.01; i=$((i + 1))
+done
+if [ ! -e "$mnt/slow" ]; then
+	kill -0 "$fpid" 2>/dev/null || fpid=
+	skip "could not mount the FUSE fixture on $mnt: $(tr '\n' ' ' <"$tmp/fixture.err")"
+fi
+
+"$COMPATBOX" abi gen --header "$header" --struct mydev_info --ioctl MYDEV_GET --ioctl MYDEV_SET \
+	-o "$tmp/mydev.abi" 2>"$tmp/gen.err" || bad "abi gen failed: $(cat "$tmp/gen.err")"
+
+# stall WHAT EXPECTED-RESULT COMPATBOX-ARGS...
+stall() {
+	local what=$1 want=$2; shift 2
+	local out ref blk
+	out=$(cb "$@" -- "$GUESTS/${guest}" --stall "$mnt/slow" "$what"); rc=$?
+	printf '%s\n' "$out" | sed "s/^/# $name: /"
+	expect_eq "$name exits 0" 0 "$rc"
+	ref=$(awk '$1 == "reference" {print $2}' <<<"$out")
+	blk=$(awk '$1 == "blocked" {print $2}' <<<"$out")
+	expect_eq "$name: the ioctl was still waiting when the window ended" 1 \
+		"$(awk '$1 == "blocker_waited_through_window" {print $2}' <<<"$out")"
+	expect_eq "$name: the blocked ioctl's own result" "$what $want" "$(grep "^$what " <<<"$out")"
+	expect_true "$name: reference window made progress ($ref calls)" test "${ref:-0}" -ge 20
+	# A stalled supervisor answers nothing while the ioctl waits: 0.
+	expect_true "$name: FIONREADs meanwhile at >= 1/4 of the reference ($blk vs $ref)" \
+		test $(( ${blk:-0} * 4 )) -ge "${ref:-0}"
+}
+
+# Performed: TCGETS is in the performed table; on a FUSE file it goes to
+# the file system (ENOTTY after the wait, as natively).
+for guest in mydev64 mydev32; do
+	for w in 1 2; do
+		name="$guest performed TCGETS --workers $w"
+		stall tcgets "-1 ENOTTY" --workers $w
+	done
+done
+# Translated: MYDEV_GET of an i386 guest with the generated descriptor.
+guest=mydev32 name="mydev32 translated MYDEV_GET"
+stall get "0 ok" --abi "$tmp/mydev.abi"
+finish
