@@ -184,6 +184,7 @@ int cb_xio_readv(struct cb_xctx *x);
 int cb_xio_writev(struct cb_xctx *x);
 int cb_xio_preadv(struct cb_xctx *x);
 int cb_xio_pwritev(struct cb_xctx *x);
+int cb_xio_gate_sendmsg(struct cb_xctx *x);
 int cb_xio_sendmsg(struct cb_xctx *x);
 int cb_xio_recvmsg(struct cb_xctx *x);
 int cb_xio_poll(struct cb_xctx *x);
