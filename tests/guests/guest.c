@@ -239,6 +239,19 @@ static int do_sleep(const char *how)
 	return 0;
 }
 
+/* open PATH and FIONREAD on it: a record whose path may be long. */
+static int do_ioctl_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int v = -1;
+	if (fd < 0 || ioctl(fd, FIONREAD, &v) != 0) {
+		perror("ioctl_path");
+		return 1;
+	}
+	printf("fd %d FIONREAD %d\n", fd, v);
+	return 0;
+}
+
 static void show_fd(const char *what, int r)
 {
 	if (r < 0)
@@ -303,6 +316,8 @@ int main(int argc, char **argv)
 		return do_blocked(atoi(argv[2]));
 	if (!strcmp(m, "signals") && argc > 2)
 		return do_signals(argv[2]);
+	if (!strcmp(m, "ioctl_path") && argc > 2)
+		return do_ioctl_path(argv[2]);
 	if (!strcmp(m, "sleep") && argc > 2)
 		return do_sleep(argv[2]);
 	if (!strcmp(m, "heartbeat") && argc > 2)
