@@ -118,7 +118,8 @@ int64_t xio_now_ns(void);
  * 1 ready, 0 at DEADLINE (CLOCK_MONOTONIC ns, <0: none), -ENOENT when the
  * guest's call went away. */
 int xio_wait_fd(struct cb_call *c, int hfd, short events, int64_t deadline);
-/* A socket's SO_RCVTIMEO / SO_SNDTIMEO as a deadline from now, or -1. */
+/* A socket's SO_RCVTIMEO / SO_SNDTIMEO as a deadline from now, or -1 (none,
+ * or one past what 64-bit nanoseconds count: the same in effect). */
 int64_t xio_sock_deadline(int hfd, bool send);
 /* A blocking host syscall that a timer interrupts every slice, to give up
  * when the guest's call is gone (-ENOENT). For files that cannot be asked

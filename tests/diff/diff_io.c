@@ -1472,6 +1472,32 @@ static void zerocopy_case(void)
 	close(l);
 }
 
+/* ---- socket timeouts too long for 64-bit nanoseconds ---- */
+
+/* SO_RCVTIMEO_NEW takes a 64-bit tv_sec (up to ~9e15 s at HZ 1000). This
+ * one, times 1e9, wraps to 1024 ns: a deadline computed without saturating
+ * would pass at once (EAGAIN). The kernel waits: the alarm ends it, EINTR
+ * (a socket with a timeout is never restarted). */
+static void sotimeo_case(void)
+{
+	int sp[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sp);
+	struct { int64_t sec, usec; } tv = { 4394217352542426LL, 0 };
+	res("SO_RCVTIMEO_NEW 4394217352542426 s", setsockopt(sp[0], SOL_SOCKET, 66, &tv, sizeof(tv)));
+	char b[4];
+	struct iovec v = { b, sizeof(b) };
+	struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1 };
+	alarms = 0;
+	arm(300, 0);
+	res("recvmsg, nothing comes", sys_recvmsg(sp[0], &m, 0));
+	printf("the alarm ended it: %s\n", alarms == 1 ? "yes" : "no");
+	arm(300, 0);
+	res("readv, nothing comes", sys_readv(sp[0], &v, 1));
+	printf("the alarm ended it: %s\n", alarms == 2 ? "yes" : "no");
+	close(sp[0]);
+	close(sp[1]);
+}
+
 static const struct diff_case cases[] = {
 	{ "readv", readv_case, "translated" },
 	{ "writev", writev_case, "translated" },
@@ -1487,6 +1513,7 @@ static const struct diff_case cases[] = {
 	{ "threads", threads_case, "translated" },
 	{ "signalfd", signalfd_case, "translated" },
 	{ "zerocopy", zerocopy_case, "translated" },
+	{ "sotimeo", sotimeo_case, "translated" },
 	{ "tty", tty_case, "kernel" },
 };
 
