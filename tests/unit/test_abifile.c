@@ -264,6 +264,13 @@ START_TEST(test_layout_attacks)
 	expect_error(HEAD "record u union size 8 8 align 4 4\nfield a sint off 0 0 size 4 4\n"
 			  "field b uint off 0 6 size 4 4\nend\n",
 		     "t.abi:5: b: ends at 10, past u's 8 bytes on x86_64");
+	/* fuzz_abifile's find: the built-in ifreq with one member moved by a
+	 * byte on i386; the plain copy of the union then overlapped itself. */
+	expect_error(HEAD "record s struct size 16 16 align 2 2\nfield a raw off 0 0 size 16 16\n"
+			  "end\nrecord u union size 16 24 align 4 8\n"
+			  "field m struct off 0 0 size 16 16 record s\n"
+			  "field h struct off 1 0 size 16 16 record s\nend\n",
+		     "t.abi:8: h: ends at 17, past u's 16 bytes on i386");
 	/* A flexible array is the last field of a struct. */
 	expect_error(HEAD "record f struct size 8 8 align 4 4\n"
 			  "field d array off 4 4 size 4 4 elem sint count 0 flex len=n\n"
