@@ -217,9 +217,10 @@ static bool int_kind(enum cb_kind k)
 	return k == CB_K_SINT || k == CB_K_UINT || k == CB_K_SLONG || k == CB_K_ULONG;
 }
 
-/* NAME among the fields of record R, then of the records enclosing it. */
+/* NAME among the fields of record R, then of the records enclosing it;
+ * *KIND gets the field's kind. */
 static bool find_outward(const struct cb_abi_db *db, int r, const char *name, int *field,
-			 int *up)
+			 int *up, enum cb_kind *kind)
 {
 	char buf[512];
 	for (int level = 0; r >= 0; level++) {
@@ -227,6 +228,7 @@ static bool find_outward(const struct cb_abi_db *db, int r, const char *name, in
 		if (f != CB_NO_INDEX) {
 			*field = f;
 			*up = level;
+			*kind = db->records[r].fields[f].kind;
 			return true;
 		}
 		if (!cb_record_parent_name(db->records[r].name, buf, sizeof(buf)))
@@ -298,15 +300,22 @@ int cb_annot_resolve(const struct cb_annot_src *s, struct cb_abi_db *db, int r, 
 		return cb_fail(err, EINVAL, "bytes needs ->array or flex");
 	if (a.flex && f->kind != CB_K_ARRAY)
 		return cb_fail(err, EINVAL, "flex on a field that is not an array");
-	if (s->len && !find_outward(db, r, s->len, &a.len_field, &a.len_up))
+	enum cb_kind k;
+	if (s->len && !find_outward(db, r, s->len, &a.len_field, &a.len_up, &k))
 		return cb_fail(err, EINVAL, "len=%s: no such field in %s or around it", s->len,
 			       rname);
+	if (s->len && !int_kind(k))
+		return cb_fail(err, EINVAL, "len=%s: a length is an integer field, not %s", s->len,
+			       cb_kind_name(k));
 	if ((s->select || a.select_cmd || s->ncases) &&
 	    (f->kind != CB_K_UNION || f->record == CB_NO_INDEX))
 		return cb_fail(err, EINVAL, "select=/case= on a field that is not a union");
-	if (s->select && !find_outward(db, r, s->select, &a.select_field, &a.select_up))
+	if (s->select && !find_outward(db, r, s->select, &a.select_field, &a.select_up, &k))
 		return cb_fail(err, EINVAL, "select=%s: no such field in %s or around it",
 			       s->select, rname);
+	if (s->select && !int_kind(k))
+		return cb_fail(err, EINVAL, "select=%s: a selector is an integer field, not %s",
+			       s->select, cb_kind_name(k));
 	if (s->mirror) {
 		/* A sibling: the kernel copies one of its own fields twice. */
 		const struct cb_record *rec = &db->records[r];

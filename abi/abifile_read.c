@@ -13,6 +13,7 @@
 #include "../common/cleanup.h"
 #include "abifile_annot.h"
 #include "arch.h"
+#include "convert.h"
 #include "gen_db.h"
 
 #define MAX_TOKENS 256
@@ -32,6 +33,7 @@ struct reader {
 	enum cb_arch col[CB_ARCH_COUNT]; /* column -> ABI, from the abis line */
 	bool header, abis;
 	int cur; /* the open record, or -1 */
+	int *rec_line; /* each record's line */
 	struct pending *pend;
 	int npend;
 	struct cb_err *err;
@@ -168,6 +170,11 @@ static int record_line(struct reader *rd, char **tok, int n)
 			return fail(rd, "unexpected '%s' on a record line", tok[i]);
 		r.task_tied = true;
 	}
+	int *lines = realloc(rd->rec_line, (size_t)(rd->db.nrecords + 1) * sizeof(int));
+	if (!lines)
+		return fail_at(rd, rd->line, ENOMEM, "out of memory");
+	rd->rec_line = lines;
+	lines[rd->db.nrecords] = rd->line;
 	struct cb_record *nr = cb_db_add_record(&rd->db, tok[1]);
 	if (!nr)
 		return fail_at(rd, rd->line, ENOMEM, "out of memory");
@@ -372,16 +379,21 @@ static int resolve_record(struct reader *rd, const struct pending *p)
 	return 0;
 }
 
-/* The layout of a field must fit its record, and a nested record its field. */
+/* The layout of a field must fit its record, and a nested record its field:
+ * the converter reads and writes at these offsets without looking again. */
 static int check_layout(struct reader *rd, const struct pending *p)
 {
 	const struct cb_record *r = &rd->db.records[p->rec];
 	const struct cb_field *f = &r->fields[p->field];
 	const char *fname = f->name ? f->name : "-";
+	if (f->a.flex && (r->is_union || p->field != r->nfields - 1))
+		return fail_at(rd, p->line, EINVAL, "%s: flex: a flexible array must be the last "
+			       "field of a struct", fname);
 	for (int a = 0; a < CB_ARCH_COUNT; a++) {
 		const char *an = cb_arch_name((enum cb_arch)a);
-		uint64_t end = (uint64_t)(r->is_union ? 0 : f->off[a]) +
-			       (f->a.flex ? 0 : f->size[a]);
+		/* A union's members are at offset 0 in C, but the converter
+		 * uses the offset given: it must fit like any other. */
+		uint64_t end = (uint64_t)f->off[a] + (f->a.flex ? 0 : f->size[a]);
 		if (end > r->size[a])
 			return fail_at(rd, p->line, ERANGE, "%s: ends at %llu, past %s's %u bytes on %s",
 				       fname, (unsigned long long)end, r->name, r->size[a], an);
@@ -399,6 +411,172 @@ static int check_layout(struct reader *rd, const struct pending *p)
 	}
 	if (f->a.flex && (f->kind != CB_K_ARRAY || f->count != 0))
 		return fail_at(rd, p->line, EINVAL, "%s: flex needs an array of count 0", fname);
+	return 0;
+}
+
+/* The line of field FI of record R (for messages). */
+static int field_line_of(const struct reader *rd, int r, int fi)
+{
+	for (int i = 0; i < rd->npend; i++)
+		if (rd->pend[i].rec == r && rd->pend[i].field == fi)
+			return rd->pend[i].line;
+	return rd->rec_line[r];
+}
+
+/* For check_overlap: fields by offset on one ABI. */
+struct span {
+	uint64_t off, end;
+	int field;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	return x->off < y->off ? -1 : x->off > y->off ? 1 : x->field - y->field;
+}
+
+/* Struct fields do not overlap on any ABI (a field an ABI lacks has size 0
+ * there and takes no room), so a struct of N bytes has at most N fields
+ * with bytes: one conversion cannot walk the same bytes over and over.
+ * Their order may differ between ABIs (glibc's stat64). */
+static int check_overlap(struct reader *rd, int r)
+{
+	const struct cb_record *rec = &rd->db.records[r];
+	if (rec->is_union || rec->nfields < 2)
+		return 0;
+	struct span *sp = malloc((size_t)rec->nfields * sizeof(*sp));
+	if (!sp)
+		return fail_at(rd, rd->rec_line[r], ENOMEM, "out of memory");
+	int rc = 0;
+	for (int a = 0; rc == 0 && a < CB_ARCH_COUNT; a++) {
+		int n = 0;
+		for (int i = 0; i < rec->nfields; i++) {
+			const struct cb_field *f = &rec->fields[i];
+			/* A flexible array's elements start at its offset and
+			 * nothing may follow it; as a span it is one byte. */
+			uint64_t size = f->a.flex ? 1 : f->size[a];
+			if (size)
+				sp[n++] = (struct span){ f->off[a], f->off[a] + size, i };
+		}
+		qsort(sp, (size_t)n, sizeof(*sp), span_cmp);
+		for (int i = 1; i < n; i++) {
+			if (sp[i].off >= sp[i - 1].end)
+				continue;
+			const struct cb_field *f = &rec->fields[sp[i].field];
+			const struct cb_field *o = &rec->fields[sp[i - 1].field];
+			int later = sp[i].field > sp[i - 1].field ? sp[i].field : sp[i - 1].field;
+			rc = fail_at(rd, field_line_of(rd, r, later), EINVAL,
+				     "%s and %s overlap on %s (bytes %llu..%llu and %llu..%llu): "
+				     "the fields of a struct do not",
+				     o->name ? o->name : "-", f->name ? f->name : "-",
+				     cb_arch_name((enum cb_arch)a), (unsigned long long)sp[i - 1].off,
+				     (unsigned long long)sp[i - 1].end - 1, (unsigned long long)sp[i].off,
+				     (unsigned long long)sp[i].end - 1);
+			break;
+		}
+	}
+	free(sp);
+	return rc;
+}
+
+struct graph {
+	unsigned char *state;  /* 0 not seen, 1 being walked, 2 done */
+	int *depth;            /* records nested by value below it */
+	uint64_t *expand;      /* fields a full walk of it visits (saturating) */
+};
+
+/* Records nested by value (struct, union, arrays of them) must form no
+ * cycle, nest at most CB_CONV_MAX_NEST deep and expand to at most
+ * CB_ABI_MAX_EXPAND fields: else one conversion would recurse or fan out
+ * without end. LEVEL bounds this walk's own recursion the same way. */
+static int check_nesting(struct reader *rd, struct graph *g, int r, int level)
+{
+	const struct cb_record *rec = &rd->db.records[r];
+	g->state[r] = 1;
+	int depth = 0;
+	uint64_t expand = 0;
+	for (int i = 0; i < rec->nfields; i++) {
+		const struct cb_field *f = &rec->fields[i];
+		enum cb_kind k = f->kind == CB_K_ARRAY ? f->elem_kind : f->kind;
+		int sub = (k == CB_K_STRUCT || k == CB_K_UNION) ? f->record : CB_NO_INDEX;
+		expand++;
+		if (sub < 0)
+			continue;
+		const char *fname = f->name ? f->name : "-";
+		if (g->state[sub] == 1)
+			return fail_at(rd, field_line_of(rd, r, i), EINVAL,
+				       "%s: record %s holds itself by value (through %s): "
+				       "only a pointer can lead back to it",
+				       fname, rd->db.records[sub].name, rec->name);
+		if (g->state[sub] == 0) {
+			if (level >= CB_CONV_MAX_NEST)
+				return fail_at(rd, field_line_of(rd, r, i), EINVAL,
+					       "%s: records nested more than %d deep",
+					       fname, CB_CONV_MAX_NEST);
+			int rc = check_nesting(rd, g, sub, level + 1);
+			if (rc < 0)
+				return rc;
+		}
+		if (g->depth[sub] + 1 > depth)
+			depth = g->depth[sub] + 1;
+		expand += g->expand[sub];
+		if (expand > CB_ABI_MAX_EXPAND)
+			expand = CB_ABI_MAX_EXPAND + 1;
+	}
+	if (depth > CB_CONV_MAX_NEST)
+		return fail_at(rd, rd->rec_line[r], EINVAL, "record %s: records nested more than "
+			       "%d deep", rec->name, CB_CONV_MAX_NEST);
+	if (expand > CB_ABI_MAX_EXPAND)
+		return fail_at(rd, rd->rec_line[r], EINVAL, "record %s: more than %d fields with "
+			       "those of the records inside it", rec->name, CB_ABI_MAX_EXPAND);
+	g->depth[r] = depth;
+	g->expand[r] = expand;
+	g->state[r] = 2;
+	return 0;
+}
+
+static int check_records(struct reader *rd)
+{
+	int n = rd->db.nrecords;
+	struct graph g = {
+		.state = calloc((size_t)n + 1, 1),
+		.depth = calloc((size_t)n + 1, sizeof(int)),
+		.expand = calloc((size_t)n + 1, sizeof(uint64_t)),
+	};
+	int rc = 0;
+	if (!g.state || !g.depth || !g.expand)
+		rc = fail_at(rd, rd->line, ENOMEM, "out of memory");
+	for (int r = 0; rc == 0 && r < n; r++) {
+		rc = check_overlap(rd, r);
+		if (rc == 0 && g.state[r] == 0)
+			rc = check_nesting(rd, &g, r, 0);
+	}
+	free(g.state);
+	free(g.depth);
+	free(g.expand);
+	return rc;
+}
+
+/* A scalar argument is read into an 8-byte integer. */
+static int check_ioctls(struct reader *rd)
+{
+	for (int i = 0; i < rd->npend; i++) {
+		const struct pending *p = &rd->pend[i];
+		if (p->rec >= 0)
+			continue;
+		const struct cb_ioctl *io = &rd->db.ioctls[p->field];
+		if (io->arg_record != CB_NO_INDEX || io->arg_kind == CB_K_PAD)
+			continue;
+		for (int a = 0; a < CB_ARCH_COUNT; a++) {
+			uint32_t s = io->arg_size[a];
+			bool ok = io->arg_kind == CB_K_RAW ? s >= 1 && s <= 8
+							   : s == 1 || s == 2 || s == 4 || s == 8;
+			if (!ok)
+				return fail_at(rd, p->line, EINVAL, "ioctl %s: a %s argument of %u bytes "
+					       "on %s (1, 2, 4 or 8)", io->name, cb_kind_name(io->arg_kind),
+					       s, cb_arch_name((enum cb_arch)a));
+		}
+	}
 	return 0;
 }
 
@@ -429,6 +607,11 @@ static int finish(struct reader *rd)
 		if (rc < 0)
 			return rc;
 	}
+	int rc = check_records(rd);
+	if (rc == 0)
+		rc = check_ioctls(rd);
+	if (rc < 0)
+		return rc;
 	cb_abi_db_finish(&rd->db);
 	return 0;
 }
@@ -440,6 +623,7 @@ static void free_pending(struct reader *rd)
 		cb_annot_src_free(&rd->pend[i].annot);
 	}
 	free(rd->pend);
+	free(rd->rec_line);
 }
 
 int cb_abifile_parse(const char *name, const char *text, struct cb_abi_db *out,

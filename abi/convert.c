@@ -321,9 +321,20 @@ static bool has_record(const struct cb_field *f)
 		(f->elem_kind == CB_K_STRUCT || f->elem_kind == CB_K_UNION));
 }
 
+/* Work done by one call, in fields and elements visited. Descriptors
+ * (an .abi file) may nest records that each hold many others: without a
+ * bound, converting 8 bytes could take forever. Past CB_CONV_MAX_STEPS
+ * the call fails with -E2BIG, like a copy the arena cannot hold. */
+static inline bool over_budget(struct cb_conv *cv, uint32_t n)
+{
+	cv->steps += n;
+	return cv->steps > CB_CONV_MAX_STEPS;
+}
+
 /* Does a record walked with DIR have a part in direction BIT? (Pointers do
- * not count: their a.dir is their target's.) */
-static bool rec_has_dir(const struct cb_abi_db *db, const struct cb_record *r, enum cb_dir dir,
+ * not count: their a.dir is their target's.) Over budget: yes (the walk
+ * that follows fails). */
+static bool rec_has_dir(struct cb_conv *cv, const struct cb_record *r, enum cb_dir dir,
 			unsigned bit, int nest)
 {
 	if (dir_bits(dir) & bit)
@@ -332,39 +343,42 @@ static bool rec_has_dir(const struct cb_abi_db *db, const struct cb_record *r, e
 		return false;
 	for (int i = 0; i < r->nfields; i++) {
 		const struct cb_field *f = &r->fields[i];
+		if (over_budget(cv, 1))
+			return true;
 		if (f->kind == CB_K_PTR)
 			continue;
 		enum cb_dir d = f->a.dir != CB_DIR_NONE ? f->a.dir : dir;
 		if (dir_bits(d) & bit)
 			return true;
-		const struct cb_record *sub = has_record(f) ? rec_at(db, f->record) : NULL;
-		if (sub && rec_has_dir(db, sub, d, bit, nest + 1))
+		const struct cb_record *sub = has_record(f) ? rec_at(cv->db, f->record) : NULL;
+		if (sub && rec_has_dir(cv, sub, d, bit, nest + 1))
 			return true;
 	}
 	return false;
 }
 
 /* An fd field anywhere inside (not behind pointers)? Identical records with
- * one cannot take the plain copy: the fd must be listed. */
-static bool rec_has_fd(const struct cb_abi_db *db, const struct cb_record *r, int nest)
+ * one cannot take the plain copy: the fd must be listed. Over budget: yes
+ * (no plain copy; the walk that follows fails). */
+static bool rec_has_fd(struct cb_conv *cv, const struct cb_record *r, int nest)
 {
 	if (nest > CB_CONV_MAX_NEST)
 		return false;
 	for (int i = 0; i < r->nfields; i++) {
 		const struct cb_field *f = &r->fields[i];
-		if (f->a.is_fd)
+		if (over_budget(cv, 1) || f->a.is_fd)
 			return true;
-		const struct cb_record *sub = has_record(f) ? rec_at(db, f->record) : NULL;
-		if (sub && rec_has_fd(db, sub, nest + 1))
+		const struct cb_record *sub = has_record(f) ? rec_at(cv->db, f->record) : NULL;
+		if (sub && rec_has_fd(cv, sub, nest + 1))
 			return true;
 	}
 	return false;
 }
 
-static bool plain_copy(const struct cb_abi_db *db, const struct cb_record *r)
+static bool plain_copy(struct cb_conv *cv, const struct cb_record *r)
 {
 	return r->identical && r->size[CB_ARCH_I386] == r->size[CB_ARCH_X86_64] &&
-	       !rec_has_fd(db, r, 0);
+	       !rec_has_fd(cv, r, 0);
 }
 
 /* The integer field IDX of the record UP levels out of F. */
@@ -651,9 +665,14 @@ static int obj_records(struct walk *w, struct frame *up, const struct cb_record 
 		return r;
 	*out = o;
 
-	bool rd = rec_has_dir(cv->db, rec, dir, CB_DIR_IN, 0);
-	o->write = rec_has_dir(cv->db, rec, dir, CB_DIR_OUT, 0);
-	if (!ff && plain_copy(cv->db, rec)) {
+	bool rd = rec_has_dir(cv, rec, dir, CB_DIR_IN, 0);
+	o->write = rec_has_dir(cv, rec, dir, CB_DIR_OUT, 0);
+	if (cv->steps > CB_CONV_MAX_STEPS) {
+		if (!cv->fail_field && !cv->fail_record)
+			cv->fail_record = rec->name;
+		return -E2BIG;
+	}
+	if (!ff && plain_copy(cv, rec)) {
 		size_t sz = obj_gsize(o, o->n);
 		o->same = true;
 		o->out_n = o->n;
@@ -929,7 +948,8 @@ static int walk_array(struct walk *w, struct frame *f, const struct cb_field *fl
 	uint32_t ge = elem_size(cv->db, fld, ga), he = elem_size(cv->db, fld, H);
 	uint32_t n = fld->count;
 	if (fld->a.flex) {
-		if (!f->root)
+		/* Only the record's last field was sized (flex_field). */
+		if (!f->root || fld != flex_field(f->rec))
 			return -EINVAL; /* nobody sized it */
 		n = f->flex_n;
 	}
@@ -945,7 +965,7 @@ static int walk_array(struct walk *w, struct frame *f, const struct cb_field *fl
 		     k == CB_K_RAW || (k == CB_K_PTR && fld->a.target == CB_T_NONE));
 	if (!flat && (k == CB_K_STRUCT || k == CB_K_UNION)) {
 		const struct cb_record *rec = rec_at(cv->db, fld->record);
-		flat = rec && k == CB_K_STRUCT && plain_copy(cv->db, rec);
+		flat = rec && k == CB_K_STRUCT && plain_copy(cv, rec);
 	}
 	if (flat) {
 		if (!w->out)
@@ -955,6 +975,8 @@ static int walk_array(struct walk *w, struct frame *f, const struct cb_field *fl
 		return 0;
 	}
 	for (uint32_t i = 0; i < n; i++) {
+		if (over_budget(cv, 1))
+			return -E2BIG;
 		int r = walk_elem(w, f, fld, k, g + (size_t)i * ge, h + (size_t)i * he, ge, he, eff,
 				  nest);
 		if (r < 0)
@@ -1084,7 +1106,7 @@ static int walk_record(struct walk *w, struct frame *f, enum cb_dir dir, int nes
 	const struct cb_record *rec = f->rec;
 	if (nest > CB_CONV_MAX_NEST)
 		return -EINVAL;
-	if (!f->root && plain_copy(w->cv->db, rec)) {
+	if (!f->root && plain_copy(w->cv, rec)) {
 		if (!w->out) {
 			memcpy(f->h, f->g, rec->size[H]);
 			return 0;
@@ -1101,6 +1123,10 @@ static int walk_record(struct walk *w, struct frame *f, enum cb_dir dir, int nes
 		const struct cb_field *fld = &rec->fields[i];
 		enum cb_kind k = fld->kind;
 		int r;
+		if (over_budget(w->cv, 1)) {
+			note_failure(w->cv, rec, fld);
+			return -E2BIG;
+		}
 		if (w->out && (fld->a.keep || fld->a.mirror)) {
 			if ((r = out_special(w, f, fld, dir)) < 0)
 				return r;
@@ -1184,7 +1210,7 @@ static int union_elem(struct walk *w, struct frame *f, const struct cb_field *fl
 	const struct cb_record *u = rec_at(cv->db, fld->record);
 	if (!u || !u->is_union || nest + 1 > CB_CONV_MAX_NEST)
 		return -EINVAL;
-	if (plain_copy(cv->db, u)) {
+	if (plain_copy(cv, u)) {
 		if (!w->out)
 			memcpy(h, g, u->size[H]);
 		else if (dir_bits(eff) & CB_DIR_OUT)
@@ -1229,6 +1255,7 @@ int cb_conv_init(struct cb_conv *cv, const struct cb_abi_db *db, enum cb_arch gu
 	cv->fds = NULL;
 	cv->fd_tail = &cv->fds;
 	cv->fail_record = cv->fail_field = NULL;
+	cv->steps = 0;
 	return 0;
 }
 

@@ -56,6 +56,12 @@
  * become guest bytes of records) and only that many elements are written
  * back (never more than were given) — so a NULL buffer asks for the length.
  * Followed pointers nest at most CB_CONV_MAX_DEPTH deep: deeper is -ELOOP.
+ * Records nest by value at most CB_CONV_MAX_NEST deep (deeper: -EINVAL;
+ * the .abi reader refuses such files, and cycles). One call visits at most
+ * CB_CONV_MAX_STEPS fields and array elements, all its cb_conv_in and
+ * cb_conv_out together: past that it fails with -E2BIG, so descriptors
+ * whose records hold many others cannot make a small argument take
+ * forever.
  *
  * Unions. The live member is chosen by the union field's annotation: with
  * select_cmd, cases hold HOST (x86_64) request numbers (what a generator
@@ -116,6 +122,9 @@
 #define CB_CONV_LIMIT_MAX (1u << 30)    /* largest limit accepted */
 #define CB_CONV_MAX_DEPTH 4             /* pointer hops from the argument */
 #define CB_CONV_MAX_NEST 16             /* structs within structs (descriptor sanity) */
+#define CB_CONV_MAX_STEPS (1u << 22)    /* fields and elements one call may visit */
+#define CB_ABI_MAX_EXPAND 65536         /* fields of a record counting those inside
+					 * it (the .abi reader refuses more) */
 #define CB_CONV_STR_MAX 4096            /* string cap when a.max is 0 (PATH_MAX) */
 #define CB_CONV_INLINE 4096             /* arena bytes inside struct cb_conv */
 
@@ -153,6 +162,7 @@ struct cb_conv {
 	int error;               /* first failure: later calls repeat it */
 	uint64_t addr_last;      /* highest guest address */
 	size_t limit, used;      /* arena bound, bytes handed out */
+	uint64_t steps;          /* fields and elements visited (CB_CONV_MAX_STEPS) */
 	unsigned char *cur, *end, *last; /* bump region; last allocation */
 	struct cb_conv_chunk *chunks;
 	struct cb_conv_obj *objs, **tail;

@@ -1,6 +1,7 @@
 #include "json.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,24 +20,47 @@ static void put(struct cb_json *j, const char *s, size_t n)
 
 static void puts_(struct cb_json *j, const char *s) { put(j, s, strlen(s)); }
 
-static void quoted(struct cb_json *j, const char *s)
+/* How P's byte is written inside a JSON string: into ESC, its length. */
+static size_t escaped(unsigned char c, char esc[8])
 {
-	put(j, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char esc[8];
-		if (*p == '"' || *p == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*p;
-			put(j, esc, 2);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\u%04x", *p);
-			put(j, esc, 6);
-		} else {
-			put(j, (const char *)p, 1);
-		}
+	if (c == '"' || c == '\\') {
+		esc[0] = '\\';
+		esc[1] = (char)c;
+		return 2;
 	}
-	put(j, "\"", 1);
+	if (c < 0x20 || c == 0x7f) {
+		snprintf(esc, 8, "\\u%04x", c);
+		return 6;
+	}
+	esc[0] = (char)c;
+	return 1;
 }
+
+/* S quoted, at most MAX bytes between the quotes (SIZE_MAX: all of it).
+ * A cut never splits an escape or a UTF-8 sequence. True when cut. */
+static bool quoted_max(struct cb_json *j, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0, out = 0;
+	char esc[8];
+	for (; p[n]; n++) {
+		size_t e = escaped(p[n], esc);
+		if (e > max - out)
+			break;
+		out += e;
+	}
+	bool cut = p[n] != 0;
+	if (cut)
+		while (n > 0 && (p[n] & 0xc0) == 0x80) /* back to a sequence's lead byte */
+			n--;
+	put(j, "\"", 1);
+	for (size_t i = 0; i < n; i++)
+		put(j, esc, escaped(p[i], esc));
+	put(j, "\"", 1);
+	return cut;
+}
+
+static void quoted(struct cb_json *j, const char *s) { quoted_max(j, s, SIZE_MAX); }
 
 static void key(struct cb_json *j, const char *k)
 {
@@ -60,6 +84,21 @@ void cb_json_str(struct cb_json *j, const char *k, const char *v)
 		quoted(j, v);
 	else
 		puts_(j, "null");
+}
+
+void cb_json_str_max(struct cb_json *j, const char *k, const char *v, size_t max)
+{
+	key(j, k);
+	if (!v) {
+		puts_(j, "null");
+		return;
+	}
+	if (quoted_max(j, v, max)) {
+		char k2[64];
+		snprintf(k2, sizeof(k2), "%s_truncated", k);
+		key(j, k2);
+		puts_(j, "true");
+	}
 }
 
 void cb_json_int(struct cb_json *j, const char *k, int64_t v)

@@ -16,6 +16,11 @@ struct cb_json {
 /* Start an object in BUF of CAP bytes. */
 void cb_json_begin(struct cb_json *j, char *buf, size_t cap);
 void cb_json_str(struct cb_json *j, const char *key, const char *val); /* NULL -> null */
+/* As cb_json_str, with at most MAX bytes of the escaped value: a longer
+ * one is cut (never inside an escape or a UTF-8 sequence) and followed by
+ * "KEY_truncated":true. For strings the guest controls, so that they cannot
+ * push a record's other members out of the line. */
+void cb_json_str_max(struct cb_json *j, const char *key, const char *val, size_t max);
 void cb_json_int(struct cb_json *j, const char *key, int64_t val);
 void cb_json_hex(struct cb_json *j, const char *key, uint64_t val);  /* as "0x..." */
 void cb_json_null(struct cb_json *j, const char *key);

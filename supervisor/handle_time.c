@@ -33,8 +33,14 @@ static int read_timespec(struct cb_call *c, bool old32, uint64_t addr, struct ti
 	return rc;
 }
 
+/* Saturating, as the kernel's timespec64_to_ktime: a time past what 64-bit
+ * nanoseconds hold (tv_sec 1e10, an absolute INT64_MAX) means "never";
+ * the plain product would wrap negative and end the sleep at once.
+ * T is valid (tv_sec >= 0, tv_nsec < NSEC). */
 static int64_t ns_of(const struct timespec *t)
 {
+	if (t->tv_sec >= INT64_MAX / NSEC)
+		return INT64_MAX;
 	return (int64_t)t->tv_sec * NSEC + t->tv_nsec;
 }
 
@@ -75,7 +81,8 @@ static void do_sleep(struct cb_call *c, clockid_t clock, int flags, uint64_t req
 		if (!(flags & TIMER_ABSTIME)) {
 			struct timespec now;
 			clock_gettime(clock, &now);
-			deadline += ns_of(&now);
+			int64_t start = ns_of(&now);
+			deadline = deadline > INT64_MAX - start ? INT64_MAX : deadline + start;
 		}
 		if (sleep_until(c, clock, deadline))
 			cb_ret(c, 0);

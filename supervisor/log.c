@@ -75,19 +75,27 @@ static const char *request_name(const struct cb_call *c, uint32_t request)
 	return name;
 }
 
+/* Escaped bytes kept of the strings a guest controls: a path (PATH_MAX
+ * backslashes would escape to 8 KiB) and a request name from an --abi
+ * file. Cut there, they leave room for every other member of the record,
+ * which is what tells which call it was. */
+#define LOG_PATH_MAX 6144
+#define LOG_NAME_MAX 256
+
 void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *path,
 		  uint32_t request, const struct cb_log_result *r)
 {
-	char buf[8192]; /* room for a PATH_MAX path */
+	/* Room for LOG_PATH_MAX, LOG_NAME_MAX and the rest (< 1 KiB). */
+	char buf[8192];
 	struct cb_json j;
 	struct cb_ioctl_fields f = cb_ioctl_split(request);
 	cb_json_begin(&j, buf, sizeof(buf));
 	header(&j, c);
 	cb_json_int(&j, "fd", fd);
-	cb_json_str(&j, "path", path);
+	cb_json_str_max(&j, "path", path, LOG_PATH_MAX);
 	cb_json_open(&j, "request");
 	cb_json_hex(&j, "value", request);
-	cb_json_str(&j, "name", request_name(c, request));
+	cb_json_str_max(&j, "name", request_name(c, request), LOG_NAME_MAX);
 	cb_json_str(&j, "dir", cb_ioctl_dir_name(f.dir));
 	char type[8];
 	if (f.type >= 0x21 && f.type < 0x7f)

@@ -28,9 +28,11 @@ const struct cb_xsys cb_xsys_io[] = {
 	  .why = "fd call: offset from two 32-bit registers (pos_l, pos_h) into x86_64's pos_l" },
 	{ "pwritev", "pwritev", { VAL, VAL, VAL, VAL, VAL }, .call = cb_xio_pwritev,
 	  .why = "fd call: as preadv" },
-	{ "sendmsg", "sendmsg", { FD, VAL, VAL }, .call = cb_xio_sendmsg, .flags = CB_X_WAITS,
+	{ "sendmsg", "sendmsg", { FD, VAL, VAL }, .gate = cb_xio_gate_sendmsg,
+	  .call = cb_xio_sendmsg, .flags = CB_X_WAITS,
 	  .why = "socket call: msghdr 28 -> 56 bytes, iovecs, control messages re-framed; "
-		 "SCM_RIGHTS fds taken from the guest, SCM_CREDENTIALS checked as the guest's" },
+		 "SCM_RIGHTS fds taken from the guest, SCM_CREDENTIALS checked as the guest's; "
+		 "MSG_ZEROCOPY stays in the kernel (it sends the caller's own pages later)" },
 	{ "recvmsg", "recvmsg", { FD, VAL, VAL }, .call = cb_xio_recvmsg, .flags = CB_X_WAITS,
 	  .why = "socket call: as sendmsg; received fds installed with ADDFD (no SEND), "
 		 "MSG_CTRUNC as the compat code truncates" },

@@ -119,7 +119,8 @@ int64_t xio_now_ns(void);
  * guest's call went away, -ENOMEM when no worker could take the lead
  * (cb_call_may_block). */
 int xio_wait_fd(struct cb_call *c, int hfd, short events, int64_t deadline);
-/* A socket's SO_RCVTIMEO / SO_SNDTIMEO as a deadline from now, or -1. */
+/* A socket's SO_RCVTIMEO / SO_SNDTIMEO as a deadline from now, or -1 (none,
+ * or one past what 64-bit nanoseconds count: the same in effect). */
 int64_t xio_sock_deadline(int hfd, bool send);
 /* A blocking host syscall that a timer interrupts every slice, to give up
  * when the guest's call is gone (-ENOENT). For files that cannot be asked
@@ -185,6 +186,7 @@ int cb_xio_readv(struct cb_xctx *x);
 int cb_xio_writev(struct cb_xctx *x);
 int cb_xio_preadv(struct cb_xctx *x);
 int cb_xio_pwritev(struct cb_xctx *x);
+int cb_xio_gate_sendmsg(struct cb_xctx *x);
 int cb_xio_sendmsg(struct cb_xctx *x);
 int cb_xio_recvmsg(struct cb_xctx *x);
 int cb_xio_poll(struct cb_xctx *x);

@@ -424,7 +424,13 @@ int64_t xio_sock_deadline(int hfd, bool send)
 	if (getsockopt(hfd, SOL_SOCKET, send ? SO_SNDTIMEO : SO_RCVTIMEO, &tv, &l) ||
 	    (tv.tv_sec == 0 && tv.tv_usec == 0))
 		return -1;
-	return xio_now_ns() + (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
+	/* SO_RCVTIMEO_NEW takes a 64-bit tv_sec: up to ~9e15 s, whose
+	 * nanoseconds wrap (to a deadline already past, for some). A deadline
+	 * past INT64_MAX is none, as the kernel's longest is "for ever". */
+	int64_t now = xio_now_ns();
+	if (tv.tv_sec < 0 || tv.tv_sec >= (INT64_MAX - now) / 1000000000 - 1)
+		return -1;
+	return now + (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
 }
 
 /* ---- signals ---- */

@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -1379,6 +1381,123 @@ static void tty_case(void)
 	res("writev a terminal", sys_writev(s, &w, 1));
 }
 
+/* ---- MSG_ZEROCOPY ---- */
+
+/* Pattern SEED over N bytes: no two runs of the same bytes. */
+static void fill(char *p, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (char)(seed + i * 7 + i / 251);
+}
+
+/* With SO_ZEROCOPY, MSG_ZEROCOPY pins the sender's pages and the kernel
+ * sends them when it can: here not before the receiver, whose window is
+ * small, reads. What arrives must be the bytes the guest sent (whoever made
+ * the call must not have handed the kernel a buffer it then reused), the
+ * call returns what it does natively, and the completion comes on the
+ * error queue. */
+static void zerocopy_case(void)
+{
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	int small = 2048; /* inherited by the accepted socket: a small window */
+	setsockopt(l, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1) ||
+	    getsockname(l, (struct sockaddr *)&a, &al)) {
+		perror("zerocopy: listen");
+		return;
+	}
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(c, (struct sockaddr *)&a, sizeof(a))) {
+		perror("zerocopy: connect");
+		return;
+	}
+	int r = accept(l, NULL, NULL);
+	int one = 1;
+	res("SO_ZEROCOPY", setsockopt(c, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)));
+	enum { N = 4096 };
+	static char zc[N], plain[N], want[3 * N], got[3 * N + 1];
+	fill(zc, N, 1);
+	fill(plain, N, 100);
+	memcpy(want, zc, N);
+	memcpy(want + N, plain, N);
+	memcpy(want + 2 * N, zc, N);
+	struct iovec zv = { zc, N }, pv = { plain, N };
+	struct msghdr zm = { .msg_iov = &zv, .msg_iovlen = 1 };
+	struct msghdr pm = { .msg_iov = &pv, .msg_iovlen = 1 };
+	res("sendmsg MSG_ZEROCOPY 4096", sys_sendmsg(c, &zm, MSG_ZEROCOPY));
+	res("sendmsg 4096", sys_sendmsg(c, &pm, 0));
+	res("sendmsg MSG_ZEROCOPY|MSG_DONTWAIT 4096", sys_sendmsg(c, &zm, MSG_ZEROCOPY | MSG_DONTWAIT));
+	usleep(200000);
+	size_t n = 0;
+	while (n < sizeof(want)) {
+		struct iovec rv = { got + n, sizeof(got) - n };
+		struct msghdr rm = { .msg_iov = &rv, .msg_iovlen = 1 };
+		long k = sys_recvmsg(r, &rm, 0);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	printf("received %zu bytes, the ones sent: %s\n", n,
+	       n == sizeof(want) && !memcmp(got, want, n) ? "yes" : "no");
+	/* The completions: ranges of send ids (0 and 1), merged or not
+	 * depending on timing. Loopback copies on delivery: each says
+	 * SO_EE_CODE_ZEROCOPY_COPIED. */
+	unsigned next = 0;
+	bool all_ok = true;
+	for (int tries = 0; next < 2 && tries < 100; tries++) {
+		char ctl[128];
+		struct msghdr em = { .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+		long k = sys_recvmsg(c, &em, MSG_ERRQUEUE | MSG_DONTWAIT);
+		if (k < 0) {
+			usleep(10000);
+			continue;
+		}
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&em);
+		if (!cm) {
+			printf("completion without a message\n");
+			break;
+		}
+		struct sock_extended_err ee;
+		memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+		all_ok &= ee.ee_errno == 0 && ee.ee_origin == SO_EE_ORIGIN_ZEROCOPY &&
+			  ee.ee_info == next && ee.ee_code == SO_EE_CODE_ZEROCOPY_COPIED;
+		next = ee.ee_data + 1;
+	}
+	printf("completions in order, copied: %s\n", all_ok ? "yes" : "no");
+	printf("every zerocopy send completed: %s\n", next == 2 ? "yes" : "no");
+	close(c);
+	close(r);
+	close(l);
+}
+
+/* ---- socket timeouts too long for 64-bit nanoseconds ---- */
+
+/* SO_RCVTIMEO_NEW takes a 64-bit tv_sec (up to ~9e15 s at HZ 1000). This
+ * one, times 1e9, wraps to 1024 ns: a deadline computed without saturating
+ * would pass at once (EAGAIN). The kernel waits: the alarm ends it, EINTR
+ * (a socket with a timeout is never restarted). */
+static void sotimeo_case(void)
+{
+	int sp[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sp);
+	struct { int64_t sec, usec; } tv = { 4394217352542426LL, 0 };
+	res("SO_RCVTIMEO_NEW 4394217352542426 s", setsockopt(sp[0], SOL_SOCKET, 66, &tv, sizeof(tv)));
+	char b[4];
+	struct iovec v = { b, sizeof(b) };
+	struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1 };
+	alarms = 0;
+	arm(300, 0);
+	res("recvmsg, nothing comes", sys_recvmsg(sp[0], &m, 0));
+	printf("the alarm ended it: %s\n", alarms == 1 ? "yes" : "no");
+	arm(300, 0);
+	res("readv, nothing comes", sys_readv(sp[0], &v, 1));
+	printf("the alarm ended it: %s\n", alarms == 2 ? "yes" : "no");
+	close(sp[0]);
+	close(sp[1]);
+}
+
 static const struct diff_case cases[] = {
 	{ "readv", readv_case, "translated" },
 	{ "writev", writev_case, "translated" },
@@ -1393,6 +1512,8 @@ static const struct diff_case cases[] = {
 	{ "select", select_case, "translated" },
 	{ "threads", threads_case, "translated" },
 	{ "signalfd", signalfd_case, "translated" },
+	{ "zerocopy", zerocopy_case, "translated" },
+	{ "sotimeo", sotimeo_case, "translated" },
 	{ "tty", tty_case, "kernel" },
 };
 

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,6 +503,46 @@ static int do_heartbeat(const char *file)
 	return 0;
 }
 
+/* One sleep of HOW ("rel": 1e10 s; "abs": until CLOCK_MONOTONIC's
+ * INT64_MAX s; "short": 10 ms), with a 64-bit timespec: x86_64's nanosleep
+ * or clock_nanosleep, i386's clock_nanosleep_time64 (its nanosleep cannot
+ * express 1e10 s). Prints what it returned. */
+static int do_sleep(const char *how)
+{
+	struct { int64_t sec, nsec; } t = { 0, 10000000 };
+	int flags = 0;
+	if (!strcmp(how, "rel")) {
+		t.sec = 10000000000LL;
+		t.nsec = 0;
+	} else if (!strcmp(how, "abs")) {
+		t.sec = INT64_MAX;
+		t.nsec = 999999999;
+		flags = TIMER_ABSTIME;
+	}
+	printf("sleeping\n");
+#ifdef SYS_clock_nanosleep_time64
+	long r = syscall(SYS_clock_nanosleep_time64, CLOCK_MONOTONIC, flags, &t, NULL);
+#else
+	long r = flags ? syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, flags, &t, NULL)
+		       : syscall(SYS_nanosleep, &t, NULL);
+#endif
+	printf("returned %ld\n", r);
+	return 0;
+}
+
+/* open PATH and FIONREAD on it: a record whose path may be long. */
+static int do_ioctl_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int v = -1;
+	if (fd < 0 || ioctl(fd, FIONREAD, &v) != 0) {
+		perror("ioctl_path");
+		return 1;
+	}
+	printf("fd %d FIONREAD %d\n", fd, v);
+	return 0;
+}
+
 static void show_fd(const char *what, int r)
 {
 	if (r < 0)
@@ -580,6 +621,10 @@ int main(int argc, char **argv)
 		return do_blocked(atoi(argv[2]));
 	if (!strcmp(m, "signals") && argc > 2)
 		return do_signals(argv[2]);
+	if (!strcmp(m, "ioctl_path") && argc > 2)
+		return do_ioctl_path(argv[2]);
+	if (!strcmp(m, "sleep") && argc > 2)
+		return do_sleep(argv[2]);
 	if (!strcmp(m, "heartbeat") && argc > 2)
 		return do_heartbeat(argv[2]);
 	if (!strcmp(m, "orphan")) {

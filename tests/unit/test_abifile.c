@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "../../abi/abifile.h"
+#include "../../abi/convert.h"
 #include "../../abi/gen_builtin.h"
 #include "suites.h"
 
@@ -252,6 +253,92 @@ START_TEST(test_parse_errors)
 }
 END_TEST
 
+/* Layouts the converter would act on outside the record, or without end:
+ * refused when the file is read, with the line to fix. */
+START_TEST(test_layout_attacks)
+{
+	/* A union member's offset is checked like any other field's. */
+	expect_error(HEAD "record u union size 4 4 align 4 4\nfield a sint off 4096 4096 size 4 4\n"
+			  "end\n",
+		     "t.abi:4: a: ends at 4100, past u's 4 bytes on x86_64");
+	expect_error(HEAD "record u union size 8 8 align 4 4\nfield a sint off 0 0 size 4 4\n"
+			  "field b uint off 0 6 size 4 4\nend\n",
+		     "t.abi:5: b: ends at 10, past u's 8 bytes on x86_64");
+	/* fuzz_abifile's find: the built-in ifreq with one member moved by a
+	 * byte on i386; the plain copy of the union then overlapped itself. */
+	expect_error(HEAD "record s struct size 16 16 align 2 2\nfield a raw off 0 0 size 16 16\n"
+			  "end\nrecord u union size 16 24 align 4 8\n"
+			  "field m struct off 0 0 size 16 16 record s\n"
+			  "field h struct off 1 0 size 16 16 record s\nend\n",
+		     "t.abi:8: h: ends at 17, past u's 16 bytes on i386");
+	/* A flexible array is the last field of a struct. */
+	expect_error(HEAD "record f struct size 8 8 align 4 4\n"
+			  "field d array off 4 4 size 4 4 elem sint count 0 flex len=n\n"
+			  "field n sint off 4 4 size 4 4\nend\n",
+		     "t.abi:4: d: flex: a flexible array must be the last field of a struct");
+	/* Struct fields do not overlap (their order may differ per ABI). */
+	expect_error(HEAD "record a struct size 8 8 align 4 4\nfield x sint off 0 0 size 4 4\n"
+			  "field y sint off 2 4 size 4 4\nend\n",
+		     "t.abi:5: x and y overlap on i386 (bytes 0..3 and 2..5)");
+	/* By-value cycles, directly and through another record. */
+	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x struct off 0 0 size 4 4 record a\n"
+			  "end\n",
+		     "t.abi:4: x: record a holds itself by value");
+	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x struct off 0 0 size 4 4 record b\n"
+			  "end\nrecord b struct size 4 4 align 4 4\n"
+			  "field y struct off 0 0 size 4 4 record a\nend\n",
+		     "t.abi:7: y: record a holds itself by value (through b)");
+	/* A pointer back is fine: a linked list. */
+	struct cb_abi_db db;
+	struct cb_err err = { "" };
+	ck_assert_int_eq(cb_abifile_parse("t.abi", HEAD "record n struct size 8 16 align 4 8\n"
+				 "field v sint off 0 0 size 4 4\nfield - pad off 0 4 size 0 4\n"
+				 "field next ptr off 4 8 size 4 8 ->record n\nend\n", &db, &err), 0);
+	cb_abifile_free(&db);
+
+	/* Nesting deeper than the converter walks. */
+	char *text = malloc(65536);
+	strcpy(text, HEAD);
+	for (int i = 0; i <= CB_CONV_MAX_NEST + 1; i++)
+		sprintf(text + strlen(text), "record r%d struct size 4 4 align 4 4\n"
+			"field x %s off 0 0 size 4 4%s%d\nend\n", i,
+			i <= CB_CONV_MAX_NEST ? "struct" : "sint",
+			i <= CB_CONV_MAX_NEST ? " record r" : " # ", i + 1);
+	expect_error(text, "records nested more than 16 deep");
+	/* 16 deep is fine. */
+	strcpy(text, HEAD);
+	for (int i = 0; i <= CB_CONV_MAX_NEST; i++)
+		sprintf(text + strlen(text), "record r%d struct size 4 4 align 4 4\n"
+			"field x %s off 0 0 size 4 4%s%d\nend\n", i,
+			i < CB_CONV_MAX_NEST ? "struct" : "sint",
+			i < CB_CONV_MAX_NEST ? " record r" : " # ", i + 1);
+	ck_assert_msg(cb_abifile_parse("t.abi", text, &db, &err) == 0, "%s", err.msg);
+	cb_abifile_free(&db);
+	free(text);
+
+	/* Fan-out: unions of 300 members, each a union of 300: 90000 fields. */
+	text = malloc(300 * 64 * 2 + 1024);
+	strcpy(text, HEAD "record a union size 4 4 align 4 4\n");
+	for (int i = 0; i < 300; i++)
+		sprintf(text + strlen(text), "field m%d union off 0 0 size 4 4 record b\n", i);
+	strcat(text, "end\nrecord b union size 4 4 align 4 4\n");
+	for (int i = 0; i < 300; i++)
+		sprintf(text + strlen(text), "field m%d sint off 0 0 size 4 4\n", i);
+	strcat(text, "end\n");
+	expect_error(text, "t.abi:3: record a: more than 65536 fields with those of the records "
+			   "inside it");
+	free(text);
+
+	/* Lengths and selectors are integers. */
+	expect_error(HEAD "record a struct size 8 16 align 4 8\nfield p ptr off 0 0 size 4 8 ->buf len=q\n"
+			  "field q ptr off 4 8 size 4 8\nend\n",
+		     "t.abi:4: p: len=q: a length is an integer field, not ptr");
+	/* A scalar ioctl argument is an integer of 1, 2, 4 or 8 bytes. */
+	expect_error(HEAD "ioctl X req 1 1 arg sint size 4 16 dir out\n",
+		     "t.abi:3: ioctl X: a sint argument of 16 bytes on x86_64");
+}
+END_TEST
+
 START_TEST(test_bounded_lines)
 {
 	size_t n = CB_ABIFILE_MAX_LINE + 100;
@@ -305,6 +392,7 @@ Suite *abifile_suite(void)
 	tcase_add_test(tc, test_round_trip_hand);
 	tcase_add_test(tc, test_parse_errors);
 	tcase_add_test(tc, test_bounded_lines);
+	tcase_add_test(tc, test_layout_attacks);
 	tcase_add_test(tc, test_load_files);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1193,6 +1193,50 @@ START_TEST(test_pointer_depth_bounded)
 }
 END_TEST
 
+/* Records that each hold 64 of the next, 16 deep, all over the same 4 or
+ * 8 bytes (descriptors an .abi file could once give): 64^16 fields for
+ * one small argument. The work bound ends the call with -E2BIG, at once. */
+#define FAN 64
+#define FAN_DEPTH CB_CONV_MAX_NEST
+static struct cb_field fan_fields[FAN_DEPTH][FAN];
+static const struct cb_field fan_leaf[] = {
+	{ "v", CB_K_SLONG, AT(0, 0, 4, 8), .record = -1 },
+};
+static struct cb_record fan_recs[FAN_DEPTH + 1];
+
+START_TEST(test_fan_out_bounded)
+{
+	for (int r = 0; r < FAN_DEPTH; r++) {
+		for (int i = 0; i < FAN; i++)
+			fan_fields[r][i] = (struct cb_field){ "f", CB_K_STRUCT, AT(0, 0, 4, 8),
+							      .record = r + 1 };
+		fan_recs[r] = (struct cb_record){ "fan", false, false, RSIZE(4, 8, 4, 8),
+						  .nfields = FAN, .fields = fan_fields[r] };
+	}
+	fan_recs[FAN_DEPTH] = (struct cb_record){ "leaf", false, false, RSIZE(4, 8, 4, 8),
+						  FIELDS(fan_leaf) };
+	const struct cb_abi_db fdb = { fan_recs, FAN_DEPTH + 1, NULL, 0 };
+	struct cb_conv cv;
+	void *h;
+	for (int dir = CB_DIR_IN; dir <= CB_DIR_INOUT; dir++) {
+		ck_assert_int_eq(cb_conv_init(&cv, &fdb, I, 0, &guest_mem, 0), 0);
+		ck_assert_int_eq(cb_conv_in(&cv, 0, GUEST_BASE, (enum cb_dir)dir, &h), -E2BIG);
+		const char *rec, *field;
+		cb_conv_where(&cv, &rec, &field);
+		ck_assert_ptr_nonnull(rec);
+		cb_conv_free(&cv);
+	}
+	/* The same records one level deep convert. */
+	fan_recs[0].fields = fan_leaf;
+	fan_recs[0].nfields = 1;
+	put32(GUEST_BASE, (uint32_t)-5);
+	ck_assert_int_eq(cb_conv_init(&cv, &fdb, I, 0, &guest_mem, 0), 0);
+	ck_assert_int_eq(cb_conv_in(&cv, 0, GUEST_BASE, CB_DIR_IN, &h), 0);
+	ck_assert_int_eq((int64_t)h64(h, 0), -5);
+	cb_conv_free(&cv);
+}
+END_TEST
+
 START_TEST(test_flexible_array)
 {
 	const uint64_t A = GUEST_BASE + 0x2600;
@@ -1736,6 +1780,7 @@ Suite *convert_suite(void)
 	tcase_add_test(tc, test_unreadable_memory);
 	tcase_add_test(tc, test_call_gone_enoent);
 	tcase_add_test(tc, test_arena_limit);
+	tcase_add_test(tc, test_fan_out_bounded);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cmsg");

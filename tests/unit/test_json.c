@@ -283,6 +283,50 @@ START_TEST(test_reuse_after_truncation)
 }
 END_TEST
 
+/* cb_json_str_max: a value that fits is whole and unmarked; a longer one
+ * is cut before the escape or UTF-8 sequence that would cross MAX, and
+ * marked; the members after it stay. */
+START_TEST(test_str_max)
+{
+	char buf[256];
+	struct cb_json j;
+	cb_json_begin(&j, buf, sizeof(buf));
+	cb_json_str_max(&j, "a", "abcd", 4);
+	cb_json_str_max(&j, "b", "ab\\cd", 3); /* a b \\ is 4 bytes: cut after b */
+	cb_json_str_max(&j, "c", "x\xc3\xa9y", 2); /* e-acute is 2 bytes: not split */
+	cb_json_str_max(&j, "d", NULL, 0);
+	cb_json_str_max(&j, "e", "\x01", 5);
+	cb_json_int(&j, "fd", 3);
+	expect_line(&j, "{\"a\":\"abcd\",\"b\":\"ab\",\"b_truncated\":true,"
+			"\"c\":\"x\",\"c_truncated\":true,\"d\":null,"
+			"\"e\":\"\",\"e_truncated\":true,\"fd\":3}\n");
+}
+END_TEST
+
+/* The log's case: PATH_MAX backslashes escape to 8 KiB; capped, they
+ * leave the members after them in an 8 KiB line. */
+START_TEST(test_str_max_keeps_later_members)
+{
+	char buf[8192], path[4096];
+	memset(path, '\\', sizeof(path) - 1);
+	path[sizeof(path) - 1] = 0;
+	struct cb_json j;
+	cb_json_begin(&j, buf, sizeof(buf));
+	cb_json_int(&j, "fd", 5);
+	cb_json_str_max(&j, "path", path, 6144);
+	cb_json_str(&j, "action", "performed");
+	size_t n = cb_json_end(&j);
+	ck_assert_uint_le(n, sizeof(buf));
+	static const char tail[] = "\",\"path_truncated\":true,\"action\":\"performed\"}\n";
+	static const char head[] = "{\"fd\":5,\"path\":\"\\\\";
+	ck_assert(n > sizeof(tail) && !memcmp(buf + n - (sizeof(tail) - 1), tail, sizeof(tail) - 1));
+	ck_assert(!memcmp(buf, head, sizeof(head) - 1));
+	/* 6144 escaped bytes: 3072 backslashes. */
+	ck_assert_uint_eq(n, strlen("{\"fd\":5,\"path\":\"") + 6144 +
+				     strlen("\",\"path_truncated\":true,\"action\":\"performed\"}\n"));
+}
+END_TEST
+
 Suite *json_suite(void)
 {
 	Suite *s = suite_create("json");
@@ -311,6 +355,8 @@ Suite *json_suite(void)
 	tcase_add_test(tc, test_every_length_is_valid);
 	tcase_add_test(tc, test_small_buffer_gives_marker);
 	tcase_add_test(tc, test_reuse_after_truncation);
+	tcase_add_test(tc, test_str_max);
+	tcase_add_test(tc, test_str_max_keeps_later_members);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Run one libFuzzer target for a fixed time from a seed corpus made of the
+built-in database, as a meson test: FUZZER KIND BUILTIN.abi. Fuzzes for
+CB_FUZZ_SECONDS (default 20) seconds; a crash, leak or timeout fails the
+test and prints the input that caused it (as text for .abi files), to be
+turned into a unit test."""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+
+def abi_seeds(builtin, out):
+    """The whole database, each record alone, and each ioctl with its
+    records: small files the fuzzer can grow from."""
+    text = open(builtin).read()
+    head = "compatbox-abi 1\nabis i386 x86_64\n"
+    seeds = {"builtin": text}
+    blocks = re.findall(r"^record .*?^end$", text, re.M | re.S)
+    for i, b in enumerate(blocks):
+        seeds[f"record{i}"] = head + b + "\n"
+    ioctls = re.findall(r"^ioctl .*$", text, re.M)
+    for i, line in enumerate(ioctls):
+        m = re.search(r"arg record (\S+)", line)
+        body = [b for b in blocks if m and b.startswith(f"record {m.group(1)} ")]
+        seeds[f"ioctl{i}"] = head + "".join(b + "\n" for b in body) + line + "\n"
+    for name, data in seeds.items():
+        with open(os.path.join(out, name), "w") as f:
+            f.write(data)
+
+
+def convert_seeds(builtin, out):
+    """One per record and ioctl of the database (byte 0), each direction
+    and ABI (byte 1), over memory with addresses into itself."""
+    text = open(builtin).read()
+    nrec = len(re.findall(r"^record ", text, re.M))
+    nioc = len(re.findall(r"^ioctl ", text, re.M))
+    mem = bytearray()
+    for i in range(128):
+        mem += ((0x10000 + 32 * (i % 16)) if i % 2 else (i % 7)).to_bytes(4, "little")
+    for pick in range(max(nrec, nioc)):
+        for how in (0, 1, 2, 4, 8, 12):
+            with open(os.path.join(out, f"s{pick}_{how}"), "wb") as f:
+                f.write(bytes([pick % 256, how]) + mem)
+
+
+def main():
+    fuzzer, kind, builtin = sys.argv[1:4]
+    seconds = int(os.environ.get("CB_FUZZ_SECONDS", "20"))
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, seeds = os.path.join(tmp, "corpus"), os.path.join(tmp, "seeds")
+        os.mkdir(corpus)
+        os.mkdir(seeds)
+        (abi_seeds if kind == "abifile" else convert_seeds)(builtin, seeds)
+        cmd = [fuzzer, f"-max_total_time={seconds}", "-timeout=10", "-rss_limit_mb=2048",
+               "-max_len=65536", "-print_final_stats=1",
+               f"-artifact_prefix={tmp}/"]
+        if kind == "abifile":
+            cmd.append("-dict=" + os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                "abi.dict"))
+        cmd += [corpus, seeds]
+        print(" ".join(cmd), flush=True)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           errors="replace")
+        execs = re.search(r"stat::number_of_executed_units:\s*(\d+)", p.stdout)
+        print(f"fuzz_{kind}: {execs.group(1) if execs else '?'} executions in {seconds} s, "
+              f"exit {p.returncode}")
+        if p.returncode == 0:
+            return 0
+        sys.stdout.write(p.stdout[-6000:])
+        for name in os.listdir(tmp):
+            if re.match(r"(crash|leak|timeout|oom|slow-unit)-", name):
+                data = open(os.path.join(tmp, name), "rb").read()
+                print(f"--- {name} ({len(data)} bytes):")
+                print(data.decode(errors="replace") if kind == "abifile" else data.hex())
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
