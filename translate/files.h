@@ -1,4 +1,4 @@
-/* Hooks of the translated file and system calls (xsys_files.c's rows), and
+/* Hooks of the translated file and system calls (files.c's rows), and
  * the pure parts of them, exported for the unit tests. */
 #ifndef CB_XSYS_FILES_H
 #define CB_XSYS_FILES_H

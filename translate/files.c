@@ -1,13 +1,13 @@
 /* Translated i386 syscalls on files and the system: stat, statfs,
  * directories, locks, limits, time. Each row is one call: what its
  * arguments are and which x86_64 call performs it; the hooks (in
- * xsys_files_hooks.c) say what the rows cannot. See docs/translation.md
+ * files_hooks.c) say what the rows cannot. See docs/translation.md
  * for which calls can be performed on the guest's behalf and which stay
  * in the kernel. */
 #include "xsys.h"
 
-#include "dispatch.h"
-#include "xsys_files.h"
+#include "../supervisor/dispatch.h"
+#include "files.h"
 
 #define FD { CB_XA_FD }
 #define VAL { CB_XA_VALUE }

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "../abi/gen_builtin.h"
-#include "dispatch.h"
-#include "guest.h"
-#include "log.h"
-#include "supervisor.h"
+#include "../supervisor/dispatch.h"
+#include "../supervisor/guest.h"
+#include "../supervisor/log.h"
+#include "../supervisor/supervisor.h"
 
 static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io };
 #define FOR_EACH_ROW(row)                                                        \

@@ -1,4 +1,4 @@
-/* Shared by the translated i386 I/O calls (xsys_io*.c): guest buffers as
+/* Shared by the translated i386 I/O calls (io.c and its hooks): guest buffers as
  * host buffers, cancellable waiting, fds inside arguments.
  *
  * Two rules run through all of it:
@@ -180,7 +180,7 @@ void xio_sigfds_free(struct xio_sigfds *s);
 void xio_epoll_taint(int hepfd);
 bool xio_epoll_tainted(int hepfd);
 
-/* ---- the hooks (xsys_io_rw.c, xsys_io_msg.c, xsys_io_poll.c) ---- */
+/* ---- the hooks (vectored.c, messages.c, readiness.c) ---- */
 int cb_xio_gate_rw(struct cb_xctx *x);
 int cb_xio_readv(struct cb_xctx *x);
 int cb_xio_writev(struct cb_xctx *x);

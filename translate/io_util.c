@@ -1,7 +1,7 @@
 /* The translated I/O calls' common ground: guest buffers as host buffers
  * (with PROT_NONE pages where the guest has none), iovec arrays, waiting
- * without consuming, signals raised by host writes. See xsys_io.h. */
-#include "xsys_io.h"
+ * without consuming, signals raised by host writes. See io.h. */
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "guest.h"
+#include "../supervisor/guest.h"
 
 #define PAGE 4096u
 #define ROUND(v) (((v) + PAGE - 1) & ~(size_t)(PAGE - 1))

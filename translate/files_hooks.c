@@ -1,12 +1,12 @@
 /* Hooks of the translated file and system calls (the rows are in
- * xsys_files.c). Two kinds: argument shapes a row cannot say (the x86_64
+ * files.c). Two kinds: argument shapes a row cannot say (the x86_64
  * call that performs an i386 one takes other arguments: stat64 becomes
  * newfstatat with the guest's cwd, ugetrlimit becomes prlimit64 on the
  * guest), and what the kernel does for a 32-bit caller besides converting
  * layouts (sysinfo's rescaling, ext4's 32-bit directory hashes, statfs64's
  * size check). Gates decide from registers alone, before any guest memory
  * is read, so answering CB_XSYS_KERNEL (CONTINUE) from them is safe. */
-#include "xsys_files.h"
+#include "files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +23,7 @@
 
 #include "../abi/gen_builtin.h"
 #include "../common/cleanup.h"
-#include "guest.h"
+#include "../supervisor/guest.h"
 
 #define PATH_MAX_ 4096 /* with the NUL, as the kernel's getname counts */
 
