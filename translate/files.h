@@ -32,6 +32,8 @@ int cb_xf_pre_fstatat(struct cb_xctx *x);
 int cb_xf_gate_statfs(struct cb_xctx *x);
 int cb_xf_pre_statfs(struct cb_xctx *x);
 int cb_xf_pre_fstatfs(struct cb_xctx *x);
+int cb_xf_pre_truncate64(struct cb_xctx *x);
+int cb_xf_pre_statx(struct cb_xctx *x);
 int cb_xf_post_statfs(struct cb_xctx *x);
 int cb_xf_gate_getdents(struct cb_xctx *x);
 int cb_xf_pre_getdents(struct cb_xctx *x);

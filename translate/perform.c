@@ -15,7 +15,7 @@
 #include "../supervisor/log.h"
 #include "../supervisor/supervisor.h"
 
-static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io };
+static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets };
 #define FOR_EACH_ROW(row)                                                        \
 	for (size_t t_ = 0; t_ < sizeof(tables) / sizeof(tables[0]); t_++)       \
 		for (const struct cb_xsys *row = tables[t_]; row->guest; row++)

@@ -121,6 +121,7 @@ int cb_xsys_same_ns(struct cb_call *c, const char *ns);
 /* The tables, each ended by a row with guest == NULL. */
 extern const struct cb_xsys cb_xsys_files[];
 extern const struct cb_xsys cb_xsys_io[];
+extern const struct cb_xsys cb_xsys_offsets[];
 
 /* The row for ARCH's syscall NR, or NULL. Only i386 guests are translated. */
 const struct cb_xsys *cb_xsys_find(enum cb_arch arch, int nr);
