@@ -15,7 +15,7 @@
 #include "../common/cleanup.h"
 
 const char cb_abi_usage[] =
-	"Usage: compatbox abi list [--abi FILE]\n"
+	"Usage: compatbox abi list [--abi FILE] [--stats]\n"
 	"       compatbox abi show [--abi FILE] [--json] NAME\n"
 	"       compatbox abi gen --header FILE --struct NAME... --ioctl NAME[=STRUCT][:DIR]...\n"
 	"                         [--annotate STRUCT.FIELD=ANNOTATIONS...]\n"
@@ -30,6 +30,7 @@ const char cb_abi_usage[] =
 	"         without :DIR the direction its number encodes (a number with\n"
 	"         none needs :DIR); every pointer needs an --annotate\n"
 	"  --abi FILE   read FILE instead of the built-in database\n"
+	"  --stats      list: requests per family, and how many differ between ABIs\n"
 	"\n"
 	"The compiler is $CC (default cc), readelf $READELF (default readelf).\n"
 	"See docs/abi.md.\n";
@@ -475,12 +476,14 @@ int cb_cmd_abi(int argc, char **argv)
 	if (strcmp(cmd, "list") != 0 && strcmp(cmd, "show") != 0)
 		return misuse("unknown subcommand '%s'", cmd);
 	const char *file = NULL, *name = NULL;
-	bool json = false;
+	bool json = false, stats = false;
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--abi") && i + 1 < argc)
 			file = argv[++i];
 		else if (!strcmp(argv[i], "--json"))
 			json = true;
+		else if (!strcmp(argv[i], "--stats") && cmd[0] == 'l')
+			stats = true;
 		else if (argv[i][0] != '-' && !name && cmd[0] == 's')
 			name = argv[i];
 		else
@@ -491,7 +494,8 @@ int cb_cmd_abi(int argc, char **argv)
 	struct dbsel d;
 	int rc = open_db(&d, file);
 	if (rc == 0)
-		rc = cmd[0] == 'l' ? list(d.db) : show(d.db, name, json);
+		rc = cmd[0] == 's' ? show(d.db, name, json) : stats ? cb_abi_stats(d.db, stdout)
+								       : list(d.db);
 	close_db(&d);
 	return rc;
 }
