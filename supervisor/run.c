@@ -32,7 +32,7 @@
 #include "program.h"
 #include "proctree.h"
 #include "supervisor.h"
-#include "xsys.h"
+#include "../translate/xsys.h"
 
 extern char **environ;
 
