@@ -45,6 +45,11 @@ static void header(struct cb_json *j, struct cb_call *c)
 	cb_json_str(j, "arch", cb_arch_name(c->arch));
 	cb_json_str(j, "syscall", cb_syscall_name(c->arch, c->nr));
 	cb_json_int(j, "nr", c->nr);
+	if (c->why) {
+		char at[600];
+		snprintf(at, sizeof(at), "%s:%d:%d", c->why->file, c->why->line, c->why->col);
+		cb_json_str(j, "rule", at);
+	}
 }
 
 static void emit(struct cb_log *log, struct cb_json *j)
@@ -60,6 +65,27 @@ void cb_log_syscall(struct cb_log *log, struct cb_call *c, const char *action)
 	cb_json_begin(&j, buf, sizeof(buf));
 	header(&j, c);
 	cb_json_str(&j, "action", action);
+	emit(log, &j);
+}
+
+void cb_log_path(struct cb_log *log, struct cb_call *c, const char *resolved, const char *action)
+{
+	char buf[8192]; /* room for a PATH_MAX path */
+	struct cb_json j;
+	cb_json_begin(&j, buf, sizeof(buf));
+	header(&j, c);
+	cb_json_str(&j, "path", resolved);
+	cb_json_str(&j, "action", action);
+	if (c->v.kind == CB_V_RETURN || c->v.kind == CB_V_ANSWERED) {
+		cb_json_open(&j, "result");
+		if (c->v.err) {
+			cb_json_int(&j, "ret", -1);
+			cb_json_str(&j, "errno", strerrorname_np(c->v.err));
+		} else {
+			cb_json_int(&j, "ret", c->v.val);
+		}
+		cb_json_close(&j);
+	}
 	emit(log, &j);
 }
 

@@ -2,6 +2,8 @@
 
 #include <errno.h>
 
+#include "enforce.h"
+
 void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 {
 	const struct seccomp_notif *n = w->n;
@@ -20,7 +22,22 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	for (int i = 0; i < 6; i++)
 		c.args[i] = cb_arg(c.arch, n->data.args[i]);
 
-	h->fn(&c);
+	/* The policy first, on the registers the filter saw: the same rule
+	 * that sent the call here. */
+	bool done = false;
+	if (w->sup->plan) {
+		const struct cb_srule *rule;
+		c.layer = (uint8_t)cb_plan_decide(w->sup->plan, c.arch, c.nr, c.args, &c.act, &rule);
+		c.why = rule ? &rule->loc : NULL;
+		if (c.layer == CB_LAYER_PATH)
+			h = &cb_handler_path;
+		else if (c.layer == CB_LAYER_NONE)
+			done = cb_enforce(&c, &c.act);
+	} else {
+		c.act = (struct cb_action){ .kind = CB_ACT_PERFORM };
+	}
+	if (!done)
+		h->fn(&c);
 
 	switch (c.v.kind) {
 	case CB_V_RETURN:

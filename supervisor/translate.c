@@ -119,9 +119,10 @@ static int64_t record_call(struct cb_call *c, const struct cb_abi_db *db, const 
 }
 
 void cb_translate_ioctl(struct cb_call *c, const struct cb_abi_db *db, const struct cb_ioctl *ioc,
-			int gfd, uint64_t argp, struct cb_log_result *lr)
+			int hostfd, int gfd, uint64_t argp, struct cb_log_result *lr)
 {
-	cleanup_fd int fd = cb_guest_fd(c, gfd);
+	cleanup_fd int own = hostfd < 0 ? cb_guest_fd(c, gfd) : -1;
+	int fd = hostfd < 0 ? own : hostfd;
 	int64_t r;
 	if (fd < 0)
 		r = fd;

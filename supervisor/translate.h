@@ -23,9 +23,10 @@ struct cb_translator {
  * (not an i386 guest, translation off, unknown or task-tied request). */
 const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_arch arch,
 					 uint32_t request, const struct cb_abi_db **db);
-/* Perform the guest's ioctl on its fd GFD through IOC of DB; sets the
- * call's verdict and fills LR for the log. */
+/* Perform the guest's ioctl through IOC of DB on HOSTFD, the supervisor's
+ * copy of the guest's fd GFD (negative: take one now); sets the call's
+ * verdict and fills LR for the log. */
 void cb_translate_ioctl(struct cb_call *c, const struct cb_abi_db *db, const struct cb_ioctl *ioc,
-			int gfd, uint64_t argp, struct cb_log_result *lr);
+			int hostfd, int gfd, uint64_t argp, struct cb_log_result *lr);
 
 #endif
