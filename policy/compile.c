@@ -184,7 +184,10 @@ static uint32_t scmp_action(const struct cb_action *a)
 	}
 }
 
-static struct scmp_arg_cmp scmp_cond(const struct cb_cond *c, bool narrow)
+/* NARROW: the argument counts on 32 bits. On i386 every register is 32
+ * bits and libseccomp compares so; on x86_64 the upper half must be masked
+ * out, which only == can do (bpf_can_say refuses the rest). */
+static struct scmp_arg_cmp scmp_cond(const struct cb_cond *c, enum cb_arch arch, bool narrow)
 {
 	static const enum scmp_compare ops[] = {
 		[CB_CMP_EQ] = SCMP_CMP_EQ, [CB_CMP_NE] = SCMP_CMP_NE, [CB_CMP_LT] = SCMP_CMP_LT,
@@ -192,13 +195,13 @@ static struct scmp_arg_cmp scmp_cond(const struct cb_cond *c, bool narrow)
 		[CB_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 	};
 	struct scmp_arg_cmp s = { .arg = c->arg, .op = ops[c->op] };
-	if (c->op == CB_CMP_MASKED_EQ || narrow) {
-		/* Only the low half counts: the upper one is masked out. */
+	if (arch == CB_ARCH_X86_64 && narrow && c->op == CB_CMP_EQ)
 		s.op = SCMP_CMP_MASKED_EQ;
+	if (s.op == SCMP_CMP_MASKED_EQ) {
 		s.datum_a = cmp_mask(c, narrow);
 		s.datum_b = narrow ? (uint32_t)c->value : c->value;
 	} else {
-		s.datum_a = c->value;
+		s.datum_a = narrow ? (uint32_t)c->value : c->value;
 	}
 	return s;
 }
@@ -310,12 +313,14 @@ static int plan_syscall(struct cb_plan *plan, scmp_filter_ctx ctx, enum cb_arch 
 		const struct cb_srule *r = &pol->s[i];
 		if (!(r->abis & (1u << arch)) || r->nr[arch] != nr)
 			continue;
-		if (uncond) {
+		if (uncond && !r->from_group) {
 			warn(plan, &r->loc, "rule for %s never applies: the rule at %s:%d:%d "
 			     "decides every call first", r->name, uncond->loc.file, uncond->loc.line,
 			     uncond->loc.col);
 			continue;
 		}
+		if (uncond)
+			continue;
 		plan->rules[plan->nrules++] = r;
 		sp->count++;
 		if (r->ncond == 0) {
@@ -389,7 +394,7 @@ static int plan_syscall(struct cb_plan *plan, scmp_filter_ctx ctx, enum cb_arch 
 		for (int i = 0; i < b.n && !rc; i++) {
 			struct scmp_arg_cmp cmp[CB_MAX_CONDS];
 			for (int k = 0; k < b.r[i].ncond; k++)
-				cmp[k] = scmp_cond(&b.r[i].cond[k], narrow_arg(arch, nr, b.r[i].cond[k].arg));
+				cmp[k] = scmp_cond(&b.r[i].cond[k], arch, narrow_arg(arch, nr, b.r[i].cond[k].arg));
 			notify |= needs_supervisor(&b.r[i].act);
 			rc = seccomp_rule_add_array(ctx, scmp_action(&b.r[i].act), native,
 						    (unsigned)b.r[i].ncond, cmp);

@@ -151,11 +151,6 @@ static int action(struct parser *ps, struct cb_action *a)
 					       "e.g. EPERM, EACCES, ENOSYS)", name);
 			a->errnum = (uint16_t)e;
 			next(ps);
-		} else if (ps->t.kind == CB_TK_NUMBER) {
-			if (ps->t.num < 1 || ps->t.num > 4095)
-				return fail_at(ps, &ps->t, "an errno number is from 1 to 4095");
-			a->errnum = (uint16_t)ps->t.num;
-			next(ps);
 		}
 	} else if (a->kind == CB_ACT_KILL_PROCESS) {
 		if (cb_tok_is(&ps->t, "thread")) {
@@ -238,6 +233,7 @@ static int add_syscall(struct parser *ps, const struct cb_tok *at, const char *n
 		       struct cb_srule *tmpl, bool from_group)
 {
 	struct cb_srule r = *tmpl;
+	r.from_group = from_group;
 	bool any = false, elsewhere = false;
 	for (int a = 0; a < CB_ARCH_COUNT; a++) {
 		int nr = cb_syscall_nr(a, name);
@@ -321,9 +317,10 @@ static int condition(struct parser *ps, struct cb_cond *c)
 			return expected(ps, "'==' (a masked argument is compared with ==)");
 		next(ps);
 		c->op = CB_CMP_MASKED_EQ;
+		struct cb_tok vt = ps->t;
 		rc = value(ps, &c->value);
 		if (!rc && (c->value & ~c->mask))
-			return fail_at(ps, &ps->t, "the value has bits outside the mask: never true");
+			return fail_at(ps, &vt, "the value has bits outside the mask: never true");
 		return rc;
 	}
 	size_t i;
@@ -349,7 +346,7 @@ static int syscall_rule(struct parser *ps)
 	struct name { struct cb_tok at; char text[64]; } names[512];
 	int n = 0;
 	for (;;) {
-		if (ps->t.kind != CB_TK_WORD || is_action(&ps->t) || cb_tok_is(&ps->t, "if"))
+		if (ps->t.kind != CB_TK_WORD || cb_tok_is(&ps->t, "if"))
 			return expected(ps, "a syscall name (as in syscalls(2)) or @group");
 		if (n == (int)(sizeof(names) / sizeof(names[0])))
 			return fail_at(ps, &ps->t, "more than 512 names in one rule: split it");
@@ -396,11 +393,11 @@ static int syscall_rule(struct parser *ps)
 
 /* ---- ioctl rules ---- */
 
-static int set_part(struct parser *ps, struct cb_reqmatch *m, uint32_t mask, uint32_t v,
-		    const char *what)
+static int set_part(struct parser *ps, const struct cb_tok *at, struct cb_reqmatch *m,
+		    uint32_t mask, uint32_t v, const char *what)
 {
 	if (m->mask & mask)
-		return fail_at(ps, &ps->t, "%s given twice, or with a request name or number", what);
+		return fail_at(ps, at, "%s given twice, or with a request name or number", what);
 	m->mask |= mask;
 	m->value |= v & mask;
 	return 0;
@@ -418,7 +415,7 @@ static int request(struct parser *ps, struct cb_reqmatch *m)
 			if (ps->t.num > 0xffffffffu)
 				return fail_at(ps, &ps->t, "an ioctl request is 32 bits (the kernel ignores "
 					       "the upper half)");
-			rc = set_part(ps, m, 0xffffffffu, (uint32_t)ps->t.num, "a request");
+			rc = set_part(ps, &kw, m, 0xffffffffu, (uint32_t)ps->t.num, "a request");
 			next(ps);
 		} else if (cb_tok_is(&kw, "type") || cb_tok_is(&kw, "nr") || cb_tok_is(&kw, "size")) {
 			next(ps);
@@ -430,11 +427,11 @@ static int request(struct parser *ps, struct cb_reqmatch *m)
 			if (v > max)
 				return fail_at(ps, &ps->t, "too large: at most %llu", (unsigned long long)max);
 			if (cb_tok_is(&kw, "type"))
-				rc = set_part(ps, m, 0xff00u, (uint32_t)v << 8, "type");
+				rc = set_part(ps, &kw, m, 0xff00u, (uint32_t)v << 8, "type");
 			else if (cb_tok_is(&kw, "nr"))
-				rc = set_part(ps, m, 0xffu, (uint32_t)v, "nr");
+				rc = set_part(ps, &kw, m, 0xffu, (uint32_t)v, "nr");
 			else
-				rc = set_part(ps, m, 0x3fff0000u, (uint32_t)v << 16, "size");
+				rc = set_part(ps, &kw, m, 0x3fff0000u, (uint32_t)v << 16, "size");
 			next(ps);
 		} else if (cb_tok_is(&kw, "dir")) {
 			next(ps);
@@ -445,7 +442,7 @@ static int request(struct parser *ps, struct cb_reqmatch *m)
 					break;
 			if (d == 4)
 				return expected(ps, "a direction: none, read, write or rw");
-			rc = set_part(ps, m, 0xc0000000u, d << 30, "dir");
+			rc = set_part(ps, &kw, m, 0xc0000000u, d << 30, "dir");
 			next(ps);
 		} else if (cb_tok_is(&kw, "family")) {
 			next(ps);
@@ -455,7 +452,7 @@ static int request(struct parser *ps, struct cb_reqmatch *m)
 			if (ps->t.kind != CB_TK_WORD || !cb_ioctl_family(name, &fm, &fv))
 				return fail_at(ps, &ps->t, "expected a family of requests (%s)",
 					       cb_ioctl_family_names());
-			rc = set_part(ps, m, fm, fv, "family");
+			rc = set_part(ps, &kw, m, fm, fv, "family");
 			next(ps);
 		} else if (ps->t.kind == CB_TK_WORD) {
 			char name[64];
@@ -464,7 +461,7 @@ static int request(struct parser *ps, struct cb_reqmatch *m)
 			if (!cb_ioctl_req_by_name(name, req))
 				return fail_at(ps, &ps->t, "unknown ioctl request '%s' (write its number, "
 					       "or type 'X' [nr N] [dir D] [size N], or family NAME)", name);
-			rc = set_part(ps, m, 0xffffffffu, req[CB_ARCH_X86_64], "a request");
+			rc = set_part(ps, &kw, m, 0xffffffffu, req[CB_ARCH_X86_64], "a request");
 			if (req[CB_ARCH_X86_64] != req[CB_ARCH_I386]) {
 				m->per_abi = true;
 				memcpy(m->value_abi, req, sizeof(req));

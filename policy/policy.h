@@ -55,6 +55,7 @@ struct cb_srule {
 	unsigned abis;          /* bit (1 << cb_arch) */
 	int nr[CB_ARCH_COUNT];  /* -1: the ABI has no such call */
 	const char *name;       /* static (libseccomp's table) or owned */
+	bool from_group;        /* written as @group: a shadowed one is no news */
 	struct cb_action act;
 	int ncond;
 	struct cb_cond cond[CB_MAX_CONDS];

@@ -133,7 +133,11 @@ static int resolve_for_decision(struct pathctx *x, bool follow, int *fd, int *pa
 {
 	*fd = *parent = -1;
 	*name = NULL;
-	int r = resolve(x, x->path, follow);
+	/* AT_EMPTY_PATH with "": the dirfd itself (fstat is statx on "") */
+	int r = x->path[0] ? resolve(x, x->path, follow)
+			   : (int)fcntl(x->dirfd, F_DUPFD_CLOEXEC, 0);
+	if (r < 0 && !x->path[0])
+		r = -errno;
 	if (r >= 0) {
 		*fd = r;
 		return fd_path(r, x->resolved, sizeof(x->resolved));
@@ -356,7 +360,7 @@ static int64_t run(struct pathctx *x, struct cb_action *act, const struct cb_pru
 		return n;
 	x->rewritten = n > 0;
 	if (!n)
-		snprintf(x->path, sizeof(x->path), "%s", raw[0] ? raw : ".");
+		snprintf(x->path, sizeof(x->path), "%s", raw);
 	rc = take_dirfd(x, pc->dirfd);
 	if (!rc)
 		rc = open_root(x);

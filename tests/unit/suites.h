@@ -17,5 +17,6 @@ Suite *abigen_suite(void);
 Suite *abifile_suite(void);
 Suite *cmd_abi_suite(void);
 Suite *xsys_suite(void);
+Suite *policy_suite(void);
 
 #endif
