@@ -6,11 +6,17 @@
 #include "../common/error.h"
 #include "policy.h"
 
-/* Read the profile TEXT (named FILE in messages) into P (initialised).
- * Unknown syscall names are errors for every ABI the profile applies to;
- * -EINVAL with "FILE:LINE:COL: ..." in ERR. */
-int cb_oci_parse(struct cb_policy *p, const char *file, const char *text, struct cb_err *err);
-/* Read the profile at PATH. */
-int cb_oci_load(struct cb_policy *p, const char *path, struct cb_err *err);
+#include <stddef.h>
+#include <stdint.h>
+
+/* Read the profile TEXT of LEN bytes (named FILE in messages) into P
+ * (initialised); CAPS are the capabilities the guest keeps (bit N:
+ * capability N), which entries' includes/excludes.caps are matched with.
+ * A syscall name neither ABI has is an error; -EINVAL with
+ * "FILE:LINE:COL: ..." in ERR for anything malformed. */
+int cb_oci_parse(struct cb_policy *p, const char *file, const char *text, size_t len,
+		 uint64_t caps, struct cb_err *err);
+/* Read the profile (or OCI config.json) at PATH. */
+int cb_oci_load(struct cb_policy *p, const char *path, uint64_t caps, struct cb_err *err);
 
 #endif

@@ -21,7 +21,8 @@ const char cb_policy_usage[] =
 	"  show   the seccomp filter in libseccomp's pseudo filter code, and what\n"
 	"         the supervisor decides for each syscall the filter sends it\n"
 	"  list   the shipped policies (usable by NAME with --policy)\n"
-	"  --oci  FILE is an OCI/Docker seccomp profile (JSON)\n"
+	"  --oci  FILE is an OCI/Docker seccomp profile (JSON), read for a guest\n"
+	"         that keeps no capabilities\n"
 	"\n"
 	"The language: compatbox-policy(5), docs/policy.md.\n";
 
@@ -35,7 +36,7 @@ static int load(struct cb_policy *pol, struct cb_plan *plan, bool oci, const cha
 {
 	struct cb_err err = { "" };
 	cb_policy_init(pol);
-	int rc = oci ? cb_oci_load(pol, what, &err) : cb_policy_load(pol, what, &err);
+	int rc = oci ? cb_oci_load(pol, what, 0, &err) : cb_policy_load(pol, what, &err);
 	if (!rc)
 		rc = cb_plan_compile(plan, pol, &err);
 	if (rc) {

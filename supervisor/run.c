@@ -138,6 +138,9 @@ int cb_run(const struct cb_run_opts *o)
 	if (kind == CB_EXE_X32)
 		return die(126, "%s: x32 programs are not supported (their syscalls are killed)", path);
 
+	struct cb_shim_args shim = { .path = path, .argv = o->argv, .envp = environ };
+	if (o->keep_caps && cb_caps_parse(o->keep_caps, &shim.keep_caps, &err))
+		return die(125, "--keep-caps: %s", err.msg);
 	/* The policy: --policy or --oci-profile, else the shipped one a
 	 * shorthand names. */
 	int given = (o->policy != NULL) + (o->oci_profile != NULL) + o->passthrough + o->translate;
@@ -151,7 +154,8 @@ int cb_run(const struct cb_run_opts *o)
 	const char *pname = o->policy ? o->policy
 			    : o->passthrough ? "audit"
 			    : (o->translate || (o->nabi && !o->oci_profile)) ? "translate" : "default";
-	rc = o->oci_profile ? cb_oci_load(&pol, o->oci_profile, &err) : cb_policy_load(&pol, pname, &err);
+	rc = o->oci_profile ? cb_oci_load(&pol, o->oci_profile, shim.keep_caps.bits, &err)
+			    : cb_policy_load(&pol, pname, &err);
 	if (rc)
 		return die(125, "%s\ncompatbox: the guest was not started", err.msg);
 	if (o->trap && cb_policy_add_trap(&pol, o->trap, &err))
@@ -160,9 +164,6 @@ int cb_run(const struct cb_run_opts *o)
 	if (cb_plan_compile(&plan, &pol, &err))
 		return die(125, "%s", err.msg);
 	sup.plan = &plan;
-	struct cb_shim_args shim = { .path = path, .argv = o->argv, .envp = environ };
-	if (o->keep_caps && cb_caps_parse(o->keep_caps, &shim.keep_caps, &err))
-		return die(125, "--keep-caps: %s", err.msg);
 	static struct cb_abi_db user_dbs[8];
 	for (int i = 0; i < o->nabi; i++) {
 		if (cb_abifile_load(o->abi_files[i], &user_dbs[i], &err))
