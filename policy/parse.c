@@ -629,7 +629,8 @@ static int parse_text(struct cb_policy *p, const char *file, const char *text, i
 /* Read FILE whole; -errno. */
 static int read_file(const char *path, char **out)
 {
-	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not hang the parse; only regular files. */
+	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	struct stat st;
@@ -637,6 +638,8 @@ static int read_file(const char *path, char **out)
 		return -errno;
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
 	for (;;) {
@@ -707,7 +710,8 @@ static int include(struct parser *ps)
 	}
 	if (rc)
 		return fail_at(ps, &at, "cannot include '%s': %s%s", path,
-			       rc == -EILSEQ ? "it contains a NUL byte" : strerror(-rc),
+			       rc == -EILSEQ ? "it contains a NUL byte"
+			       : rc == -EINVAL ? "not a regular file" : strerror(-rc),
 			       rc == -ENOENT ? " (a file relative to this one, or a shipped policy: "
 					       CB_SHIPPED_NAMES ")" : "");
 	const char *f = cb_policy_strdup(ps->p, shown);
@@ -787,6 +791,7 @@ int cb_policy_load(struct cb_policy *p, const char *path_or_name, struct cb_err 
 	}
 	if (rc)
 		return cb_fail(err, rc, "cannot read policy '%s': %s", path_or_name,
-			       rc == -EILSEQ ? "it contains a NUL byte" : strerror(-rc));
+			       rc == -EILSEQ ? "it contains a NUL byte"
+			       : rc == -EINVAL ? "not a regular file" : strerror(-rc));
 	return cb_policy_parse(p, path_or_name, text, err);
 }
