@@ -17,5 +17,7 @@ Suite *abigen_suite(void);
 Suite *abifile_suite(void);
 Suite *cmd_abi_suite(void);
 Suite *xsys_suite(void);
+Suite *policy_suite(void);
+Suite *json_parse_suite(void);
 
 #endif
