@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "cmd_abi.h"
+#include "cmd_policy.h"
 #include "run.h"
 
 #ifndef CB_VERSION
@@ -16,6 +17,7 @@ static const char top_usage[] =
 	"Commands:\n"
 	"  run [OPTION]... [--] PROGRAM [ARG]...   run PROGRAM supervised\n"
 	"  abi list|show|gen ...                   the ABI layout database\n"
+	"  policy check|show|list ...              check a policy, show its filter\n"
 	"\n"
 	"Run 'compatbox run --help' for the options of run, 'compatbox abi --help' for abi.\n";
 
@@ -35,6 +37,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "abi") == 0)
 		return cb_cmd_abi(argc - 1, argv + 1);
+	if (strcmp(argv[1], "policy") == 0)
+		return cb_cmd_policy(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") != 0) {
 		fprintf(stderr, "compatbox: unknown command '%s'\n%s", argv[1], top_usage);
 		return 125;

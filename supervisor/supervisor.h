@@ -7,13 +7,14 @@
 #include "log.h"
 #include "notify.h"
 #include "translate.h"
+#include "../policy/compile.h"
 
 struct cb_supervisor {
 	struct cb_listener l;
 	struct cb_dispatch d;
 	struct cb_log *log; /* NULL: no log */
 	struct cb_translator tr;
-	bool passthrough; /* --passthrough: no ioctl is performed here */
+	const struct cb_plan *plan; /* the compiled policy */
 };
 
 /* A worker thread's private state. */

@@ -18,5 +18,7 @@ Suite *abifile_suite(void);
 Suite *cmd_abi_suite(void);
 Suite *xsys_suite(void);
 Suite *guest_addr_suite(void);
+Suite *policy_suite(void);
+Suite *json_parse_suite(void);
 
 #endif
