@@ -60,7 +60,9 @@ struct xio_buf {
 	void *map;   /* mapping to release, or NULL */
 	size_t maplen;
 	bool heap;   /* p was malloc'd */
+	size_t charged; /* bytes taken from the copy budget (copy_budget.h) */
 };
+/* -ENOMEM when the supervisor's copy budget is spent. */
 int xio_buf_make(struct xio_buf *b, size_t len, size_t ok);
 void xio_buf_free(struct xio_buf *b);
 

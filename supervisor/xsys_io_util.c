@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "copy_budget.h"
 #include "guest.h"
 
 #define PAGE 4096u
@@ -128,9 +129,16 @@ int xio_buf_make(struct xio_buf *b, size_t len, size_t ok)
 	b->ok = ok;
 	if (ok >= len) {
 		b->ok = len;
+		if (cb_copy_budget_take(len))
+			return -ENOMEM;
 		b->p = malloc(len ? len : 1);
+		if (!b->p) {
+			cb_copy_budget_give(len);
+			return -ENOMEM;
+		}
 		b->heap = true;
-		return b->p ? 0 : -ENOMEM;
+		b->charged = len;
+		return 0;
 	}
 	if (ok == 0) {
 		b->p = xio_guard();
@@ -139,14 +147,17 @@ int xio_buf_make(struct xio_buf *b, size_t len, size_t ok)
 	/* OK usable bytes ending where PROT_NONE pages begin, as far as the
 	 * buffer goes. */
 	size_t head = ROUND(ok), tail = ROUND(len - ok) + PAGE;
+	if (cb_copy_budget_take(head))
+		return -ENOMEM;
 	void *m = mmap(NULL, head + tail, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		       -1, 0);
-	if (m == MAP_FAILED)
-		return -ENOMEM;
-	if (mprotect(m, head, PROT_READ | PROT_WRITE)) {
-		munmap(m, head + tail);
+	if (m == MAP_FAILED || mprotect(m, head, PROT_READ | PROT_WRITE)) {
+		if (m != MAP_FAILED)
+			munmap(m, head + tail);
+		cb_copy_budget_give(head);
 		return -ENOMEM;
 	}
+	b->charged = head;
 	b->map = m;
 	b->maplen = head + tail;
 	b->p = (uint8_t *)m + head - ok;
@@ -159,6 +170,8 @@ void xio_buf_free(struct xio_buf *b)
 		free(b->p);
 	if (b->map)
 		munmap(b->map, b->maplen);
+	if (b->charged)
+		cb_copy_budget_give(b->charged);
 	memset(b, 0, sizeof(*b));
 }
 

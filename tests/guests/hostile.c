@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -86,11 +87,74 @@ static int uring(void)
 	return 0;
 }
 
+static volatile sig_atomic_t rang;
+static void ring(int sig)
+{
+	(void)sig;
+	rang = 1;
+}
+
+/* NPROC processes each writing, into a full pipe nobody reads, 1024 iovecs
+ * that all point at one 16 KiB buffer: 16 MiB the supervisor would copy
+ * and hold while the call waits, for 16 KiB of the guest's memory. After
+ * SECS seconds an alarm interrupts them; DONE is created and the guest
+ * waits a second. Prints how the calls ended: interrupted, ENOMEM, other. */
+static int amplify(int nproc, int secs, const char *done)
+{
+	static char buf[16384];
+	static struct iovec iov[1024];
+	for (int i = 0; i < 1024; i++)
+		iov[i] = (struct iovec){ buf, sizeof(buf) };
+	int out[2];
+	if (pipe(out))
+		return 1;
+	for (int p = 0; p < nproc; p++) {
+		if (fork() != 0)
+			continue;
+		int fds[2];
+		if (pipe2(fds, O_NONBLOCK))
+			_exit(1);
+		while (write(fds[1], buf, sizeof(buf)) > 0) {
+		}
+		fcntl(fds[1], F_SETFL, 0);
+		struct sigaction sa = { .sa_handler = ring };
+		sigaction(SIGALRM, &sa, NULL);
+		alarm(secs);
+		long r[3] = { 0, 0, 0 };
+		while (!rang) {
+			ssize_t n = writev(fds[1], iov, 1024);
+			if (n < 0 && errno == EINTR)
+				r[0]++;
+			else if (n < 0 && errno == ENOMEM)
+				r[1]++, usleep(1000);
+			else
+				r[2]++;
+		}
+		(void)!write(out[1], r, sizeof(r));
+		_exit(0);
+	}
+	close(out[1]);
+	long intr = 0, nomem = 0, other = 0, r[3];
+	while (read(out[0], r, sizeof(r)) == sizeof(r)) {
+		intr += r[0];
+		nomem += r[1];
+		other += r[2];
+	}
+	while (wait(NULL) > 0) {
+	}
+	printf("interrupted %ld enomem %ld other %ld\n", intr, nomem, other);
+	close(open(done, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	sleep(1);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 3 && !strcmp(argv[1], "attack"))
 		return attack(argv[2], argv[3]);
+	if (argc > 4 && !strcmp(argv[1], "amplify"))
+		return amplify(atoi(argv[2]), atoi(argv[3]), argv[4]);
 	if (argc > 1 && !strcmp(argv[1], "uring"))
 		return uring();
 	fprintf(stderr, "usage: hostile attack SUPFILE HB | uring\n");
