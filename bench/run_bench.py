@@ -66,6 +66,12 @@ def parse_args():
     p.add_argument("--svg", metavar="FILE",
                    help="where to write the latency chart (default: trapped-latency.svg "
                         "next to --out)")
+    p.add_argument("--emulated", action="store_true",
+                   help="say that this run is inside an emulated VM: every figure is "
+                        "labelled 'emulated (TCG): not comparable' and no verdict is given")
+    p.add_argument("--host-only", action="store_true",
+                   help="on a host that cannot execute i386 code, do not run the i386 "
+                        "cases in a VM (scripts/vm.sh)")
     for g in GROUPS:
         g.add_args(p)
     a = p.parse_args()
@@ -85,10 +91,47 @@ def log(msg=""):
     print(msg, flush=True)
 
 
+EMULATED = "emulated (TCG): not comparable"
+
+
+def needs_i386(c):
+    """Whether case C runs i386 code: an i386 guest (its name ends in 32)
+    or Debian's i386 programs."""
+    if c.group == "programs":
+        return True
+    for x in c.argv or []:
+        if isinstance(x, str) and os.sep in x:
+            name = os.path.basename(x)
+            name = name[:-len("-static")] if name.endswith("-static") else name
+            if name.endswith("32"):
+                return True
+    return False
+
+
+def run_emulated(a, cases):
+    """Run CASES (all i386) in a VM with Debian's 6.12 kernel, labelled as
+    emulated; their figures print as a report of their own."""
+    out = os.path.join(a.build, "bench-emulated.json")
+    vm = os.path.join(HERE, "..", "scripts", "vm.sh")
+    argv = [vm, "--kernel", "6.12", "--share", a.build, "--",
+            "python3", os.path.abspath(__file__), "--emulated", "--build", a.build,
+            "--compatbox", a.compatbox, "--wait-quiet", "0", "--out", out,
+            "--only", ",".join(c.id for c in cases)]
+    log("\n== i386 cases: this kernel cannot execute i386 code; running them in a VM, "
+        + EMULATED)
+    import subprocess
+    rc = subprocess.call(argv)
+    log("== end of the emulated run (%s, exit %d)" % (out, rc))
+    return out if rc == 0 else None
+
+
 def main():
     a = parse_args()
     t_start = time.monotonic()
     started = datetime.datetime.now(datetime.timezone.utc)
+    host_i386 = a.emulated or host.runs_i386(a.build)
+    if not host_i386:
+        a.extra = True  # the x86_64 guest cases give this host's real figures
     all_cases, checks = [], []
     for g in GROUPS:
         all_cases += g.cases(a)
@@ -122,6 +165,18 @@ def main():
             c.missing = "; ".join(gone)
         elif files:
             c.missing = "missing: %s (run ninja -C %s first)" % (", ".join(files), a.build)
+
+    # A host without i386 measures the rest for real and the i386 cases in
+    # a VM, where the figures only show that they run.
+    emulated_cases = []
+    if not host_i386:
+        for c in cases:
+            if needs_i386(c) and not c.missing:
+                c.missing = "i386: this kernel cannot execute it (run in the VM, %s)" % EMULATED
+                if not a.host_only:
+                    emulated_cases.append(c)
+    if a.emulated:
+        log("== EMULATED RUN: inside a TCG VM; every figure below is " + EMULATED)
 
     log("compatbox benchmarks, %s; %s" % (
         started.strftime("%Y-%m-%d %H:%M UTC"),
@@ -158,6 +213,10 @@ def main():
         return groups[c.group]["used"] if c.group in groups else []
 
     results = [r for r in (ch.evaluate(by_id, used_of) for ch in checks) if r is not None]
+    if a.emulated:
+        for r in results:
+            r["verdict"] = "info"
+            r["note"] = EMULATED
     log("\n== checks")
     report.print_checks(log, results)
     log("(value: ratio of the medians, which the verdict is on, or the median itself for a "
@@ -176,7 +235,11 @@ def main():
         "the whole run took %.0f s"
         % (fcpu, sum(g["steal_s"] or 0 for g in groups.values()), wall))
 
+    emulated_out = run_emulated(a, emulated_cases) if emulated_cases else None
+
     out = {
+        "emulated": a.emulated,
+        "emulated_results": emulated_out,
         "date": started.isoformat(timespec="seconds"),
         "machine": host.machine(),
         "peers": found,

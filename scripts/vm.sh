@@ -3,7 +3,7 @@
 # for hosts that cannot execute i386 code and to test on more than one kernel.
 #
 # Usage: scripts/vm.sh [--kernel 6.1|6.12] [--share DIR]... [--timeout SEC]
-#                      [--mem MB] [--cpus N] -- COMMAND [ARGS...]
+#                      [--mem MB] [--cpus N] [--append KERNEL-ARGS] -- COMMAND [ARGS...]
 #
 # The host's root is the VM's root, read-only over virtio-9p, with tmpfs on
 # /tmp, /run, /root, /var/tmp and /mnt; the current folder and each --share DIR
@@ -20,7 +20,8 @@ timeout=${COMPATBOX_VM_TIMEOUT:-3600}
 mem=4096
 cpus=$(nproc)
 shares=("$PWD")
-usage() { sed -n '4,5p' "$0" | sed 's/^# //' >&2; exit 2; }
+append=
+usage() { sed -n '5,6p' "$0" | sed 's/^# //' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=${2:?}; shift 2 ;;
@@ -28,6 +29,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
 	--cpus) cpus=${2:?}; shift 2 ;;
+	--append) append=${2:?}; shift 2 ;;
 	--) shift; break ;;
 	-h|--help) usage ;;
 	*) echo "vm.sh: unknown option '$1'" >&2; usage ;;
@@ -130,7 +132,7 @@ fi
 qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp "$cpus" -m "$mem" -nodefaults -no-user-config \
 	-display none -monitor none -no-reboot \
 	-kernel "$dir/vmlinuz" -initrd "$dir/initrd" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=4 mitigations=off cb.kver=$kver" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=4 mitigations=off cb.kver=$kver $append" \
 	-serial "file:$ctl/console.log" \
 	-device virtio-serial-pci -chardev stdio,id=out,signal=off -device virtserialport,chardev=out,name=cb.out \
 	"${fsdevs[@]}" <&"$stdin_fd" &

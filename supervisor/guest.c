@@ -22,8 +22,19 @@
 static bool thread_pidfds;
 static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
 
+/* The kernel has PROCMAP_QUERY (6.11+) until it says ENOTTY. */
+static bool no_procmap_query;
+
+static bool forced(const char *name)
+{
+	const char *v = getenv(name);
+	return v && strcmp(v, "1") == 0;
+}
+
 static void probe(void)
 {
+	if (forced("COMPATBOX_TEST_NO_PROCMAP_QUERY"))
+		no_procmap_query = true;
 	const char *force_old = getenv("COMPATBOX_TEST_NO_PIDFD_THREAD");
 	if (force_old && strcmp(force_old, "1") == 0)
 		return;
@@ -319,8 +330,6 @@ int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len)
 	return cb_call_live(c);
 }
 
-/* The kernel has PROCMAP_QUERY (6.11+) until it says ENOTTY. */
-static bool no_procmap_query;
 
 /* /proc/TID/maps of T's thread, checked to be its own like a new entry. */
 static int open_maps(struct cb_call *c, struct cb_task *t)
@@ -342,6 +351,54 @@ static int open_maps(struct cb_call *c, struct cb_task *t)
 	return 0;
 }
 
+/* Before PROCMAP_QUERY (6.11): the same answer from the text of the maps
+ * fd, which is tied to the guest's mm like the mem fd. Its lines come in
+ * address order; a 0-byte read means the mm is gone (the guest exec'd). */
+static int writable_text(struct cb_call *c, struct cb_task *t, uint64_t addr, size_t len)
+{
+	char buf[4096];
+	int rc = t->mapsfd < 0 ? open_maps(c, t) : 0;
+	for (int attempt = 0; !rc && attempt < 2; attempt++) {
+		uint64_t at = addr, end = addr + len;
+		size_t have = 0;
+		off_t off = 0;
+		bool any = false;
+		for (;;) {
+			ssize_t n = pread(t->mapsfd, buf + have, sizeof(buf) - 1 - have, off);
+			if (n < 0)
+				return errno == ESRCH ? -ENOENT : -errno;
+			if (n == 0)
+				break;
+			any = true;
+			off += n;
+			have += (size_t)n;
+			buf[have] = 0;
+			char *line = buf, *nl;
+			while ((nl = strchr(line, '\n'))) {
+				unsigned long lo, hi;
+				char perms[5];
+				*nl = 0;
+				if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) == 3 && hi > at) {
+					if (lo > at || perms[1] != 'w')
+						return -EFAULT;
+					at = hi;
+					if (at >= end)
+						return 0;
+				}
+				line = nl + 1;
+			}
+			have = (size_t)(buf + have - line);
+			memmove(buf, line, have);
+			if (have == sizeof(buf) - 1)
+				have = 0; /* no line is this long: drop it */
+		}
+		if (any)
+			return -EFAULT; /* past the last mapping */
+		rc = open_maps(c, t);
+	}
+	return rc ? rc : -EFAULT;
+}
+
 /* 0 when every page of [ADDR, ADDR+LEN) is mapped writable in T's mm, as
  * the kernel's copy_to_user needs; -EFAULT otherwise. The mem fd writes
  * with FOLL_FORCE, through a private mapping's read-only protection, so
@@ -351,7 +408,7 @@ static int open_maps(struct cb_call *c, struct cb_task *t)
 static int writable(struct cb_call *c, struct cb_task *t, uint64_t addr, size_t len)
 {
 	if (__atomic_load_n(&no_procmap_query, __ATOMIC_RELAXED))
-		return 0;
+		return writable_text(c, t, addr, len);
 	int rc = t->mapsfd < 0 ? open_maps(c, t) : 0;
 	bool reopened = false;
 	for (uint64_t at = addr, end = addr + len; !rc && at < end;) {
@@ -364,7 +421,7 @@ static int writable(struct cb_call *c, struct cb_task *t, uint64_t addr, size_t 
 			return -EFAULT; /* no mapping covers AT */
 		} else if (errno == ENOTTY) {
 			__atomic_store_n(&no_procmap_query, true, __ATOMIC_RELAXED);
-			return 0;
+			return writable_text(c, t, addr, len);
 		} else if (errno == ESRCH && !reopened) {
 			/* The mm the fd was opened on is gone: the guest exec'd. */
 			reopened = true;

@@ -43,7 +43,9 @@ struct cb_task_cache {
 
 /* Decide once whether the kernel has thread pidfds (PIDFD_THREAD, 6.9+);
  * COMPATBOX_TEST_NO_PIDFD_THREAD=1 in the environment says it has not, so
- * tests can take the older kernels' path. Call before the workers start. */
+ * tests can take the older kernels' path; COMPATBOX_TEST_NO_PROCMAP_QUERY=1
+ * likewise makes guest writes check protections from /proc/TID/maps' text,
+ * as before 6.11. Call before the workers start. */
 void cb_guest_setup(void);
 void cb_task_cache_init(struct cb_task_cache *tc);
 /* Size every worker's cache so that WORKERS full caches take at most half

@@ -16,6 +16,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,7 +32,7 @@
 #include "program.h"
 #include "proctree.h"
 #include "supervisor.h"
-#include "xsys.h"
+#include "../translate/xsys.h"
 
 extern char **environ;
 
@@ -123,12 +124,53 @@ static int exit_code_of(int st)
 	return 125;
 }
 
+/* What a user whose kernel refused an i386 program can do, from what this
+ * kernel says of itself: its build configuration (when /boot has it) and
+ * its command line. */
+static const char *ia32_remedy(void)
+{
+	char path[300], line[256];
+	struct utsname u;
+	int built = -1; /* CONFIG_IA32_EMULATION: 1 yes, 0 no, -1 unknown */
+	bool default_off = false, asked_off = false;
+	if (uname(&u) == 0) {
+		snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+		FILE *f = fopen(path, "re");
+		if (f) {
+			built = 0;
+			while (fgets(line, sizeof(line), f)) {
+				built |= !strcmp(line, "CONFIG_IA32_EMULATION=y\n");
+				default_off |= !strcmp(line, "CONFIG_IA32_EMULATION_DEFAULT_DISABLED=y\n");
+			}
+			fclose(f);
+		}
+	}
+	FILE *f = fopen("/proc/cmdline", "re");
+	if (f) {
+		if (fgets(line, sizeof(line), f))
+			asked_off = strstr(line, "ia32_emulation=0") || strstr(line, "ia32_emulation=false");
+		fclose(f);
+	}
+	if (built == 0)
+		return "this kernel was built without CONFIG_IA32_EMULATION: boot a kernel that has it";
+	if (asked_off)
+		return "the kernel command line says ia32_emulation=0: boot without it, or with "
+		       "ia32_emulation=1";
+	if (default_off)
+		return "this kernel turns it off by default (CONFIG_IA32_EMULATION_DEFAULT_DISABLED): "
+		       "boot with ia32_emulation=1";
+	return "on Linux 6.7 or later built with CONFIG_IA32_EMULATION, boot with "
+	       "ia32_emulation=1; where a hypervisor forces it off for its guests, run the "
+	       "program on another machine, or in a VM with a kernel of its own (compatbox's "
+	       "source tree has scripts/vm.sh)";
+}
+
 static int stage_failure(const char *prog, const struct cb_hs_msg *m, enum cb_exe_kind kind)
 {
 	if (m->stage == CB_STAGE_EXEC) {
 		if (m->err == ENOEXEC && kind == CB_EXE_I386)
-			return die(126, "%s: this kernel cannot run i386 programs: IA32 emulation is "
-				   "off (enable CONFIG_IA32_EMULATION, or boot with ia32_emulation=1)", prog);
+			return die(126, "%s: this kernel cannot run i386 programs (IA-32 emulation is "
+				   "off); %s", prog, ia32_remedy());
 		return die(m->err == ENOENT ? 127 : 126, "%s: %s", prog, strerror(m->err));
 	}
 	if (m->stage == CB_STAGE_CAPS && m->err == EPERM)

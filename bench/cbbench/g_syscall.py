@@ -93,6 +93,8 @@ def cases(a):
             ("native-getpid-64", "untrapped getpid x86_64, native", [g64, "getpid"], u, ()),
             ("compatbox-getpid-64", "untrapped getpid x86_64, compatbox (default policy)",
              [cb, "run", "--", g64, "getpid"], u, ()),
+            ("tcgets-default-64", "TCGETS x86_64, compatbox default (performed by the supervisor)",
+             [cb, "run", "--", g64, "tcgets"], n, ()),
         ]
     out = []
     for cid, label, argv, calls, needs in spec:
@@ -125,6 +127,8 @@ def checks(a):
                   "trapped x86_64: compatbox vs minimal supervisor"),
             Check("compatbox-untrapped/native x86_64", "compatbox-getpid-64", "native-getpid-64",
                   "<=", 1.03, "untrapped x86_64 getpid under compatbox vs native"),
+            Check("tcgets performed/trapped no-op x86_64", "tcgets-default-64", "compatbox-64",
+                  None, None, "TCGETS performed vs trapped getppid, x86_64"),
         ]
     c += [
         # no target: they explain the ones above

@@ -113,3 +113,14 @@ def machine():
     if shutil.which("gcc"):
         info["gcc"] = tool_version(["gcc", "--version"])
     return info
+
+
+def runs_i386(build):
+    """Whether this kernel executes i386 code (IA-32 emulation can be off:
+    execve then fails with ENOEXEC). Asks a static i386 test guest."""
+    guest = os.path.join(build, "tests", "guests", "guest32-static")
+    try:
+        return subprocess.run([guest, "exit", "0"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False

@@ -1,4 +1,4 @@
-/* supervisor/xsys*.c: the translation rows and the pure parts of their
+/* translate/: the translation rows and the pure parts of their
  * hooks (the differential harness, tests/diff, checks them against the
  * kernel end to end). */
 #include <errno.h>
@@ -10,8 +10,8 @@
 
 #include "../../common/error.h"
 #include "../../supervisor/creds.h"
-#include "../../supervisor/xsys.h"
-#include "../../supervisor/xsys_files.h"
+#include "../../translate/xsys.h"
+#include "../../translate/files.h"
 #include "suites.h"
 
 /* Every row names real syscalls and records, and its arguments agree. */

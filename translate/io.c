@@ -2,13 +2,13 @@
  * control data, readiness (poll, select, epoll). Each row is one call: what
  * its arguments are and which x86_64 call performs it. Their arguments hold
  * pointers to pointers and fds, and most may wait: the CALL hooks
- * (xsys_io_rw.c, xsys_io_msg.c, xsys_io_poll.c, on xsys_io_util.c; the
- * rules they follow are in xsys_io.h) convert, wait cancellably and make
+ * (vectored.c, messages.c, readiness.c, on io_util.c; the
+ * rules they follow are in io.h) convert, wait cancellably and make
  * the host call. */
 #include "xsys.h"
 
-#include "dispatch.h"
-#include "xsys_io.h"
+#include "../supervisor/dispatch.h"
+#include "io.h"
 
 #define FD { CB_XA_FD }
 #define VAL { CB_XA_VALUE }

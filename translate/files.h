@@ -1,4 +1,4 @@
-/* Hooks of the translated file and system calls (xsys_files.c's rows), and
+/* Hooks of the translated file and system calls (files.c's rows), and
  * the pure parts of them, exported for the unit tests. */
 #ifndef CB_XSYS_FILES_H
 #define CB_XSYS_FILES_H
@@ -32,6 +32,8 @@ int cb_xf_pre_fstatat(struct cb_xctx *x);
 int cb_xf_gate_statfs(struct cb_xctx *x);
 int cb_xf_pre_statfs(struct cb_xctx *x);
 int cb_xf_pre_fstatfs(struct cb_xctx *x);
+int cb_xf_pre_truncate64(struct cb_xctx *x);
+int cb_xf_pre_statx(struct cb_xctx *x);
 int cb_xf_post_statfs(struct cb_xctx *x);
 int cb_xf_gate_getdents(struct cb_xctx *x);
 int cb_xf_pre_getdents(struct cb_xctx *x);

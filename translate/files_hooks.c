@@ -1,12 +1,12 @@
 /* Hooks of the translated file and system calls (the rows are in
- * xsys_files.c). Two kinds: argument shapes a row cannot say (the x86_64
+ * files.c). Two kinds: argument shapes a row cannot say (the x86_64
  * call that performs an i386 one takes other arguments: stat64 becomes
  * newfstatat with the guest's cwd, ugetrlimit becomes prlimit64 on the
  * guest), and what the kernel does for a 32-bit caller besides converting
  * layouts (sysinfo's rescaling, ext4's 32-bit directory hashes, statfs64's
  * size check). Gates decide from registers alone, before any guest memory
  * is read, so answering CB_XSYS_KERNEL (CONTINUE) from them is safe. */
-#include "xsys_files.h"
+#include "files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +23,7 @@
 
 #include "../abi/gen_builtin.h"
 #include "../common/cleanup.h"
-#include "guest.h"
+#include "../supervisor/guest.h"
 
 #define PATH_MAX_ 4096 /* with the NUL, as the kernel's getname counts */
 
@@ -171,7 +171,7 @@ int cb_xf_gate_statfs(struct cb_xctx *x)
  * relative path goes through the held guest cwd as /proc/self/fd/N/PATH
  * (the supervisor's own /proc/self: N is its copy). A relative path within
  * 20-odd bytes of PATH_MAX then no longer fits: ENAMETOOLONG. */
-int cb_xf_pre_statfs(struct cb_xctx *x)
+static int path_from_cwd(struct cb_xctx *x)
 {
 	bool rel;
 	int r = fix_path(x, 0, true, &rel);
@@ -189,8 +189,37 @@ int cb_xf_pre_statfs(struct cb_xctx *x)
 			x->host[0] = (uint64_t)(uintptr_t)out;
 		}
 	}
+	return r;
+}
+
+int cb_xf_pre_statfs(struct cb_xctx *x)
+{
+	int r = path_from_cwd(x);
 	x->host[1] = x->host[2];
 	x->host[2] = 0;
+	return r;
+}
+
+/* truncate64(path, len_lo, len_hi) as truncate(path, len): no dirfd
+ * either, so a relative path goes the way statfs64's does. */
+int cb_xf_pre_truncate64(struct cb_xctx *x)
+{
+	int r = path_from_cwd(x);
+	x->host[1] = ((uint64_t)(uint32_t)x->c->args[2] << 32) | (uint32_t)x->c->args[1];
+	x->host[2] = 0;
+	return r;
+}
+
+/* statx(dirfd, path, flags, mask, buf): struct statx is the same 256
+ * bytes for both ABIs; the dirfd is taken as fstatat64's is. */
+int cb_xf_pre_statx(struct cb_xctx *x)
+{
+	int flags = (int)x->c->args[2];
+	bool rel;
+	int dir = AT_FDCWD, r = fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
+	if (r == 0 && rel)
+		r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &dir);
+	x->host[0] = (uint64_t)(int64_t)dir;
 	return r;
 }
 

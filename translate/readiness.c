@@ -16,7 +16,7 @@
  * with the guest's number would not find it). A helper thread with a
  * private fd table (unshare(CLONE_FILES)) puts the target at the guest's
  * number and makes the call there. */
-#include "xsys_io.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,7 +33,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "guest.h"
+#include "../supervisor/guest.h"
 
 #define EP_MAX_EVENTS_ (INT_MAX / 12) /* the kernel's bound on maxevents */
 #define EV_HOST_MAX 65536             /* events one host call takes at most */

@@ -1,13 +1,13 @@
 /* Translated i386 syscalls on files and the system: stat, statfs,
  * directories, locks, limits, time. Each row is one call: what its
  * arguments are and which x86_64 call performs it; the hooks (in
- * xsys_files_hooks.c) say what the rows cannot. See docs/translation.md
+ * files_hooks.c) say what the rows cannot. See docs/translation.md
  * for which calls can be performed on the guest's behalf and which stay
  * in the kernel. */
 #include "xsys.h"
 
-#include "dispatch.h"
-#include "xsys_files.h"
+#include "../supervisor/dispatch.h"
+#include "files.h"
 
 #define FD { CB_XA_FD }
 #define VAL { CB_XA_VALUE }
@@ -34,6 +34,10 @@ const struct cb_xsys cb_xsys_files[] = {
 	{ "fstatat64", "newfstatat", { SVAL, STR, OUT_REC("stat64"), SVAL },
 	  .pre = cb_xf_pre_fstatat, .flags = CB_X_PATH,
 	  .why = "path call from a guest fd or the guest's cwd (the dirfd only when the path needs it)" },
+	{ "statx", "statx", { SVAL, STR, SVAL, VAL, OUT_REC("statx") },
+	  .pre = cb_xf_pre_statx, .flags = CB_X_PATH,
+	  .why = "path call: what i386 glibc's stat, lstat, fstat and fstatat call; struct statx "
+		 "is the same 256 bytes" },
 	{ "statfs64", "statfs", { STR, VAL, OUT_REC("statfs64") }, .gate = cb_xf_gate_statfs,
 	  .pre = cb_xf_pre_statfs, .post = cb_xf_post_statfs, .flags = CB_X_PATH,
 	  .why = "path call: size checked first (84), EOVERFLOW for block sizes above 32 bits" },

@@ -1,4 +1,4 @@
-/* Shared by the translated i386 I/O calls (xsys_io*.c): guest buffers as
+/* Shared by the translated i386 I/O calls (io.c and its hooks): guest buffers as
  * host buffers, cancellable waiting, fds inside arguments.
  *
  * Two rules run through all of it:
@@ -59,11 +59,14 @@ struct xio_buf {
 	size_t len, ok;
 	void *map;   /* mapping to release, or NULL */
 	size_t maplen;
-	bool heap;   /* p was malloc'd */
+	void *heap;  /* allocation p lies in, or NULL */
 	size_t charged; /* bytes taken from the copy budget (copy_budget.h) */
 };
-/* -ENOMEM when the supervisor's copy budget is spent. */
-int xio_buf_make(struct xio_buf *b, size_t len, size_t ok);
+/* -ENOMEM when the supervisor's copy budget is spent.
+ * A whole buffer (OK == LEN) starts at the offset within a page of guest
+ * address GADDR: O_DIRECT files need the guest's alignment. */
+int xio_buf_make_at(struct xio_buf *b, uint64_t gaddr, size_t len, size_t ok);
+#define xio_buf_make(b, len, ok) xio_buf_make_at(b, 0, len, ok)
 void xio_buf_free(struct xio_buf *b);
 
 /* ---- iovec arrays ---- */
@@ -92,6 +95,9 @@ struct xio_iov {
  * call that may have written more than it reports. 0, -ENOENT, -ENOMEM. */
 int xio_iov_in(struct cb_call *c, uint64_t gaddr, uint64_t count, bool out, bool preimage,
 	       struct xio_iov *v);
+/* One guest buffer of LEN bytes at GADDR (at most XIO_DATA_MAX of it), as
+ * a one-segment array: pread64, pwrite64. */
+int xio_iov_one(struct cb_call *c, uint64_t gaddr, size_t len, bool out, struct xio_iov *v);
 /* After an OUT call that returned RESULT: the bytes the kernel wrote go
  * back (RESULT of them; everything accessible after a fault). */
 int xio_iov_out(struct cb_call *c, const struct xio_iov *v, int64_t result);
@@ -182,7 +188,7 @@ void xio_sigfds_free(struct xio_sigfds *s);
 void xio_epoll_taint(int hepfd);
 bool xio_epoll_tainted(int hepfd);
 
-/* ---- the hooks (xsys_io_rw.c, xsys_io_msg.c, xsys_io_poll.c) ---- */
+/* ---- the hooks (vectored.c, messages.c, readiness.c) ---- */
 int cb_xio_gate_rw(struct cb_xctx *x);
 int cb_xio_readv(struct cb_xctx *x);
 int cb_xio_writev(struct cb_xctx *x);

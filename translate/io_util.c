@@ -1,7 +1,7 @@
 /* The translated I/O calls' common ground: guest buffers as host buffers
  * (with PROT_NONE pages where the guest has none), iovec arrays, waiting
- * without consuming, signals raised by host writes. See xsys_io.h. */
-#include "xsys_io.h"
+ * without consuming, signals raised by host writes. See io.h. */
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "copy_budget.h"
-#include "guest.h"
+#include "../supervisor/copy_budget.h"
+#include "../supervisor/guest.h"
 
 #define PAGE 4096u
 #define ROUND(v) (((v) + PAGE - 1) & ~(size_t)(PAGE - 1))
@@ -122,22 +122,27 @@ int xio_accessible(struct cb_call *c, uint64_t addr, size_t len, size_t *ok)
 	return cb_call_live(c);
 }
 
-int xio_buf_make(struct xio_buf *b, size_t len, size_t ok)
+int xio_buf_make_at(struct xio_buf *b, uint64_t gaddr, size_t len, size_t ok)
 {
 	memset(b, 0, sizeof(*b));
 	b->len = len;
 	b->ok = ok;
 	if (ok >= len) {
-		b->ok = len;
+		/* At the guest buffer's offset within a page: O_DIRECT files
+		 * take only buffers aligned to their block size, and refuse
+		 * the host's what they took from the guest. */
+		size_t off = (size_t)(gaddr & (PAGE - 1));
+		void *m;
 		if (cb_copy_budget_take(len))
 			return -ENOMEM;
-		b->p = malloc(len ? len : 1);
-		if (!b->p) {
+		if (posix_memalign(&m, PAGE, off + (len ? len : 1))) {
 			cb_copy_budget_give(len);
 			return -ENOMEM;
 		}
-		b->heap = true;
 		b->charged = len;
+		b->ok = len;
+		b->heap = m;
+		b->p = (uint8_t *)m + off;
 		return 0;
 	}
 	if (ok == 0) {
@@ -166,8 +171,7 @@ int xio_buf_make(struct xio_buf *b, size_t len, size_t ok)
 
 void xio_buf_free(struct xio_buf *b)
 {
-	if (b->heap)
-		free(b->p);
+	free(b->heap);
 	if (b->map)
 		munmap(b->map, b->maplen);
 	if (b->charged)
@@ -213,6 +217,9 @@ static int refuse(struct xio_iov *v, const struct giov *g, uint32_t neg, uint64_
 	return 0;
 }
 
+static int iov_make(struct cb_call *c, const struct giov *g, uint32_t count, bool out,
+		    struct xio_iov *v);
+
 int xio_iov_in(struct cb_call *c, uint64_t gaddr, uint64_t count, bool out, bool preimage,
 	       struct xio_iov *v)
 {
@@ -246,13 +253,28 @@ int xio_iov_in(struct cb_call *c, uint64_t gaddr, uint64_t count, bool out, bool
 		return refuse(v, NULL, 0, count);
 	}
 
-	v->n = (uint32_t)count;
+	rc = iov_make(c, g, (uint32_t)count, out, v);
+	free(g);
+	return rc;
+}
+
+int xio_iov_one(struct cb_call *c, uint64_t gaddr, size_t len, bool out, struct xio_iov *v)
+{
+	memset(v, 0, sizeof(*v));
+	struct giov g = { (uint32_t)gaddr, (uint32_t)(len < XIO_DATA_MAX ? len : XIO_DATA_MAX) };
+	return iov_make(c, &g, 1, out, v);
+}
+
+/* Host buffers for the guest's COUNT segments G. */
+static int iov_make(struct cb_call *c, const struct giov *g, uint32_t count, bool out,
+		    struct xio_iov *v)
+{
+	int rc = 0;
+	v->n = count;
 	v->h = calloc(count, sizeof(*v->h));
 	v->s = calloc(count, sizeof(*v->s));
-	if (!v->h || !v->s) {
-		free(g);
+	if (!v->h || !v->s)
 		return -ENOMEM;
-	}
 	size_t left = XIO_DATA_MAX;
 	for (uint32_t i = 0; i < count && !rc; i++) {
 		size_t len = g[i].len < left ? g[i].len : left;
@@ -263,15 +285,15 @@ int xio_iov_in(struct cb_call *c, uint64_t gaddr, uint64_t count, bool out, bool
 		if (out) {
 			rc = xio_accessible(c, s->gbase, len, &ok);
 			if (!rc)
-				rc = xio_buf_make(&s->b, len, ok);
+				rc = xio_buf_make_at(&s->b, s->gbase, len, ok);
 		} else {
 			/* Read what can be read; a short read means a guard. */
-			rc = xio_buf_make(&s->b, len, len);
+			rc = xio_buf_make_at(&s->b, s->gbase, len, len);
 			if (!rc)
 				rc = xio_read_prefix(c, s->gbase, s->b.p, len, &ok);
 			if (!rc && ok < len) {
 				struct xio_buf nb;
-				rc = xio_buf_make(&nb, len, ok);
+				rc = xio_buf_make_at(&nb, s->gbase, len, ok);
 				if (!rc) {
 					memcpy(nb.p, s->b.p, ok);
 					xio_buf_free(&s->b);
@@ -285,7 +307,6 @@ int xio_iov_in(struct cb_call *c, uint64_t gaddr, uint64_t count, bool out, bool
 		v->h[i].iov_len = len;
 		v->total += len;
 	}
-	free(g);
 	if (rc)
 		return rc;
 	if (out && v->faulty)

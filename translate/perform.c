@@ -10,12 +10,12 @@
 #include <unistd.h>
 
 #include "../abi/gen_builtin.h"
-#include "dispatch.h"
-#include "guest.h"
-#include "log.h"
-#include "supervisor.h"
+#include "../supervisor/dispatch.h"
+#include "../supervisor/guest.h"
+#include "../supervisor/log.h"
+#include "../supervisor/supervisor.h"
 
-static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io };
+static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets };
 #define FOR_EACH_ROW(row)                                                        \
 	for (size_t t_ = 0; t_ < sizeof(tables) / sizeof(tables[0]); t_++)       \
 		for (const struct cb_xsys *row = tables[t_]; row->guest; row++)

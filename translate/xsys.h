@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 #include "../abi/convert.h"
-#include "call.h"
-#include "creds.h"
+#include "../supervisor/call.h"
+#include "../supervisor/creds.h"
 
 /* Row flags, besides CB_H_SLOW (dispatch.h). */
 enum {
@@ -103,7 +103,7 @@ struct cb_xsys {
 	/* CALL, when set, makes the host call instead of the plain syscall and
 	 * returns its result or -errno (after PRE, before POST): calls that
 	 * wait cancellably, retry, or carry fds and pointers inside their
-	 * arguments (xsys_io_*.c). */
+	 * arguments (vectored.c, messages.c, readiness.c). */
 	cb_xhook call;
 };
 
@@ -121,6 +121,7 @@ int cb_xsys_same_ns(struct cb_call *c, const char *ns);
 /* The tables, each ended by a row with guest == NULL. */
 extern const struct cb_xsys cb_xsys_files[];
 extern const struct cb_xsys cb_xsys_io[];
+extern const struct cb_xsys cb_xsys_offsets[];
 
 /* The row for ARCH's syscall NR, or NULL. Only i386 guests are translated. */
 const struct cb_xsys *cb_xsys_find(enum cb_arch arch, int nr);

@@ -1,0 +1,137 @@
+/* The i386 calls that pass a 64-bit offset or length in two 32-bit
+ * registers, low word first (the kernel's sys_ia32_* wrappers in
+ * arch/x86/kernel/sys_ia32.c): the pair becomes one x86_64 register. The
+ * checks stay the host kernel's, in its order: a negative offset is EINVAL
+ * before the fd is looked at, and an fd the guest does not have goes on
+ * as -1 (EBADF where the kernel would say it). */
+#include "xsys.h"
+
+#include <errno.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../supervisor/dispatch.h"
+#include "files.h"
+#include "io.h"
+
+#define FD { CB_XA_FD }
+#define VAL { CB_XA_VALUE }
+#define STR { CB_XA_STR, CB_DIR_IN }
+
+static uint64_t pair(const struct cb_xctx *x, int lo)
+{
+	return ((uint64_t)(uint32_t)x->c->args[lo + 1] << 32) | (uint32_t)x->c->args[lo];
+}
+
+/* (fd, lo, hi): ftruncate64 */
+static int pre_fd_pos(struct cb_xctx *x)
+{
+	x->host[1] = pair(x, 1);
+	x->host[2] = 0;
+	return 0;
+}
+
+/* readahead(fd, lo, hi, count) */
+static int pre_readahead(struct cb_xctx *x)
+{
+	x->host[1] = pair(x, 1);
+	x->host[2] = (uint32_t)x->c->args[3];
+	x->host[3] = 0;
+	return 0;
+}
+
+/* fadvise64(fd, lo, hi, len, advice): len is a 32-bit size_t. */
+static int pre_fadvise64(struct cb_xctx *x)
+{
+	x->host[1] = pair(x, 1);
+	x->host[2] = (uint32_t)x->c->args[3];
+	x->host[3] = (uint64_t)(int64_t)(int32_t)x->c->args[4];
+	x->host[4] = 0;
+	return 0;
+}
+
+/* fadvise64_64(fd, lo, hi, len_lo, len_hi, advice), sync_file_range(fd,
+ * lo, hi, n_lo, n_hi, flags): two pairs, then the last value. */
+static int pre_two_pairs(struct cb_xctx *x)
+{
+	x->host[1] = pair(x, 1);
+	x->host[2] = pair(x, 3);
+	x->host[3] = (uint64_t)(int64_t)(int32_t)x->c->args[5];
+	x->host[4] = x->host[5] = 0;
+	return 0;
+}
+
+/* fallocate(fd, mode, off_lo, off_hi, len_lo, len_hi) */
+static int pre_fallocate(struct cb_xctx *x)
+{
+	x->host[2] = pair(x, 2);
+	x->host[3] = pair(x, 4);
+	x->host[4] = x->host[5] = 0;
+	return 0;
+}
+
+/* pread64(fd, buf, count, lo, hi), pwrite64: the buffer as readv's one
+ * segment (host buffers at the guest's offset within a page, so O_DIRECT
+ * files take them; a partly accessible buffer ends where the guest's
+ * does). Positional: seekable files only, which never wait for events. */
+static int prw(struct cb_xctx *x, bool out)
+{
+	struct cb_call *c = x->c;
+	int hfd;
+	int rc = cb_xsys_hold_fd(x, (int32_t)c->args[0], &hfd);
+	if (rc)
+		return rc;
+	if (!out)
+		xio_signals_setup();
+	struct xio_iov v;
+	rc = xio_iov_one(c, (uint32_t)c->args[1], (uint32_t)c->args[2], out, &v);
+	long r = rc;
+	if (!rc) {
+		long k = syscall(out ? SYS_pread64 : SYS_pwrite64, hfd, v.h[0].iov_base,
+				 v.h[0].iov_len, (int64_t)pair(x, 3));
+		r = k < 0 ? -errno : k;
+		if (out && r != -ENOENT) {
+			int o = xio_iov_out(c, &v, r);
+			if (o)
+				r = o;
+		}
+		if (!out)
+			xio_forward_signals(x);
+	}
+	xio_iov_free(&v);
+	return (int)r;
+}
+
+static int call_pread64(struct cb_xctx *x)
+{
+	return prw(x, true);
+}
+
+static int call_pwrite64(struct cb_xctx *x)
+{
+	return prw(x, false);
+}
+
+const struct cb_xsys cb_xsys_offsets[] = {
+	{ "pread64", "pread64", { VAL, VAL, VAL, VAL, VAL }, .call = call_pread64,
+	  .why = "fd call: offset from two registers; buffer keeps the guest's alignment" },
+	{ "pwrite64", "pwrite64", { VAL, VAL, VAL, VAL, VAL }, .call = call_pwrite64,
+	  .why = "fd call: as pread64; SIGXFSZ goes to the guest" },
+	{ "truncate64", "truncate", { STR, VAL, VAL }, .pre = cb_xf_pre_truncate64,
+	  .flags = CB_X_PATH,
+	  .why = "path call: length from two registers; relative paths from the guest's cwd" },
+	{ "ftruncate64", "ftruncate", { FD, VAL, VAL }, .pre = pre_fd_pos,
+	  .why = "fd call: length from two registers" },
+	{ "readahead", "readahead", { FD, VAL, VAL, VAL }, .pre = pre_readahead,
+	  .why = "fd call: offset from two registers" },
+	{ "fadvise64", "fadvise64", { FD, VAL, VAL, VAL, VAL }, .pre = pre_fadvise64,
+	  .why = "fd call: offset from two registers, 32-bit length" },
+	{ "fadvise64_64", "fadvise64", { FD, VAL, VAL, VAL, VAL, VAL }, .pre = pre_two_pairs,
+	  .why = "fd call: offset and length from two registers each" },
+	{ "sync_file_range", "sync_file_range", { FD, VAL, VAL, VAL, VAL, VAL },
+	  .pre = pre_two_pairs, .flags = CB_H_SLOW,
+	  .why = "fd call: offset and length from two registers each; waits for writeback" },
+	{ "fallocate", "fallocate", { FD, VAL, VAL, VAL, VAL, VAL }, .pre = pre_fallocate,
+	  .why = "fd call: offset and length from two registers each" },
+	{ NULL },
+};
