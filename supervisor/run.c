@@ -338,7 +338,9 @@ int cb_run(const struct cb_run_opts *o)
 		goto finish;
 	}
 	cb_guest_setup();
-	struct cb_pool *pool;
+	/* Its workers may still serve the guest's last calls when cb_run
+	 * returns: the pool lives until exit (static, so it stays reachable). */
+	static struct cb_pool *pool;
 	int workers = o->workers ? o->workers : ncpus();
 	int max_workers = workers > 64 ? workers : 64;
 	/* Every worker caches handles of guest threads: all of them full must
