@@ -146,6 +146,8 @@ void xio_forward_signals(struct cb_xctx *x);
 
 struct xio_ids {
 	pid_t tgid;
+	pid_t nstgid;   /* the tgid in the guest's own PID namespace */
+	int ns_depth;   /* how many PID namespaces NStgid lists (1: the host's) */
 	uint32_t uid[3], gid[3];  /* real, effective, saved */
 	uint64_t cap_eff;
 	uint64_t sig_blk, sig_ign;
@@ -154,6 +156,10 @@ struct xio_ids {
 };
 /* From /proc/TID/status: 0 or -ENOENT. */
 int xio_guest_ids(struct cb_call *c, struct xio_ids *ids);
+/* Host pid PID as a process in the guest's PID namespace sees it (at depth
+ * DEPTH, xio_ids.ns_depth): 0 when it is not in that namespace, as the
+ * kernel reports pids a receiver cannot see. */
+pid_t xio_pid_in_guest_ns(pid_t pid, int depth);
 bool xio_cap(uint64_t caps, int cap);
 
 /* The guest's fds among the arguments: a small map guest -> host copy,

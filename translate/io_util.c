@@ -583,6 +583,30 @@ static uint64_t hex64(const char *s)
 	return strtoull(s, NULL, 16);
 }
 
+pid_t xio_pid_in_guest_ns(pid_t pid, int depth)
+{
+	if (depth <= 1 || pid <= 0)
+		return pid;
+	char path[40], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	pid_t r = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "NStgid:", 7))
+			continue;
+		char *save = NULL;
+		int i = 0;
+		for (char *t = strtok_r(line + 7, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save))
+			if (++i == depth)
+				r = (pid_t)atoi(t);
+		break;
+	}
+	fclose(f);
+	return r;
+}
+
 int xio_guest_ids(struct cb_call *c, struct xio_ids *ids)
 {
 	memset(ids, 0, sizeof(*ids));
@@ -594,6 +618,14 @@ int xio_guest_ids(struct cb_call *c, struct xio_ids *ids)
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "Tgid:", 5))
 			ids->tgid = (pid_t)atoi(line + 5);
+		else if (!strncmp(line, "NStgid:", 7)) {
+			char *save = NULL;
+			for (char *t = strtok_r(line + 7, " \t\n", &save); t;
+			     t = strtok_r(NULL, " \t\n", &save)) {
+				ids->nstgid = (pid_t)atoi(t);
+				ids->ns_depth++;
+			}
+		}
 		else if (!strncmp(line, "Uid:", 4))
 			sscanf(line + 4, "%u %u %u", &ids->uid[0], &ids->uid[1], &ids->uid[2]);
 		else if (!strncmp(line, "Gid:", 4))
@@ -612,6 +644,10 @@ int xio_guest_ids(struct cb_call *c, struct xio_ids *ids)
 			ids->fd_size = atoi(line + 7);
 	}
 	fclose(f);
+	if (!ids->ns_depth) { /* no NStgid line: a kernel before 4.1 */
+		ids->nstgid = ids->tgid;
+		ids->ns_depth = 1;
+	}
 	return cb_call_live(c);
 }
 
