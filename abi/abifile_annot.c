@@ -141,6 +141,10 @@ static int one(struct cb_annot_src *s, char *const *tok, int n, int *i, struct c
 		return set_target(s, CB_T_BUF, t, err);
 	if (strcmp(t, "->str") == 0)
 		return set_target(s, CB_T_STR, t, err);
+	if (strcmp(t, "->value") == 0)
+		return set_target(s, CB_T_VALUE, t, err);
+	if (strcmp(t, "->unsupported") == 0)
+		return set_target(s, CB_T_UNSUPPORTED, t, err);
 	if (KEY("of") && eq)
 		return set_str(&s->target, val, "of=", err);
 	if (KEY("len") && eq) {
@@ -283,7 +287,8 @@ int cb_annot_resolve(const struct cb_annot_src *s, struct cb_abi_db *db, int r, 
 	struct cb_annot a = s->a;
 	a.cases = NULL;
 	a.ncases = 0;
-	if (a.target != CB_T_NONE && f->kind != CB_K_PTR)
+	bool ptr = f->kind == CB_K_PTR || (f->kind == CB_K_ARRAY && f->elem_kind == CB_K_PTR);
+	if (a.target != CB_T_NONE && !ptr)
 		return cb_fail(err, EINVAL, "only a pointer can point (this is %s)",
 			       cb_kind_name(f->kind));
 	if (s->target) {
@@ -379,6 +384,8 @@ void cb_annot_write(const struct cb_abi_db *db, int r, int fi, FILE *out)
 			fprintf(out, " of=%s", tname);
 		break;
 	case CB_T_STR: fputs(" ->str", out); break;
+	case CB_T_VALUE: fputs(" ->value", out); break;
+	case CB_T_UNSUPPORTED: fputs(" ->unsupported", out); break;
 	}
 	const char *len = a->len_field != CB_NO_INDEX ? outward_name(db, r, a->len_up, a->len_field)
 						      : NULL;

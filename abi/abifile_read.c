@@ -565,6 +565,11 @@ static int check_ioctls(struct reader *rd)
 		if (p->rec >= 0)
 			continue;
 		const struct cb_ioctl *io = &rd->db.ioctls[p->field];
+		/* With no direction, results would never reach the guest: an
+		 * old-style number (LOOP_*, SG_IO) must be told one. */
+		if (io->dir == CB_DIR_NONE && (io->arg_record != CB_NO_INDEX || io->arg_kind != CB_K_PAD))
+			return fail_at(rd, p->line, EINVAL, "ioctl %s: 'dir none' but the argument "
+				       "is a pointer: say in, out or inout", io->name);
 		if (io->arg_record != CB_NO_INDEX || io->arg_kind == CB_K_PAD)
 			continue;
 		for (int a = 0; a < CB_ARCH_COUNT; a++) {
@@ -612,6 +617,12 @@ static int finish(struct reader *rd)
 		rc = check_ioctls(rd);
 	if (rc < 0)
 		return rc;
+	int pr, pf;
+	if (cb_abi_unsaid_pointer(&rd->db, &pr, &pf) == 0)
+		return fail_at(rd, field_line_of(rd, pr, pf), EINVAL,
+			       "%s.%s is a pointer and nothing says where it points: %s",
+			       rd->db.records[pr].name, rd->db.records[pr].fields[pf].name,
+			       CB_ABI_PTR_HINT);
 	cb_abi_db_finish(&rd->db);
 	return 0;
 }

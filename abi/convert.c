@@ -812,6 +812,11 @@ static int follow(struct walk *w, struct frame *f, const struct cb_field *fld, u
 
 	if (hs != 8)
 		return -EINVAL;
+	if (a->target == CB_T_NONE || a->target == CB_T_UNSUPPORTED) {
+		/* Never the guest's value: NULL, or the call is refused. */
+		store(hslot, 8, 0);
+		return !gp ? 0 : a->target == CB_T_NONE ? -EINVAL : -EOPNOTSUPP;
+	}
 	if (a->target == CB_T_BUF)
 		return follow_buf(w, f, a, gp, hslot, tdir);
 	if (a->target == CB_T_RECORD || a->target == CB_T_ARRAY) {
@@ -903,7 +908,7 @@ static int walk_elem(struct walk *w, struct frame *f, const struct cb_field *fld
 		return r == 0 && fld->a.is_fd ? add_fd(w, fld, g, h, eff) : r;
 	}
 	case CB_K_PTR:
-		if (fld->a.target == CB_T_NONE) /* a value (a cookie), not an address */
+		if (fld->a.target == CB_T_VALUE) /* declared a value (a cookie), not an address */
 			return w->out ? (out_part ? int_conv(h, hs, g, gs, false, fld->a.narrow) : 0)
 				      : int_conv(g, gs, h, hs, false, fld->a.narrow);
 		/* Followed pointers go back as the guest's own values; in output
@@ -962,7 +967,7 @@ static int walk_array(struct walk *w, struct frame *f, const struct cb_field *fl
 	enum cb_kind k = fld->elem_kind;
 	bool flat = ge == he && !fld->a.is_fd &&
 		    (k == CB_K_SINT || k == CB_K_UINT || k == CB_K_SLONG || k == CB_K_ULONG ||
-		     k == CB_K_RAW || (k == CB_K_PTR && fld->a.target == CB_T_NONE));
+		     k == CB_K_RAW || (k == CB_K_PTR && fld->a.target == CB_T_VALUE));
 	if (!flat && (k == CB_K_STRUCT || k == CB_K_UNION)) {
 		const struct cb_record *rec = rec_at(cv->db, fld->record);
 		flat = rec && k == CB_K_STRUCT && plain_copy(cv, rec);
@@ -1137,7 +1142,7 @@ static int walk_record(struct walk *w, struct frame *f, enum cb_dir dir, int nes
 		if ((k == CB_K_SINT || k == CB_K_UINT || k == CB_K_SLONG || k == CB_K_ULONG) &&
 		    !fld->a.is_fd) {
 			r = walk_int(w, f, fld, dir);
-		} else if (k == CB_K_PTR && fld->a.target != CB_T_NONE) {
+		} else if (k == CB_K_PTR && fld->a.target != CB_T_VALUE) {
 			if (w->out || !(dir_bits(dir) & CB_DIR_IN))
 				continue; /* see walk_elem */
 			enum cb_arch ga = w->cv->guest;

@@ -42,7 +42,12 @@
  * value >= the narrow all-ones (RLIM_INFINITY 0xffffffff on i386) to it,
  * and widens the narrow all-ones to the 64-bit all-ones.
  *
- * Pointers (a.target). NULL stays NULL and nothing is copied; a length
+ * Pointers (a.target). No guest value ever reaches the host copy as an
+ * address: a followed pointer becomes the address of the supervisor's copy,
+ * VALUE (declared not an address) is copied as an integer, UNSUPPORTED is
+ * NULL or the call fails with -EOPNOTSUPP, and a pointer with no target
+ * (a descriptor that says nothing; the readers refuse those) is NULL or
+ * -EINVAL. NULL stays NULL and nothing is copied; a length
  * field is still converted. RECORD: one target_record. BUF: bytes. ARRAY:
  * records of target_record; with len_in_bytes the length field counts
  * bytes: guest count = len / guest record size (rounded down), and the host

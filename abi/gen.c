@@ -279,6 +279,51 @@ static int annotate(struct cb_gen *g, const struct cb_spec *s, const struct cb_s
 	return 0;
 }
 
+/* A pointer the spec says nothing about would be copied as the guest's
+ * address into the host's struct: refuse it, naming the line to write. */
+static int check_pointers(struct cb_gen *g, const struct cb_spec *s, struct cb_err *err)
+{
+	int r, f;
+	if (cb_abi_unsaid_pointer(&g->db, &r, &f) < 0)
+		return 0;
+	const char *rname = g->db.records[r].name, *fname = g->db.records[r].fields[f].name;
+	const char *dot = strchr(rname, '.');
+	size_t top = dot ? (size_t)(dot - rname) : strlen(rname);
+	int line = 0;
+	for (int u = 0; u < s->nunits; u++)
+		for (int i = 0; i < s->units[u].nrecords; i++)
+			if (strlen(s->units[u].records[i].name) == top &&
+			    !strncmp(s->units[u].records[i].name, rname, top))
+				line = s->units[u].records[i].line;
+	return fail_at(err, EINVAL, s, line,
+		       "%s.%s is a pointer and nothing says where it points; annotate "
+		       "'%s%s%s' (in the record %.*s, or abi gen --annotate %.*s.%s%s%s=...): %s",
+		       rname, fname, dot ? dot + 1 : "", dot ? "." : "", fname, (int)top, rname,
+		       (int)top, rname, dot ? dot + 1 : "", dot ? "." : "", fname, CB_ABI_PTR_HINT);
+}
+
+/* A request whose number carries no direction (LOOP_*, SG_IO: the old
+ * style) but whose argument is a pointer must be told one: with none,
+ * results would never go back to the guest. */
+static int check_directions(struct cb_gen *g, const struct cb_spec *s, struct cb_err *err)
+{
+	int k = 0;
+	for (int u = 0; u < s->nunits; u++) {
+		for (int i = 0; i < s->units[u].nioctls; i++, k++) {
+			const struct cb_spec_ioctl *sio = &s->units[u].ioctls[i];
+			const struct cb_ioctl *io = &g->db.ioctls[k];
+			if (io->dir != CB_DIR_NONE || io->arg_kind == CB_K_PAD)
+				continue;
+			return fail_at(err, EINVAL, s, sio->line,
+				       "%s: the request number carries no direction but its argument "
+				       "is a pointer: say in, out or inout (in a spec: 'ioctl %s out "
+				       "...'; with abi gen: --ioctl %s=STRUCT:out)",
+				       sio->name, sio->name, sio->name);
+		}
+	}
+	return 0;
+}
+
 int cb_gen_run(const struct cb_spec *s, const struct cb_dw_tools *tools, struct cb_gen *g,
 	       struct cb_err *err)
 {
@@ -293,6 +338,10 @@ int cb_gen_run(const struct cb_spec *s, const struct cb_dw_tools *tools, struct 
 			for (int k = 0; rc == 0 && k < s->units[u].records[i].nannots; k++)
 				rc = annotate(g, s, &s->units[u].records[i],
 					      &s->units[u].records[i].annots[k], err);
+	if (rc == 0)
+		rc = check_pointers(g, s, err);
+	if (rc == 0)
+		rc = check_directions(g, s, err);
 	if (rc < 0) {
 		cb_gen_free(g);
 		return rc;

@@ -74,6 +74,8 @@ int cb_spec_add_c(struct cb_spec_unit *u, const char *line); /* one line of C */
 struct cb_spec_record *cb_spec_add_record(struct cb_spec_unit *u, const char *name,
 					  const char *ctype);
 struct cb_spec_ioctl *cb_spec_add_ioctl(struct cb_spec_unit *u, const char *name);
+/* Annotate field PATH of R with TEXT (tokens as on a .abi field line). */
+int cb_spec_add_annot(struct cb_spec_record *r, const char *path, const char *text);
 
 /* ---- the generator (abi/gen.c, abi/gen_merge.c) ---- */
 

@@ -41,6 +41,7 @@ static const char *kind_c(enum cb_kind k, char *buf, size_t cap)
 static const char *const target_c[] = {
 	[CB_T_NONE] = "CB_T_NONE", [CB_T_RECORD] = "CB_T_RECORD", [CB_T_BUF] = "CB_T_BUF",
 	[CB_T_STR] = "CB_T_STR",   [CB_T_ARRAY] = "CB_T_ARRAY",
+	[CB_T_VALUE] = "CB_T_VALUE", [CB_T_UNSUPPORTED] = "CB_T_UNSUPPORTED",
 };
 static const char *const dir_c[] = {
 	[CB_DIR_NONE] = "CB_DIR_NONE", [CB_DIR_IN] = "CB_DIR_IN",

@@ -215,6 +215,16 @@ static int record_line(struct sp *p, char **tok, int n, char *raw)
 	return 0;
 }
 
+int cb_spec_add_annot(struct cb_spec_record *r, const char *path, const char *text)
+{
+	struct cb_spec_annot *a = push(&r->annots, &r->nannots, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->path = strdup(path);
+	a->text = strdup(text);
+	return a->path && a->text ? 0 : -ENOMEM;
+}
+
 static int annot_line(struct sp *p, char **tok, int n, char *raw)
 {
 	if (n < 2)

@@ -1,5 +1,6 @@
 #include "layout.h"
 
+#include <errno.h>
 #include <string.h>
 
 int cb_abi_record_index(const struct cb_abi_db *db, const char *name)
@@ -41,6 +42,23 @@ int cb_abi_field_index(const struct cb_record *r, const char *name)
 		if (r->fields[i].name && strcmp(r->fields[i].name, name) == 0)
 			return i;
 	return CB_NO_INDEX;
+}
+
+int cb_abi_unsaid_pointer(const struct cb_abi_db *db, int *rec, int *field)
+{
+	for (int r = 0; r < db->nrecords; r++) {
+		const struct cb_record *rc = &db->records[r];
+		for (int i = 0; i < rc->nfields; i++) {
+			const struct cb_field *f = &rc->fields[i];
+			bool ptr = f->kind == CB_K_PTR || (f->kind == CB_K_ARRAY && f->elem_kind == CB_K_PTR);
+			if (ptr && f->a.target == CB_T_NONE) {
+				*rec = r;
+				*field = i;
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
 }
 
 const char *cb_kind_name(enum cb_kind k)

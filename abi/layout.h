@@ -35,11 +35,16 @@ enum cb_dir {
 };
 
 enum cb_target {
-	CB_T_NONE,   /* pointer not followed (copied as a value, e.g. a user cookie) */
+	CB_T_NONE,   /* nothing said: on a pointer an error (the reader and the
+		      * generator refuse it, the converter fails with EINVAL) */
 	CB_T_RECORD, /* points to one `target_record` */
 	CB_T_BUF,    /* points to a byte buffer: len_field / len_const bytes */
 	CB_T_STR,    /* points to a NUL-terminated string of at most `max` bytes */
 	CB_T_ARRAY,  /* points to len_field / len_const records of `target_record` */
+	CB_T_VALUE,  /* declared not an address (a cookie the kernel hands back):
+		      * copied as an integer, never followed */
+	CB_T_UNSUPPORTED, /* an address compatbox does not follow: a call that
+			   * carries a non-NULL one fails with EOPNOTSUPP */
 };
 
 enum cb_narrow {
@@ -137,6 +142,14 @@ const struct cb_ioctl *cb_abi_ioctl_by_name(const struct cb_abi_db *db, const ch
 const struct cb_ioctl *cb_abi_ioctl_by_req(const struct cb_abi_db *db, enum cb_arch arch,
 					   uint32_t req);
 int cb_abi_field_index(const struct cb_record *r, const char *name);
+/* The first pointer field (or array of pointers) with no ->target: 0 and
+ * REC and FIELD set, or -ENOENT when every pointer says where it points. */
+int cb_abi_unsaid_pointer(const struct cb_abi_db *db, int *rec, int *field);
+/* What to write on such a field, for messages. */
+#define CB_ABI_PTR_HINT \
+	"say where it points: '->record NAME', '->array NAME len=FIELD', '->buf len=FIELD', " \
+	"'->str', or '->value' if it is not an address, '->unsupported' if it is one " \
+	"compatbox must not follow (docs/abi.md)"
 const char *cb_kind_name(enum cb_kind k);
 
 #endif

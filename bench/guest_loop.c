@@ -1,6 +1,6 @@
 /* guest_loop: the benchmark guest, built for i386 and x86_64.
  *
- *   guest_loop getppid|getpid|tcgets|fionread N
+ *   guest_loop getppid|getpid|tcgets|fionread|fstat|stat N
  *
  * Makes N raw syscalls (through syscall(2), which no libc caches) after a
  * warm-up of N/10 (at least 1000, at most 100000), and prints the mean time per call over
@@ -11,6 +11,8 @@
  *                    pseudo-terminal (for an i386 guest natively, the kernel's
  *                    compat path: compat_sys_ioctl -> tty_compat_ioctl)
  *   fionread         ioctl(fd, FIONREAD, &int) on the read end of a pipe
+ *   fstat            fstat (fstat64 on i386) of the read end of a pipe
+ *   stat             stat (stat64 on i386) of "/"
  *
  * Every call must succeed (the result is checked once, before timing).
  *
@@ -82,6 +84,23 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		nr = SYS_ioctl, a0 = p[0], a1 = FIONREAD, a2 = (long)buf;
+	} else if (strcmp(argv[1], "fstat") == 0) {
+		int p[2];
+		if (pipe(p) < 0) {
+			perror("guest_loop: pipe");
+			return 1;
+		}
+#ifdef SYS_fstat64
+		nr = SYS_fstat64, a0 = p[0], a1 = (long)buf;
+#else
+		nr = SYS_fstat, a0 = p[0], a1 = (long)buf;
+#endif
+	} else if (strcmp(argv[1], "stat") == 0) {
+#ifdef SYS_stat64
+		nr = SYS_stat64, a0 = (long)"/", a1 = (long)buf;
+#else
+		nr = SYS_stat, a0 = (long)"/", a1 = (long)buf;
+#endif
 	} else {
 		goto usage;
 	}
@@ -115,6 +134,6 @@ int main(int argc, char **argv)
 	printf("ns_per_call %.1f\nns_per_call_best_chunk %.1f\n", (t - t0) / (double)n, best);
 	return 0;
 usage:
-	fputs("usage: guest_loop getppid|getpid|tcgets|fionread N\n", stderr);
+	fputs("usage: guest_loop getppid|getpid|tcgets|fionread|fstat|stat N\n", stderr);
 	return 2;
 }

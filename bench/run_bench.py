@@ -7,6 +7,9 @@ Groups of cases, each run in the same invocation (see cbbench/g_*.py):
             supervisor (floor_supervisor) and strace -f; untrapped calls
             against native; TCGETS translated, passed through and performed,
             against native, proot and qemu-i386
+  cost      per kind of trapped call (no-op, performed, seen, translated ioctl,
+            fd and path call): time per call and the supervisor's syscalls per
+            call (strace -f -c)
   compute   a compute-bound i386 program: native, compatbox, qemu-i386
   threads   trapped calls from 1-8 guest threads against --workers 1/2/4, and
             with one more thread blocked in a performed nanosleep
@@ -36,10 +39,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from cbbench import g_compute, g_memory, g_programs, g_syscall, g_threads  # noqa: E402
+from cbbench import g_compute, g_cost, g_memory, g_programs, g_syscall, g_threads  # noqa: E402
 from cbbench import host, peers, plot, report, runner  # noqa: E402
 
-GROUPS = [g_syscall, g_compute, g_threads, g_programs, g_memory]
+GROUPS = [g_syscall, g_cost, g_compute, g_threads, g_programs, g_memory]
 
 
 def parse_args():

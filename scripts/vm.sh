@@ -61,8 +61,8 @@ trap 'exit 130' INT TERM
 	export -p | grep -vE '^declare -x (BASH_[A-Z_]*|HOSTNAME|OLDPWD|PWD|SHLVL|_|TMPDIR|XDG_RUNTIME_DIR|SSH_[A-Z_]*|DISPLAY)='
 	printf 'cd %q || exit 125\n' "$PWD"
 	printf 'ip link set lo up 2>/dev/null\n'
-	# modprobe finds the VM kernel's modules (the host's root has none of them).
-	echo 'export PATH=/run/cbctl/bin:$PATH'
+	# modprobe finds the VM kernel's modules (the host's root has none).
+	echo 'export MODPROBE_OPTIONS="-d /run/cbmods"'
 	# stdout and stderr both go to the host through the cb.out port.
 	printf 'exec >/dev/vport0p1 2>&1 || exec >/dev/hvc0 2>&1\n'
 	printf 'exec'
@@ -70,10 +70,6 @@ trap 'exit 130' INT TERM
 	printf '\n'
 } >"$ctl/run.sh"
 sed -i 's/^declare -x /export /' "$ctl/run.sh"
-# modprobe finds the VM kernel's modules (the host's root has none of them).
-mkdir "$ctl/bin"
-printf '#!/bin/sh\nexec /sbin/modprobe -d /run/cbmods "$@"\n' >"$ctl/bin/modprobe"
-chmod +x "$ctl/bin/modprobe"
 
 fsdevs=(-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-9p-pci,fsdev=root,mount_tag=cbroot

@@ -15,9 +15,10 @@
 #include "../common/cleanup.h"
 
 const char cb_abi_usage[] =
-	"Usage: compatbox abi list [--abi FILE]\n"
+	"Usage: compatbox abi list [--abi FILE] [--stats]\n"
 	"       compatbox abi show [--abi FILE] [--json] NAME\n"
-	"       compatbox abi gen --header FILE --struct NAME... --ioctl NAME[=STRUCT]...\n"
+	"       compatbox abi gen --header FILE --struct NAME... --ioctl NAME[=STRUCT][:DIR]...\n"
+	"                         [--annotate STRUCT.FIELD=ANNOTATIONS...]\n"
 	"                         [-o FILE.abi]\n"
 	"\n"
 	"  list   every record and ioctl request compatbox knows, with sizes per ABI\n"
@@ -25,8 +26,11 @@ const char cb_abi_usage[] =
 	"         ABIs), or an ioctl's request numbers and argument\n"
 	"  gen    compile FILE for each ABI and write the layouts of the named\n"
 	"         structs and requests as a .abi file (stdout without -o); an ioctl\n"
-	"         without =STRUCT takes the struct whose sizes its number encodes\n"
+	"         without =STRUCT takes the struct whose sizes its number encodes,\n"
+	"         without :DIR the direction its number encodes (a number with\n"
+	"         none needs :DIR); every pointer needs an --annotate\n"
 	"  --abi FILE   read FILE instead of the built-in database\n"
+	"  --stats      list: requests per family, and how many differ between ABIs\n"
 	"\n"
 	"The compiler is $CC (default cc), readelf $READELF (default readelf).\n"
 	"See docs/abi.md.\n";
@@ -316,6 +320,8 @@ struct genopts {
 	int nstructs;
 	const char *ioctls[64];
 	int nioctls;
+	const char *annots[64];
+	int nannots;
 };
 
 /* Values follow their option: --struct a b --struct c. */
@@ -331,6 +337,9 @@ static int gen_opts(int argc, char **argv, struct genopts *o)
 		} else if (!strcmp(a, "--ioctl")) {
 			list = o->ioctls;
 			n = &o->nioctls;
+		} else if (!strcmp(a, "--annotate")) {
+			list = o->annots;
+			n = &o->nannots;
 		} else if (!strcmp(a, "--header") || !strcmp(a, "-o")) {
 			if (i + 1 >= argc)
 				return misuse("%s needs a value", a);
@@ -366,27 +375,59 @@ static int gen_spec(const struct genopts *o, struct cb_spec *s, struct cb_err *e
 		if (!cb_spec_add_record(u, o->structs[i], NULL))
 			return cb_fail(err, ENOMEM, "out of memory");
 	for (int i = 0; i < o->nioctls; i++) {
-		char name[256];
-		const char *eq = strchr(o->ioctls[i], '=');
-		snprintf(name, sizeof(name), "%.*s",
-			 (int)(eq ? (size_t)(eq - o->ioctls[i]) : strlen(o->ioctls[i])), o->ioctls[i]);
+		/* NAME[=STRUCT|=none][:DIR] */
+		char name[256], arg[256] = "";
+		const char *spec = o->ioctls[i], *colon = strchr(spec, ':');
+		size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+		snprintf(name, sizeof(name), "%.*s", (int)len, spec);
+		char *eq = strchr(name, '=');
+		if (eq) {
+			snprintf(arg, sizeof(arg), "%s", eq + 1);
+			*eq = 0;
+		}
 		struct cb_spec_ioctl *io = cb_spec_add_ioctl(u, name);
 		if (!io)
 			return cb_fail(err, ENOMEM, "out of memory");
 		io->dir_auto = true;
 		io->arg = CB_ARG_AUTO;
-		if (eq && strcmp(eq + 1, "none") == 0) {
+		if (colon) {
+			int d = cb_dir_parse(colon + 1);
+			if (d < 0)
+				return cb_fail(err, EINVAL, "--ioctl %s: '%s' is not in, out, inout or none",
+					       spec, colon + 1);
+			io->dir = (enum cb_dir)d;
+			io->dir_auto = false;
+		}
+		if (strcmp(arg, "none") == 0) {
 			io->arg = CB_ARG_NONE;
-		} else if (eq) {
+		} else if (*arg) {
 			bool known = false;
 			for (int k = 0; k < o->nstructs; k++)
-				known = known || !strcmp(o->structs[k], eq + 1);
-			if (!known && !cb_spec_add_record(u, eq + 1, NULL))
+				known = known || !strcmp(o->structs[k], arg);
+			if (!known && !cb_spec_add_record(u, arg, NULL))
 				return cb_fail(err, ENOMEM, "out of memory");
 			io->arg = CB_ARG_RECORD;
-			if (!(io->arg_name = strdup(eq + 1)))
+			if (!(io->arg_name = strdup(arg)))
 				return cb_fail(err, ENOMEM, "out of memory");
 		}
+	}
+	/* STRUCT.FIELD[.FIELD]=ANNOTATIONS */
+	for (int i = 0; i < o->nannots; i++) {
+		const char *t = o->annots[i], *dot = strchr(t, '.'), *eq = strchr(t, '=');
+		if (!dot || !eq || eq < dot)
+			return cb_fail(err, EINVAL, "--annotate %s: expected STRUCT.FIELD=ANNOTATIONS", t);
+		struct cb_spec_record *r = NULL;
+		for (int k = 0; k < u->nrecords && !r; k++)
+			if (strlen(u->records[k].name) == (size_t)(dot - t) &&
+			    !strncmp(u->records[k].name, t, (size_t)(dot - t)))
+				r = &u->records[k];
+		if (!r)
+			return cb_fail(err, ENOENT, "--annotate %s: no --struct %.*s", t,
+				       (int)(dot - t), t);
+		char fpath[256];
+		snprintf(fpath, sizeof(fpath), "%.*s", (int)(eq - dot - 1), dot + 1);
+		if (cb_spec_add_annot(r, fpath, eq + 1) < 0)
+			return cb_fail(err, ENOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -435,12 +476,14 @@ int cb_cmd_abi(int argc, char **argv)
 	if (strcmp(cmd, "list") != 0 && strcmp(cmd, "show") != 0)
 		return misuse("unknown subcommand '%s'", cmd);
 	const char *file = NULL, *name = NULL;
-	bool json = false;
+	bool json = false, stats = false;
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--abi") && i + 1 < argc)
 			file = argv[++i];
 		else if (!strcmp(argv[i], "--json"))
 			json = true;
+		else if (!strcmp(argv[i], "--stats") && cmd[0] == 'l')
+			stats = true;
 		else if (argv[i][0] != '-' && !name && cmd[0] == 's')
 			name = argv[i];
 		else
@@ -451,7 +494,8 @@ int cb_cmd_abi(int argc, char **argv)
 	struct dbsel d;
 	int rc = open_db(&d, file);
 	if (rc == 0)
-		rc = cmd[0] == 'l' ? list(d.db) : show(d.db, name, json);
+		rc = cmd[0] == 's' ? show(d.db, name, json) : stats ? cb_abi_stats(d.db, stdout)
+								       : list(d.db);
 	close_db(&d);
 	return rc;
 }

@@ -104,20 +104,59 @@ static int caps_get(uint64_t *eff, uint64_t *prm, uint64_t *inh)
 	return 0;
 }
 
+/* The calling thread's capability sets as this file last set or read
+ * them. Only caps_set_eff changes them, and only the effective set, so
+ * after one capget a thread knows all three without asking again: a path
+ * call then costs one capset to take the guest's and one to give them
+ * back. Cleared when a capset fails (the state is then asked again). */
+static __thread struct {
+	bool known;
+	uint64_t eff, prm, inh;
+} caps;
+
 /* The calling thread's effective set becomes EFF; permitted and
  * inheritable stay. */
 static int caps_set_eff(uint64_t eff)
 {
-	uint64_t cur, prm, inh;
-	int r = caps_get(&cur, &prm, &inh);
-	if (r || cur == eff)
-		return r;
+	if (!caps.known) {
+		int r = caps_get(&caps.eff, &caps.prm, &caps.inh);
+		if (r)
+			return r;
+		caps.known = true;
+	}
+	if (caps.eff == eff)
+		return 0;
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {
-		{ (uint32_t)eff, (uint32_t)prm, (uint32_t)inh },
-		{ (uint32_t)(eff >> 32), (uint32_t)(prm >> 32), (uint32_t)(inh >> 32) },
+		{ (uint32_t)eff, (uint32_t)caps.prm, (uint32_t)caps.inh },
+		{ (uint32_t)(eff >> 32), (uint32_t)(caps.prm >> 32), (uint32_t)(caps.inh >> 32) },
 	};
-	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
+	if (syscall(SYS_capset, &h, d) < 0) {
+		caps.known = false;
+		return -errno;
+	}
+	caps.eff = eff;
+	return 0;
+}
+
+/* A worker's own credentials, taken once (cb_creds_worker); and whether
+ * the last cb_creds_assume changed its ids (else restoring is one capset). */
+static __thread struct {
+	bool known;
+	bool ids_changed;
+	struct cb_creds c;
+} own;
+
+int cb_creds_worker(struct cb_creds *out)
+{
+	if (!own.known) {
+		int r = cb_creds_self(&own.c);
+		if (r)
+			return r;
+		own.known = true;
+	}
+	*out = own.c;
+	return 0;
 }
 
 int cb_creds_self(struct cb_creds *out)
@@ -163,6 +202,9 @@ static int set_ids(const struct cb_creds *want, const struct cb_creds *cur)
 			return -EPERM;
 	}
 	if (want->fsuid != cur->fsuid) {
+		/* The kernel adds or drops the filesystem capabilities of the
+		 * effective set with the fsuid: ask again. */
+		caps.known = false;
 		syscall(SYS_setfsuid, want->fsuid);
 		if ((uid_t)syscall(SYS_setfsuid, -1) != want->fsuid)
 			return -EPERM;
@@ -175,6 +217,7 @@ int cb_creds_assume(const struct cb_creds *want, const struct cb_creds *saved)
 	int r = 0;
 	bool ids = want->fsuid != saved->fsuid || want->fsgid != saved->fsgid ||
 		   !same_groups(want, saved);
+	own.ids_changed = ids;
 	if (!ids && want->cap_eff == saved->cap_eff)
 		return 0; /* the common case for an unprivileged supervisor */
 	/* Ids first, while CAP_SETUID/CAP_SETGID are effective; then the
@@ -193,7 +236,14 @@ int cb_creds_assume(const struct cb_creds *want, const struct cb_creds *saved)
 
 void cb_creds_restore(const struct cb_creds *saved)
 {
+	/* Only the effective set changed (a root supervisor, a root guest
+	 * without capabilities: the common case): one capset, whose success
+	 * says all is back. Anything else is checked id by id. */
+	if (!own.ids_changed && caps_set_eff(saved->cap_eff) == 0)
+		return;
 	struct cb_creds cur;
+	own.known = false; /* asked again on the next cb_creds_worker */
+	caps.known = false;
 	if (cb_creds_self(&cur) == 0 && cur.fsuid == saved->fsuid &&
 	    cur.fsgid == saved->fsgid && same_groups(&cur, saved) && cur.cap_eff == saved->cap_eff)
 		return;
@@ -202,4 +252,5 @@ void cb_creds_restore(const struct cb_creds *saved)
 	if (cb_creds_self(&cur) == 0)
 		set_ids(saved, &cur);
 	caps_set_eff(saved->cap_eff);
+	own.ids_changed = false;
 }

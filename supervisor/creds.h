@@ -35,8 +35,12 @@ int cb_creds_parse(const char *status, struct cb_creds *out);
 /* The calling guest thread's (its /proc/TID/status): 0, -ENOENT when the
  * call is gone, or another negative errno. */
 int cb_creds_of_guest(struct cb_call *c, struct cb_creds *out);
-/* The calling (worker) thread's own. */
+/* The calling (worker) thread's own, asked of the kernel. */
 int cb_creds_self(struct cb_creds *out);
+/* The same, asked once per thread: a worker's credentials change only
+ * inside cb_creds_assume .. cb_creds_restore, which puts them back (and
+ * asks again when it had to repair them). Call outside such a pair. */
+int cb_creds_worker(struct cb_creds *out);
 /* Could the calling thread, whose credentials are SELF (cb_creds_self),
  * take WANT: capabilities it holds in its permitted set, ids it may set? */
 bool cb_creds_can_assume(const struct cb_creds *want, const struct cb_creds *self);

@@ -195,7 +195,31 @@ static int open_via_leader(pid_t tid, int *pidfd, int *memfd, int *procfd, pid_t
 /* Find or make the cache entry for the calling thread. A new entry's
  * handles are opened first and the call checked live afterwards: only then
  * is it certain they belong to the thread that trapped (tids are reused). */
+static int task_get_as(struct cb_call *c, struct cb_task **out, bool for_fd);
+
 static int task_get(struct cb_call *c, struct cb_task **out)
+{
+	return task_get_as(c, out, false);
+}
+
+/* Whether a hit on T needs no liveness check now. Once proved the
+ * caller's during this call, an entry stays so for the rest of it: were
+ * the caller killed and its tid reused meanwhile, the entry's handles
+ * still reach only the old task (its pidfd, its mm), and the ID_VALID
+ * that follows every read and precedes every write fails, the call being
+ * gone. FOR_FD: the caller is about to pidfd_getfd through a thread
+ * pidfd, which fails (ESRCH) when that thread has exited; its success
+ * proves the entry's thread alive, and a thread alive since the entry was
+ * proved (in an earlier call, before this one was received) holds the
+ * tid throughout, so is this call's caller. */
+static bool proof_needed(const struct cb_task *t, const struct cb_call *c, bool for_fd)
+{
+	if (t->proved_id == c->n->id)
+		return false;
+	return !(for_fd && t->procfd < 0 && !t->shared_mm);
+}
+
+static int task_get_as(struct cb_call *c, struct cb_task **out, bool for_fd)
 {
 	struct cb_task_cache *tc = &c->w->tc;
 	pid_t tid = (pid_t)c->n->pid;
@@ -207,7 +231,10 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 	for (int i = 0; i < CB_TASK_CACHE; i++) {
 		struct cb_task *t = &tc->t[i];
 		if (t->tid == tid) {
-			if (!task_exited(t) && (!t->shared_mm || t->call_id == c->n->id)) {
+			if ((!t->shared_mm || t->call_id == c->n->id) &&
+			    (!proof_needed(t, c, for_fd) || !task_exited(t))) {
+				if (!for_fd)
+					t->proved_id = c->n->id;
 				t->last_use = tc->clock;
 				*out = t;
 				return 0;
@@ -261,6 +288,7 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 	victim->tgid = tgid;
 	victim->shared_mm = shared;
 	victim->call_id = c->n->id;
+	victim->proved_id = c->n->id;
 	victim->last_use = tc->clock;
 	*out = victim;
 	return 0;
@@ -457,11 +485,23 @@ int cb_guest_fd(struct cb_call *c, int gfd)
 	if (gfd < 0)
 		return -EBADF;
 	struct cb_task *t;
-	int rc = task_get(c, &t);
+	int rc = task_get_as(c, &t, true);
 	if (rc)
 		return rc;
 	int fd = (int)syscall(SYS_pidfd_getfd, t->pidfd, gfd, 0);
 	int err = errno;
+	if (fd < 0 && err == ESRCH && t->proved_id != c->n->id) {
+		/* The entry's thread is gone (not proved this call): a new
+		 * entry, proved by task_get, for the thread that has the tid. */
+		task_close(t);
+		rc = task_get(c, &t);
+		if (rc)
+			return rc;
+		fd = (int)syscall(SYS_pidfd_getfd, t->pidfd, gfd, 0);
+		err = errno;
+	}
+	if (fd >= 0 && t->procfd < 0)
+		t->proved_id = c->n->id; /* see proof_needed */
 	if (t->procfd >= 0) {
 		/* The leader's pidfd gave the leader's fd: it is the thread's
 		 * only while the two share one table. Checked after taking it:

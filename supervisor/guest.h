@@ -34,6 +34,9 @@ struct cb_task {
 	 * for (CALL_ID). */
 	bool shared_mm;
 	uint64_t call_id;
+	/* The call during which this entry was last proved to be the
+	 * caller's: later uses within it need no new proof (see task_get). */
+	uint64_t proved_id;
 	uint64_t last_use;
 };
 struct cb_task_cache {

@@ -130,7 +130,7 @@ static int path_gate(struct cb_xctx *x)
 	int r = same ? cb_creds_of_guest(x->c, &x->creds) : cb_call_live(x->c);
 	if (r == -ENOENT)
 		return r; /* the call is gone (and proved the tid was the caller's) */
-	if (!same || r < 0 || cb_creds_self(&x->self) < 0 ||
+	if (!same || r < 0 || cb_creds_worker(&x->self) < 0 ||
 	    !cb_creds_can_assume(&x->creds, &x->self))
 		return CB_XSYS_KERNEL;
 	return 0;

@@ -54,6 +54,39 @@ static void tc(void)
 	res("TCGETS bad fd", ioctl(999, TCGETS, &k));
 }
 
+/* The pty master's own state, termios2, and task-tied requests next to
+ * them (TCSETS2, TIOCGSID: the kernel answers for the caller). */
+static void pty(void)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	unsigned n = 0xa5a5a5a5;
+	int one = 1, v = -7;
+	res("TIOCSPTLCK lock", ioctl(m, TIOCSPTLCK, &one));
+	res("TIOCGPTN", ioctl(m, TIOCGPTN, &n));
+	printf("pty number known %d\n", n != 0xa5a5a5a5);
+	res("TIOCGPKT", ioctl(m, TIOCGPKT, &v));
+	printf("pkt %d\n", v);
+	res("TIOCGEXCL", ioctl(m, TIOCGEXCL, &v));
+	printf("excl %d\n", v);
+	int zero = 0;
+	res("TIOCSPTLCK unlock", ioctl(m, TIOCSPTLCK, &zero));
+	res("TIOCGPTN bad pointer", ioctl(m, TIOCGPTN, BAD_PTR));
+	int t = open(ptsname(m), O_RDWR | O_NOCTTY);
+	struct termios2 k2;
+	memset(&k2, 0xa5, sizeof(k2));
+	res("TCGETS2", ioctl(t, TCGETS2, &k2));
+	dump("termios2", &k2, sizeof(k2));
+	k2.c_ospeed = k2.c_ispeed = 57600;
+	k2.c_cflag = (k2.c_cflag & ~(tcflag_t)CBAUD) | BOTHER;
+	res("TCSETS2", ioctl(t, TCSETS2, &k2));
+	memset(&k2, 0, sizeof(k2));
+	res("TCGETS2 again", ioctl(t, TCGETS2, &k2));
+	dump("termios2", &k2, sizeof(k2));
+	res("TCGETS2 bad pointer", ioctl(t, TCGETS2, BAD_PTR));
+	pid_t sid = -1;
+	res("TIOCGSID not our tty", ioctl(t, TIOCGSID, &sid));
+}
+
 static void winsz(void)
 {
 	int t = pty_slave();
@@ -190,6 +223,7 @@ static const char *need_tun(void)
  * (TIOCGPGRP answers for the caller's controlling terminal). */
 static const struct diff_case cases[] = {
 	{ "tc", tc, "translated" },         { "winsz", winsz, "translated" },
+	{ "pty", pty, "translated" },
 	{ "fion", fion, "translated" },     { "pgrp", pgrp, "kernel" },
 	{ "ifconf", ifconf, "translated" }, { "ifreq", ifreq_calls, "translated" },
 	{ "fsflags", fsflags, "translated" },

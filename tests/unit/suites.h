@@ -17,5 +17,6 @@ Suite *abigen_suite(void);
 Suite *abifile_suite(void);
 Suite *cmd_abi_suite(void);
 Suite *xsys_suite(void);
+Suite *guest_addr_suite(void);
 
 #endif

@@ -231,6 +231,16 @@ START_TEST(test_parse_errors)
 	expect_error(HEAD "record a struct size 4 4 align 4 4\nend\nrecord a struct size 4 4 align 4 4\nend\n",
 		     "t.abi:5: record a defined twice");
 	expect_error(HEAD "ioctl X req 1 1 arg record nope dir in\n", "t.abi:3: no record nope");
+	/* Safety: a pointer nobody described, an argument with no direction. */
+	expect_error(HEAD "record a struct size 8 16 align 4 8\nfield n uint off 0 0 size 4 4\n"
+		     "field p ptr off 4 8 size 4 8\nend\n",
+		     "t.abi:5: a.p is a pointer and nothing says where it points: say where it "
+		     "points: '->record NAME'");
+	expect_error(HEAD "record a struct size 8 16 align 4 8\nfield n uint off 0 0 size 4 4\n"
+		     "field v array off 4 8 size 4 8 elem ptr count 1\nend\n",
+		     "t.abi:5: a.v is a pointer");
+	expect_error(HEAD "ioctl X req 1 1 arg sint size 4 4 dir none\n",
+		     "t.abi:3: ioctl X: 'dir none' but the argument is a pointer");
 	expect_error(HEAD "ioctl X req 1 1 arg sint size 4 4 dir sideways\n",
 		     "t.abi:3: expected 'dir none|in|out|inout'");
 	expect_error(HEAD "record u union size 4 4 align 4 4\nfield a sint off 0 0 size 4 4\nend\n"

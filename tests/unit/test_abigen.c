@@ -80,7 +80,9 @@ static void gen_sample(struct cb_gen *g)
 	ck_assert_ptr_nonnull(u);
 	ck_assert_int_eq(cb_spec_add_c(u, "#include <sys/ioctl.h>"), 0);
 	ck_assert_int_eq(cb_spec_add_c(u, sample_h), 0);
-	ck_assert_ptr_nonnull(cb_spec_add_record(u, "sample", NULL));
+	struct cb_spec_record *r = cb_spec_add_record(u, "sample", NULL);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(cb_spec_add_annot(r, "p", "->value"), 0);
 	ck_assert_ptr_nonnull(cb_spec_add_record(u, "sample_flex", NULL));
 	struct cb_spec_ioctl *io = cb_spec_add_ioctl(u, "SAMPLE_GET");
 	io->arg = CB_ARG_AUTO;
@@ -389,6 +391,20 @@ START_TEST(test_gen_errors)
 			 "c #define REQ _IOR('x', 1, int)\ninclude <sys/ioctl.h>\n"
 			 "record a\nend\nrecord b\nend\nioctl REQ auto auto\n",
 			 "t.spec:10: REQ: both a and b have the size it encodes");
+	/* A pointer nobody described would reach the host call as the
+	 * guest's address: refused, naming the field and what to write. */
+	expect_gen_error("compatbox-spec 1\nunit u\nc struct a { int n; struct { void *q; } in; };\n"
+			 "record a\nend\n",
+			 "t.spec:4: a.in.q is a pointer and nothing says where it points; "
+			 "annotate 'in.q' (in the record a, or abi gen --annotate a.in.q=...): "
+			 "say where it points: '->record NAME'");
+	expect_gen_error("compatbox-spec 1\nunit u\nc struct a { int n; void *arr[2]; };\n"
+			 "record a\nend\n", "a.arr is a pointer");
+	/* An old-style request (no direction bits) with an argument. */
+	expect_gen_error("compatbox-spec 1\nunit u\nc struct a { int n; };\n"
+			 "c #define OLD 0x4c05\nrecord a\nend\nioctl OLD auto record a\n",
+			 "t.spec:7: OLD: the request number carries no direction but its argument is a "
+			 "pointer: say in, out or inout");
 }
 END_TEST
 

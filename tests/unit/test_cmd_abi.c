@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../../abi/abifile.h"
+#include "../../abi/gen_builtin.h"
 #include "../../supervisor/cmd_abi.h"
 #include "suites.h"
 
@@ -69,6 +70,24 @@ START_TEST(test_show_ioctl_and_json)
 	ck_assert_ptr_nonnull(strstr(out, "\"req\":{\"i386\":\"0x5401\",\"x86_64\":\"0x5401\"},\"dir\":\"out\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"arg\":{\"record\":\"termios\"}"));
 	free(out);
+}
+END_TEST
+
+/* Per family: sockios' requests all differ (struct ifreq holds a pointer);
+ * the total is every request of the database. */
+START_TEST(test_list_stats)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(cb_abi_stats(&cb_abi_builtin, f), 0);
+	fclose(f);
+	ck_assert_msg(strstr(buf, "\nsockios                      6         6\n"), "%s", buf);
+	char want[128];
+	snprintf(want, sizeof(want), "\n%d requests described, ", cb_abi_builtin.nioctls);
+	ck_assert_msg(strstr(buf, want), "%s", buf);
+	free(buf);
 }
 END_TEST
 
@@ -157,6 +176,7 @@ Suite *cmd_abi_suite(void)
 	tcase_add_test(tc, test_show_record);
 	tcase_add_test(tc, test_show_ioctl_and_json);
 	tcase_add_test(tc, test_list_and_errors);
+	tcase_add_test(tc, test_list_stats);
 	tcase_add_test(tc, test_gen_vendor_header);
 	suite_add_tcase(s, tc);
 	return s;
