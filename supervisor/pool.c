@@ -116,8 +116,12 @@ static void *worker_main(void *arg)
 		w.leading = true;
 		while (w.leading) {
 			int rc = cb_notif_recv(&p->sup->l, w.n);
-			if (rc == -ENOENT && listener_hung_up(&p->sup->l))
-				return NULL; /* every guest task is gone: no call will come */
+			if (rc == -ENOENT && listener_hung_up(&p->sup->l)) {
+				/* Every guest task is gone: no call will come. */
+				cb_task_cache_clear(&w.tc);
+				free(w.n);
+				return NULL;
+			}
 			if (rc == -ENOENT || rc == -EINTR)
 				continue; /* target gone before delivery */
 			if (rc < 0) {

@@ -292,7 +292,8 @@ int cb_run(const struct cb_run_opts *o)
 		.blocked = &mask, .shim = shim,
 	};
 	fflush(NULL);
-	pid_t keeper = fork();
+	enum cb_keeper_ns keeper_ns;
+	pid_t keeper = cb_keeper_spawn(&keeper_ns);
 	if (keeper < 0)
 		return die(125, "fork: %s", strerror(errno));
 	if (keeper == 0) {
@@ -300,6 +301,7 @@ int cb_run(const struct cb_run_opts *o)
 		close(ctl[1]);
 		close(status[0]);
 		close(sfd);
+		ka.pid_ns_init = keeper_ns != CB_KEEPER_FORK;
 		cb_keeper_run(&ka);
 	}
 	close(sv[1]);
@@ -323,7 +325,9 @@ int cb_run(const struct cb_run_opts *o)
 		code = stage_failure(path, &m, kind);
 		goto finish;
 	}
-	guest_pidfd = (int)syscall(SYS_pidfd_open, m.pid, 0);
+	/* In a PID namespace the guest knows itself by another number. */
+	pid_t guest_pid = keeper_ns == CB_KEEPER_FORK ? m.pid : cb_keeper_first_child(keeper);
+	guest_pidfd = guest_pid < 0 ? -1 : (int)syscall(SYS_pidfd_open, guest_pid, 0);
 	if (guest_pidfd < 0) {
 		code = die(125, "pidfd_open: %s (Linux 5.6 or later is needed)", strerror(errno));
 		goto finish;
@@ -345,7 +349,9 @@ int cb_run(const struct cb_run_opts *o)
 		goto finish;
 	}
 	cb_guest_setup();
-	struct cb_pool *pool;
+	/* Its workers may still serve the guest's last calls when cb_run
+	 * returns: the pool lives until exit (static, so it stays reachable). */
+	static struct cb_pool *pool;
 	int workers = o->workers ? o->workers : ncpus();
 	int max_workers = workers > 64 ? workers : 64;
 	/* Every worker caches handles of guest threads: all of them full must
