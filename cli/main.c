@@ -5,7 +5,7 @@
 #include "cli.h"
 #include "cmd_abi.h"
 #include "cmd_policy.h"
-#include "run.h"
+#include "../supervisor/run.h"
 
 #ifndef CB_VERSION
 #define CB_VERSION "0"

@@ -15,10 +15,10 @@
 #include "../common/cleanup.h"
 #include "../policy/match_ioctl.h"
 #include "enforce.h"
-#include "dispatch.h"
-#include "guest.h"
-#include "log.h"
-#include "supervisor.h"
+#include "../supervisor/dispatch.h"
+#include "../supervisor/guest.h"
+#include "../supervisor/log.h"
+#include "../supervisor/supervisor.h"
 #include "translate.h"
 
 enum { ARG_IN = 1, ARG_OUT = 2 };
