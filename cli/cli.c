@@ -8,7 +8,11 @@ const char cb_usage[] =
 	"Usage: compatbox run [OPTION]... [--] PROGRAM [ARG]...\n"
 	"Run PROGRAM (i386 or x86_64) under seccomp user-notification supervision.\n"
 	"\n"
-	"  --log FILE         append one JSON line per trapped call to FILE (- for stderr)\n"
+	"  --log FILE         append one JSON line per trapped call to FILE (- for stderr),\n"
+	"                     and at exit one line with the counts --stats shows\n"
+	"  --stats[=FILE]     at exit, per syscall: how many trapped calls were performed\n"
+	"                     or translated in user space, refused, or left to the\n"
+	"                     kernel and why; a table on stderr, or JSON into FILE\n"
 	"  --policy NAME|FILE what each syscall, ioctl and path gets: a policy file\n"
 	"                     (compatbox-policy(5)) or a shipped one: default, audit,\n"
 	"                     translate, strict (default: default)\n"
@@ -81,6 +85,21 @@ enum cb_cli_result cb_cli_parse_run(int argc, char **argv, struct cb_run_opts *o
 		}
 		if (strcmp(a, "--translate") == 0) {
 			o->translate = true;
+			continue;
+		}
+		if (strcmp(a, "--stats") == 0) {
+			o->stats = true;
+			continue;
+		}
+		if (strncmp(a, "--stats=", 8) == 0) {
+			/* Only the = form takes a file: "--stats FILE" would read
+			 * the guest's program as one. */
+			o->stats = true;
+			o->stats_path = a + 8;
+			if (!*o->stats_path) {
+				cb_fail(err, EINVAL, "option '--stats=' needs a file name");
+				return CB_CLI_ERROR;
+			}
 			continue;
 		}
 		if (strcmp(a, "--no-sync-wakeup") == 0) {

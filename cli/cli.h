@@ -8,6 +8,8 @@
 
 struct cb_run_opts {
 	const char *log_path;  /* NULL: no log */
+	bool stats;            /* --stats: a table of what became of each call at exit */
+	const char *stats_path; /* --stats=FILE: as JSON into FILE; NULL: the table on stderr */
 	const char *keep_caps; /* NULL: keep none */
 	const char *trap;      /* extra syscalls to trap, NULL: none */
 	const char *policy;    /* --policy NAME|FILE, NULL: by the shorthands */

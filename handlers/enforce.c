@@ -20,6 +20,7 @@ const char *cb_enforce_refusal(struct cb_call *c, const struct cb_action *act)
 	switch (act->kind) {
 	case CB_ACT_DENY:
 		cb_ret_err(c, act->errnum);
+		c->v.out = CB_OUT_DENIED;
 		return "denied";
 	case CB_ACT_KILL_THREAD:
 	case CB_ACT_KILL_PROCESS:
@@ -29,6 +30,7 @@ const char *cb_enforce_refusal(struct cb_call *c, const struct cb_action *act)
 			c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
 		else
 			cb_ret_err(c, EPERM); /* never let the call run */
+		c->v.out = CB_OUT_DENIED;
 		return "killed";
 	case CB_ACT_TRAP: {
 		/* seccomp's TRAP raises SIGSYS in the caller: so does this,
@@ -37,7 +39,7 @@ const char *cb_enforce_refusal(struct cb_call *c, const struct cb_action *act)
 		pid_t tgid = cb_guest_tgid(c);
 		if (cb_notif_reply(&c->sup->l, c->n->id, 0, ENOSYS) == 0 && tgid > 0)
 			syscall(SYS_tgkill, tgid, (pid_t)c->n->pid, SIGSYS);
-		c->v = (struct cb_verdict){ .kind = CB_V_ANSWERED };
+		c->v = (struct cb_verdict){ .kind = CB_V_ANSWERED, .out = CB_OUT_DENIED };
 		return "trapped";
 	}
 	default:
@@ -60,7 +62,7 @@ bool cb_enforce(struct cb_call *c, const struct cb_action *act)
 		/* CONTINUE is safe: the rule that allowed it compared registers
 		 * only, which the kernel re-reads unchanged; no guest memory
 		 * was looked at. */
-		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE, .out = CB_OUT_K_RULE };
 		return true;
 	default:
 		return false;

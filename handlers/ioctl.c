@@ -157,16 +157,16 @@ static void log_ioctl(struct cb_call *c, int gfd, const char *path, uint32_t req
 		cb_log_ioctl(c->sup->log, c, gfd, path, request, lr);
 }
 
-/* The kernel runs the call; ACTION is what the log says. */
+/* The kernel runs the call; ACTION is what the log says, WHY what --stats. */
 static void to_kernel(struct cb_call *c, int gfd, const char *path, uint32_t request,
-		      const char *action)
+		      const char *action, enum cb_outcome why)
 {
 	struct cb_log_result r = { .action = action };
 	log_ioctl(c, gfd, path, request, &r);
 	/* CONTINUE is safe: both callers come here before any guest memory
 	 * is read; the request and fd are registers the kernel re-reads (each
 	 * call site says what else was looked at). */
-	c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+	c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE, .out = why };
 }
 
 /* Answer and log a performed request whose outcome is R. */
@@ -251,7 +251,9 @@ static void handle_ioctl(struct cb_call *c)
 		 * kernel looks it up: docs/policy.md says so, and why deny rules
 		 * are written by request (decided in the filter) where that
 		 * matters. */
-		to_kernel(c, gfd, path, request, act.kind == CB_ACT_ALLOW ? "allowed" : "kernel");
+		to_kernel(c, gfd, path, request, act.kind == CB_ACT_ALLOW ? "allowed" : "kernel",
+			  act.kind == CB_ACT_ALLOW || act.kind == CB_ACT_LOG ? CB_OUT_K_RULE
+									  : CB_OUT_K_ARGS);
 		return;
 	}
 
@@ -271,7 +273,7 @@ static void handle_ioctl(struct cb_call *c)
 		 * it by a file the rules refuse. Nothing of the guest's memory
 		 * has been read either way. */
 		if (!on_copy) {
-			to_kernel(c, gfd, path, request, "kernel");
+			to_kernel(c, gfd, path, request, "kernel", CB_OUT_K_NO_WORKER);
 			return;
 		}
 		close(fd);

@@ -108,7 +108,7 @@ static void clock_nanosleep_common(struct cb_call *c, bool old32)
 		/* CPU-time and alarm clocks belong to the caller or need
 		 * privileges: the kernel runs those. CONTINUE is safe: only the
 		 * clock id register was looked at, no guest memory. */
-		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE, .out = CB_OUT_K_ARGS };
 		return;
 	}
 	do_sleep(c, clock, (int)c->args[1], c->args[2], old32);

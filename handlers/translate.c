@@ -144,6 +144,7 @@ void cb_translate_ioctl(struct cb_call *c, const struct cb_abi_db *db, const str
 		cb_ret_err(c, (int)-r);
 	else
 		cb_ret(c, r);
+	c->v.out = CB_OUT_TRANSLATED;
 	*lr = (struct cb_log_result){ .action = "translated", .known = true,
 				      .ret = r < 0 ? -1 : r, .err = r < 0 ? (int)-r : 0 };
 }

@@ -12,9 +12,15 @@ def result(r):
 
 
 def main(path):
+    summary = None
     rows = [("pid", "arch", "call", "fd", "target", "request", "dir/size", "action", "result")]
     for line in open(path):
         r = json.loads(line)
+        if "stats" in r:  # the run's counts (--stats), the last line
+            a = r["stats"]["all"]
+            summary = ", ".join(f"{k} {a[k]}" for k in ("performed", "translated", "errors",
+                                                        "denied", "abandoned", "kernel"))
+            continue
         req = r.get("request")
         if req:
             name = req["name"] or req["value"]
@@ -26,6 +32,8 @@ def main(path):
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(col.ljust(w) for col, w in zip(row, widths)).rstrip())
+    if summary:
+        print(f"calls: {summary}")
 
 
 if __name__ == "__main__":

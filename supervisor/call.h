@@ -9,6 +9,7 @@
 #include "../abi/arch.h"
 #include "../policy/policy.h"
 #include "notify.h"
+#include "stats.h"
 
 struct cb_worker;
 struct cb_supervisor;
@@ -24,6 +25,9 @@ struct cb_verdict {
 	enum cb_verdict_kind kind;
 	int64_t val;
 	int err; /* positive errno, 0 for success */
+	/* For --stats: why the kernel runs a CONTINUE'd call, or that a call
+	 * was translated or refused; CB_OUT_AUTO lets the kind say. */
+	uint8_t out; /* enum cb_outcome */
 };
 
 struct cb_call {

@@ -13,7 +13,7 @@ static void passthrough(struct cb_call *c)
 	/* CONTINUE is safe here: this handler reads no guest memory and decides
 	 * on nothing but the syscall number, so there is nothing for the guest
 	 * to change between our look and the kernel's. */
-	c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+	c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE, .out = CB_OUT_K_UNHANDLED };
 }
 
 const struct cb_handler cb_handler_passthrough = { "*", CB_ARCH_UNKNOWN, passthrough, 0 };

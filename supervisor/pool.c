@@ -106,6 +106,7 @@ static void *worker_main(void *arg)
 	struct cb_pool *p = arg;
 	struct cb_worker w = { .sup = p->sup, .pool = p };
 	cb_task_cache_init(&w.tc);
+	w.stats = cb_stats_new();
 	w.n = cb_notif_alloc(&p->sup->l);
 	if (!w.n) {
 		fprintf(stderr, "compatbox: worker: out of memory\n");

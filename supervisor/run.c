@@ -63,6 +63,29 @@ static bool user_notif_available(void)
 /* The soft RLIMIT_NOFILE raised to the hard one, for the supervisor only:
  * called after the guest was forked, which keeps the limits it was given
  * (a program may count on select()'s 1024). Returns the soft limit now. */
+/* At the end of a run: the counts of every worker, as a table on stderr
+ * (--stats), JSON into STATS_FD (--stats=FILE) and the log's last line. */
+static void report_stats(const struct cb_run_opts *o, int stats_fd, const struct cb_log *log)
+{
+	struct cb_stats *t = calloc(1, sizeof(*t));
+	if (!t) {
+		fprintf(stderr, "compatbox: --stats: out of memory\n");
+		return;
+	}
+	cb_stats_sum(t);
+	size_t len = 0;
+	char *json = (stats_fd >= 0 || log) ? cb_stats_json(t, &len) : NULL;
+	if (json && log)
+		(void)!write(log->fd, json, len);
+	if (stats_fd >= 0 && (!json || write(stats_fd, json, len) != (ssize_t)len))
+		fprintf(stderr, "compatbox: --stats=%s: cannot write: %s\n", o->stats_path,
+			json ? strerror(errno) : "out of memory");
+	if (o->stats && stats_fd < 0)
+		cb_stats_table(t, stderr);
+	free(json);
+	free(t);
+}
+
 static long raise_nofile(void)
 {
 	struct rlimit rl;
@@ -244,6 +267,15 @@ int cb_run(const struct cb_run_opts *o)
 			return die(125, "--log: %s (check the directory exists and is writable)", err.msg);
 		sup.log = &log;
 	}
+	/* Opened now, so that a path that cannot be written fails before the
+	 * guest runs rather than after. */
+	cleanup_fd int stats_fd = -1;
+	if (o->stats_path) {
+		stats_fd = open(o->stats_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (stats_fd < 0)
+			return die(125, "--stats=%s: %s (check the directory exists and is writable)",
+				   o->stats_path, strerror(errno));
+	}
 	struct sock_fprog prog;
 	if (cb_plan_filter(&plan, &prog, &err))
 		return die(125, "%s", err.msg);
@@ -313,6 +345,7 @@ int cb_run(const struct cb_run_opts *o)
 	cb_filter_free(&prog);
 
 	int code = 125;
+	bool started = false; /* workers serve the guest: there are counts */
 	struct cb_hs_msg m;
 	ssize_t n = recv(sock, &m, sizeof(m), 0);
 	int listener = -1;
@@ -361,6 +394,7 @@ int cb_run(const struct cb_run_opts *o)
 		code = die(125, "%s", err.msg);
 		goto finish;
 	}
+	started = true;
 	char go = CB_HS_GO;
 	if (send(sock, &go, 1, MSG_NOSIGNAL) != 1) {
 		code = die(125, "the guest process died during start-up");
@@ -409,6 +443,8 @@ finish:
 	if (keeper > 0)
 		waitpid(keeper, NULL, __WALL);
 	cb_kill_descendants();
+	if (started && (o->stats || sup.log))
+		report_stats(o, stats_fd, sup.log);
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	return code;
 }

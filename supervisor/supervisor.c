@@ -5,6 +5,28 @@
 #include "../handlers/enforce.h"
 #include "log.h"
 
+/* What --stats counts for verdict V: what its handler said, else what
+ * its kind says. */
+static enum cb_outcome outcome_of(const struct cb_verdict *v)
+{
+	enum cb_outcome o = v->out;
+	if (o == CB_OUT_DENIED)
+		return o; /* whatever answered it: an errno, a kill, SIGSYS */
+	switch (v->kind) {
+	case CB_V_CONTINUE:
+		return cb_outcome_kernel(o) ? o : CB_OUT_K_UNHANDLED;
+	case CB_V_ABANDON:
+		return CB_OUT_ABANDONED;
+	case CB_V_RETURN:
+		if (v->err)
+			return CB_OUT_ERRORS;
+		break;
+	case CB_V_ANSWERED:
+		break;
+	}
+	return o == CB_OUT_TRANSLATED ? o : CB_OUT_PERFORMED;
+}
+
 void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 {
 	const struct seccomp_notif *n = w->n;
@@ -46,11 +68,12 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 		 * decision holds only for what the supervisor resolved). */
 		if (w->sup->log)
 			cb_log_syscall(w->sup->log, &c, "kernel");
-		c.v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+		c.v = (struct cb_verdict){ .kind = CB_V_CONTINUE, .out = CB_OUT_K_NO_WORKER };
 		done = true;
 	}
 	if (!done)
 		h->fn(&c);
+	cb_stats_count(w->stats, c.arch, c.nr, outcome_of(&c.v));
 
 	switch (c.v.kind) {
 	case CB_V_RETURN:

@@ -24,6 +24,7 @@ struct cb_worker {
 	const struct cb_supervisor *sup;
 	struct cb_pool *pool;
 	bool leading; /* this worker holds the lead: it is the one in RECV next */
+	struct cb_stats *stats; /* this worker's counts (--stats); NULL: none */
 };
 
 /* Run handler H on the notification in w->n and answer it. */

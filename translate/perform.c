@@ -234,12 +234,15 @@ void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row)
 	struct cb_conv cv;
 	struct cb_xctx x = { .c = c, .cv = &cv, .row = row };
 	int64_t r = cb_conv_init(&cv, &cb_abi_builtin, c->arch, 0, &mem, 0);
-	if (!r && (row->flags & CB_X_PATH))
-		r = path_gate(&x);
+	enum cb_outcome why = CB_OUT_K_ARGS; /* the kernel's, for --stats */
+	if (!r && (row->flags & CB_X_PATH) && (r = path_gate(&x)) == CB_XSYS_KERNEL)
+		why = CB_OUT_K_NAMESPACE;
 	if (!r && row->gate)
 		r = row->gate(&x);
-	if (!r && (row->flags & CB_X_WAITS) && !cb_call_can_block(c))
+	if (!r && (row->flags & CB_X_WAITS) && !cb_call_can_block(c)) {
 		r = CB_XSYS_KERNEL;
+		why = CB_OUT_K_NO_WORKER;
+	}
 	if (r == CB_XSYS_KERNEL) {
 		for (int i = 0; i < x.nheld; i++)
 			if (x.held[i].host >= 0)
@@ -247,7 +250,7 @@ void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row)
 		if (c->sup->log)
 			cb_log_syscall(c->sup->log, c, "kernel");
 		/* Safe: the gates saw registers only, no guest memory (see xsys.h). */
-		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE, .out = why };
 		return;
 	}
 	for (int i = 0; !r && i < 6; i++)
@@ -297,6 +300,7 @@ void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row)
 		cb_ret_err(c, (int)-r);
 	else
 		cb_ret(c, r);
+	c->v.out = CB_OUT_TRANSLATED;
 	if (x.signal_after && c->v.kind == CB_V_RETURN) {
 		/* Answer first, then signal the thread (see signal_after). */
 		pid_t tgid = cb_guest_tgid(c);

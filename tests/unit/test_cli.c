@@ -254,11 +254,36 @@ START_TEST(test_no_program)
 }
 END_TEST
 
+START_TEST(test_stats)
+{
+	char *plain[] = { "run", "--stats", "prog", NULL };
+	ck_assert_int_eq(parse(ARGC(plain), plain), CB_CLI_RUN);
+	ck_assert(opts.stats);
+	ck_assert_ptr_null(opts.stats_path);
+	ck_assert_str_eq(opts.argv[0], "prog");
+	char *file[] = { "run", "--stats=s.json", "prog", NULL };
+	ck_assert_int_eq(parse(ARGC(file), file), CB_CLI_RUN);
+	ck_assert(opts.stats);
+	ck_assert_str_eq(opts.stats_path, "s.json");
+	/* Only the = form takes a file: the next word is the program. */
+	char *sep[] = { "run", "--stats", "s.json", NULL };
+	ck_assert_int_eq(parse(ARGC(sep), sep), CB_CLI_RUN);
+	ck_assert_ptr_null(opts.stats_path);
+	ck_assert_str_eq(opts.argv[0], "s.json");
+	char *none[] = { "run", "prog", NULL };
+	ck_assert_int_eq(parse(ARGC(none), none), CB_CLI_RUN);
+	ck_assert(!opts.stats);
+	ck_assert_ptr_null(opts.stats_path);
+	char *empty[] = { "run", "--stats=", "prog", NULL };
+	expect_error(ARGC(empty), empty, "option '--stats=' needs a file name");
+}
+END_TEST
+
 START_TEST(test_usage_lists_every_option)
 {
 	static const char *const names[] = { "--log FILE", "--keep-caps LIST", "--trap LIST",
 					     "--workers N", "--no-sync-wakeup", "-h, --help",
-					     "--version", "Usage: compatbox run" };
+					     "--version", "--stats[=FILE]", "Usage: compatbox run" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		ck_assert_msg(strstr(cb_usage, names[i]), "usage lacks '%s'", names[i]);
 }
@@ -282,6 +307,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_single_dash_is_program);
 	tcase_add_test(tc, test_args_after_program_not_options);
 	tcase_add_test(tc, test_usage_lists_every_option);
+	tcase_add_test(tc, test_stats);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reject");
