@@ -17,6 +17,7 @@
 const char cb_abi_usage[] =
 	"Usage: compatbox abi list [--abi FILE] [--stats]\n"
 	"       compatbox abi show [--abi FILE] [--json] NAME\n"
+	"       compatbox abi syscalls\n"
 	"       compatbox abi gen --header FILE --struct NAME... --ioctl NAME[=STRUCT][:DIR]...\n"
 	"                         [--annotate STRUCT.FIELD=ANNOTATIONS...]\n"
 	"                         [-o FILE.abi]\n"
@@ -24,6 +25,8 @@ const char cb_abi_usage[] =
 	"  list   every record and ioctl request compatbox knows, with sizes per ABI\n"
 	"  show   a record's layouts side by side (fields marked * differ between\n"
 	"         ABIs), or an ioctl's request numbers and argument\n"
+	"  syscalls  per i386 syscall: number, name, and what the supervisor\n"
+	"         registers for it (translated, performed, or - : the kernel's)\n"
 	"  gen    compile FILE for each ABI and write the layouts of the named\n"
 	"         structs and requests as a .abi file (stdout without -o); an ioctl\n"
 	"         without =STRUCT takes the struct whose sizes its number encodes,\n"
@@ -473,6 +476,16 @@ int cb_cmd_abi(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "gen"))
 		return gen(argc - 1, argv + 1);
+	if (!strcmp(cmd, "syscalls")) {
+		if (argc > 2)
+			return misuse("unexpected '%s'", argv[2]);
+		struct cb_err err = { "" };
+		if (cb_abi_syscalls(stdout, &err)) {
+			fprintf(stderr, "compatbox abi syscalls: internal error: %s\n", err.msg);
+			return 1;
+		}
+		return 0;
+	}
 	if (strcmp(cmd, "list") != 0 && strcmp(cmd, "show") != 0)
 		return misuse("unknown subcommand '%s'", cmd);
 	const char *file = NULL, *name = NULL;

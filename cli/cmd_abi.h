@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "../abi/layout.h"
+#include "../common/error.h"
 
 /* ARGV[0] is "abi". Returns the exit status: 0, 1 on failure, 2 on misuse. */
 int cb_cmd_abi(int argc, char **argv);
@@ -14,5 +15,7 @@ extern const char cb_abi_usage[];
 
 /* Requests of DB per family and how many differ between the ABIs, to OUT. */
 int cb_abi_stats(const struct cb_abi_db *db, FILE *out);
+/* Per i386 syscall, "NR<TAB>NAME<TAB>HOW": translated, performed or -. */
+int cb_abi_syscalls(FILE *out, struct cb_err *err);
 
 #endif
