@@ -20,7 +20,7 @@ print(v)
 PY
 }
 
-N=1000
+N=300
 for g in $GUEST_VARIANTS; do
 	arch=i386
 	case $g in guest64*) arch=x86_64;; esac
