@@ -4,20 +4,22 @@
 # with that root's ld-linux.so.2, natively and under compatbox --translate.
 # Changes nothing on the system: a private apt sources list and state folder
 # (APT::Architectures=i386), packages fetched with apt-get download and
-# unpacked with dpkg -x. Exit 3 when the packages cannot be fetched (offline).
+# unpacked with dpkg -x. Exit 3 when the packages cannot be fetched (offline)
+# or the cache cannot be written.
 set -euo pipefail
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/compatbox
 root=$cache/i386root
 pkgs=(coreutils findutils grep sed tar gzip bzip2 xz-utils diffutils sqlite3 python3.11
       busybox iproute2 procps util-linux openssl curl)
-# Ready when made from this list by this script.
-stamp="$(sha256sum "$0" | cut -c1-16)"
+# Ready when made from this list (bump the 1 when the way it is made changes).
+stamp="1 ${pkgs[*]}"
 if [ -f "$root/.ready" ] && [ "$(cat "$root/.ready")" = "$stamp" ]; then
 	echo "$root"; exit 0
 fi
 say() { echo "realprog-root: $*" >&2; }
 apt_dir=$cache/apt-i386-bookworm
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
+{ mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" && touch "$apt_dir/status"; } 2>/dev/null ||
+	{ say "cannot write $cache (read-only, as in the VMs?)"; exit 3; }
 key=/usr/share/keyrings/debian-archive-keyring.gpg
 {
 	echo "deb [signed-by=$key] http://deb.debian.org/debian bookworm main"

@@ -219,18 +219,21 @@ def main(argv):
     if only is None and in_vm() and not os.environ.get("REALPROG_ALL"):
         only = set(VM_SET)
         print(f"# in a VM: {len(only)} of the commands, one per package (REALPROG_ALL=1: all)")
-    if "32" not in os.environ.get("CB_ABIS", "32 64").split():
-        print("SKIP: this run does not cover i386 (CB_ABIS); the real programs run on the VM kernels")
-        return 77
+    # Made first, also where this run does not cover i386: the VMs, which
+    # see this machine's cache read-only, use the root it makes.
     p = subprocess.run([os.path.join(SRC, "scripts", "realprog-root.sh")], stdout=subprocess.PIPE,
                        text=True)
     if p.returncode == 3:
-        print("SKIP: Debian's i386 packages cannot be fetched (offline?) and "
-              "~/.cache/compatbox/i386root is not there: run scripts/realprog-root.sh once online")
+        print("SKIP: Debian's i386 packages cannot be fetched (offline?) or unpacked (a read-only "
+              "cache) and ~/.cache/compatbox/i386root is not there: run scripts/realprog-root.sh "
+              "once online")
         return 77
     if p.returncode != 0:
         print(f"scripts/realprog-root.sh failed (exit {p.returncode})")
         return 1
+    if "32" not in os.environ.get("CB_ABIS", "32 64").split():
+        print("SKIP: this run does not cover i386 (CB_ABIS); the real programs run on the VM kernels")
+        return 77
     root = p.stdout.strip()
     ld = os.path.join(root, "lib", "ld-linux.so.2")
     libpath = f"{root}/lib/i386-linux-gnu:{root}/usr/lib/i386-linux-gnu"
