@@ -14,7 +14,9 @@ static enum cb_outcome outcome_of(const struct cb_verdict *v)
 		return o; /* whatever answered it: an errno, a kill, SIGSYS */
 	switch (v->kind) {
 	case CB_V_CONTINUE:
-		return cb_outcome_kernel(o) ? o : CB_OUT_K_UNHANDLED;
+		/* A handler that did not say why left the arguments to the
+		 * kernel (the passthrough handler says "unhandled"). */
+		return cb_outcome_kernel(o) ? o : CB_OUT_K_ARGS;
 	case CB_V_ABANDON:
 		return CB_OUT_ABANDONED;
 	case CB_V_RETURN:
