@@ -58,8 +58,6 @@ def fixture(d):
 def commands(port, sleeper):
     """(name, [step, ...]): a step is (program, args[, stdin bytes])."""
     url = f"http://127.0.0.1:{port}"
-    words = open  # noqa: keep the table below plain data
-    del words
     one = lambda name, prog, *args, stdin=None: (name, [(prog, list(args), stdin)])
     return [
         # coreutils
