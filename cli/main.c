@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cmd_abi.h"
 #include "cmd_policy.h"
+#include "cmd_report.h"
 #include "../supervisor/run.h"
 
 #ifndef CB_VERSION
@@ -18,6 +19,7 @@ static const char top_usage[] =
 	"  run [OPTION]... [--] PROGRAM [ARG]...   run PROGRAM supervised\n"
 	"  abi list|show|gen ...                   the ABI layout database\n"
 	"  policy check|show|list ...              check a policy, show its filter\n"
+	"  report [--json|--html OUT|--suggest-policy] FILE   read an audit trail\n"
 	"\n"
 	"Run 'compatbox run --help' for the options of run, 'compatbox abi --help' for abi.\n";
 
@@ -39,6 +41,8 @@ int main(int argc, char **argv)
 		return cb_cmd_abi(argc - 1, argv + 1);
 	if (strcmp(argv[1], "policy") == 0)
 		return cb_cmd_policy(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return cb_cmd_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") != 0) {
 		fprintf(stderr, "compatbox: unknown command '%s'\n%s", argv[1], top_usage);
 		return 125;
