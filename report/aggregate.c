@@ -32,6 +32,16 @@ bool cb_agg_ioctl_unknown(const struct cb_agg_ioctl *e)
 	return e->known == 0 || (e->known < 0 && !e->name);
 }
 
+/* Append S to KEY at N, cut to fit. */
+static size_t cat(char *key, size_t cap, size_t n, const char *s)
+{
+	size_t l = strlen(s);
+	if (l > cap - 1 - n)
+		l = cap - 1 - n;
+	memcpy(key + n, s, l);
+	return n + l;
+}
+
 static struct cb_agg_proc *proc(struct cb_agg *a, int64_t pid, int64_t t)
 {
 	char key[24];
@@ -112,9 +122,16 @@ static void add_word(struct cb_agg_ioctl *e, const struct cb_jval *w)
 static void on_ioctl(struct cb_agg *a, const struct cb_rec *r, bool denied)
 {
 	char key[600];
-	const char *dev = device_key(r);
-	int n = snprintf(key, sizeof(key), "%s|%s|%x", r->arch ? r->arch : "", dev, r->req);
-	struct cb_agg_ioctl *e = cb_map_get(&a->ioctl, key, (size_t)n < sizeof(key) ? (size_t)n : sizeof(key) - 1);
+	uint32_t req = r->req;
+	size_t n = cat(key, sizeof(key), 0, r->arch ? r->arch : "");
+	n = cat(key, sizeof(key), n, "|");
+	n = cat(key, sizeof(key), n, device_key(r));
+	if (n + 5 <= sizeof(key)) {
+		key[n++] = '|';
+		memcpy(key + n, &req, 4); /* a key, never printed */
+		n += 4;
+	}
+	struct cb_agg_ioctl *e = cb_map_get(&a->ioctl, key, n);
 	if (!e)
 		return;
 	if (!e->n) {
@@ -196,9 +213,12 @@ static void on_call(struct cb_agg *a, const struct cb_rec *r)
 {
 	a->calls++;
 	bool denied = cb_rec_denied(r);
+	/* Built by hand: this runs for every record of the trail. */
 	char key[160];
-	int n = snprintf(key, sizeof(key), "%s|%.100s", r->arch ? r->arch : "", r->sys);
-	struct cb_agg_sys *s = cb_map_get(&a->sys, key, (size_t)n);
+	size_t n = cat(key, sizeof(key), 0, r->arch ? r->arch : "");
+	n = cat(key, sizeof(key), n, "|");
+	n = cat(key, sizeof(key), n, r->sys);
+	struct cb_agg_sys *s = cb_map_get(&a->sys, key, n);
 	if (s) {
 		if (!s->n) {
 			s->arch = cb_intern(&a->str, r->arch);

@@ -23,6 +23,7 @@ void cb_map_free(struct cb_map *m)
 	free(m->slots);
 	free(m->hashes);
 	free(m->keys);
+	free(m->lens);
 	free(m->entries);
 	cb_map_init(m, m->esize, m->max);
 }
@@ -33,6 +34,9 @@ static int grow(struct cb_map *m)
 	uint32_t *slots = calloc(ncap, sizeof(*slots));
 	uint64_t *hashes = realloc(m->hashes, ncap / 2 * sizeof(*hashes));
 	char **keys = realloc(m->keys, ncap / 2 * sizeof(*keys));
+	size_t *lens = realloc(m->lens, ncap / 2 * sizeof(*lens));
+	if (lens)
+		m->lens = lens;
 	char *entries = realloc(m->entries, ncap / 2 * m->esize);
 	if (hashes)
 		m->hashes = hashes;
@@ -40,7 +44,7 @@ static int grow(struct cb_map *m)
 		m->keys = keys;
 	if (entries)
 		m->entries = entries;
-	if (!slots || !hashes || !keys || !entries) {
+	if (!slots || !hashes || !keys || !lens || !entries) {
 		free(slots);
 		return -1;
 	}
@@ -62,7 +66,7 @@ void *cb_map_get(struct cb_map *m, const char *key, size_t len)
 	if (m->cap) {
 		for (size_t s = h & (m->cap - 1); m->slots[s]; s = (s + 1) & (m->cap - 1)) {
 			size_t i = m->slots[s] - 1;
-			if (m->hashes[i] == h && !memcmp(m->keys[i], key, len) && !m->keys[i][len])
+			if (m->hashes[i] == h && m->lens[i] == len && !memcmp(m->keys[i], key, len))
 				return m->entries + i * m->esize;
 		}
 	}
@@ -85,6 +89,7 @@ void *cb_map_get(struct cb_map *m, const char *key, size_t len)
 	m->slots[s] = (uint32_t)i + 1;
 	m->hashes[i] = h;
 	m->keys[i] = k;
+	m->lens[i] = len;
 	void *e = m->entries + i * m->esize;
 	memset(e, 0, m->esize);
 	return e;

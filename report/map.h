@@ -13,7 +13,8 @@ struct cb_map {
 	size_t n, cap;       /* entries; slots (a power of two) */
 	uint32_t *slots;     /* entry index + 1, 0 empty */
 	uint64_t *hashes;    /* per entry */
-	char **keys;         /* per entry, interned */
+	char **keys;         /* per entry (may hold NULs; NUL-terminated too) */
+	size_t *lens;        /* per entry: its key's length */
 	char *entries;       /* n * esize */
 	uint64_t overflow;   /* lookups that found the map full */
 };

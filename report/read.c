@@ -18,6 +18,9 @@ static void bad(struct cb_trail_stats *st, const char *fmt, const char *why)
 }
 
 /* One complete line (without its '\n'). */
+/* The parsed lines' memory, reused line after line. */
+static __thread struct cb_jarena arena;
+
 static int line(const char *p, size_t n, cb_trail_fn fn, void *ctx, struct cb_trail_stats *st)
 {
 	st->lines++;
@@ -27,7 +30,8 @@ static int line(const char *p, size_t n, cb_trail_fn fn, void *ctx, struct cb_tr
 		return 0;
 	struct cb_jval *v = NULL;
 	struct cb_err err = { "" };
-	if (cb_json_parse(p, n, &v, &err)) {
+	cb_jarena_reset(&arena);
+	if (cb_json_parse_arena(p, n, &arena, &v, &err)) {
 		/* The parser's "1:COL: ..." speaks of this line alone. */
 		const char *why = strchr(err.msg, ':');
 		bad(st, "column %s", why && why[1] ? why + 1 : err.msg);
@@ -41,7 +45,6 @@ static int line(const char *p, size_t n, cb_trail_fn fn, void *ctx, struct cb_tr
 		st->records++;
 		rc = fn(&r, ctx);
 	}
-	cb_jval_free(v);
 	return rc;
 }
 

@@ -67,8 +67,9 @@ static void summary(FILE *out, const struct cb_agg *a, const char *trail)
 	if (st->first_bad_line)
 		snprintf(bad, sizeof(bad), " (first: line %llu, %s)",
 			 (unsigned long long)st->first_bad_line, st->first_bad);
-	fprintf(out, "Trail     %s: %llu records, %llu malformed lines%s%s\n", trail,
-		(unsigned long long)st->records, (unsigned long long)st->malformed, bad,
+	fprintf(out, "Trail     %s: %llu record%s, %llu malformed line%s%s%s\n", trail,
+		(unsigned long long)st->records, st->records == 1 ? "" : "s",
+		(unsigned long long)st->malformed, st->malformed == 1 ? "" : "s", bad,
 		st->partial_bytes ? ", a partial last line ignored" : "");
 	if (a->argv_line || a->policy)
 		fprintf(out, "Program   %s (policy %s, compatbox %s, kernel %s)\n",
@@ -86,8 +87,9 @@ static void summary(FILE *out, const struct cb_agg *a, const char *trail)
 		refused += ((const struct cb_agg_sys *)cb_map_at(&a->sys, i))->denied;
 	fprintf(out, "Calls     %llu recorded, %llu refused, %zu processes\n",
 		(unsigned long long)a->calls, (unsigned long long)refused, a->proc.n);
-	fprintf(out, "Dropped   %llu entries (in %llu dropped records)",
-		(unsigned long long)a->dropped, (unsigned long long)a->dropped_records);
+	fprintf(out, "Dropped   %llu entr%s, in %llu dropped record%s",
+		(unsigned long long)a->dropped, a->dropped == 1 ? "y" : "ies",
+		(unsigned long long)a->dropped_records, a->dropped_records == 1 ? "" : "s");
 	if (a->end_dropped > 0 && (uint64_t)a->end_dropped != a->dropped)
 		fprintf(out, "; the end record counts %lld", (long long)a->end_dropped);
 	fputc('\n', out);
