@@ -39,7 +39,10 @@ static int line(const char *p, size_t n, cb_trail_fn fn, void *ctx, struct cb_tr
 	}
 	struct cb_rec r;
 	int rc = 0;
-	if (cb_rec_from_json(&r, v)) {
+	int e = cb_rec_from_json(&r, v);
+	if (e == -EPROTONOSUPPORT) {
+		bad(st, "%s", "a schema version this compatbox does not read (it reads v 1)");
+	} else if (e) {
 		bad(st, "%s", "not an audit record (docs/audit.md)");
 	} else {
 		st->records++;

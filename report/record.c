@@ -104,7 +104,6 @@ static void result(struct cb_rec *r, const struct cb_jval *res)
 {
 	if (!res || res->type != CB_J_OBJECT)
 		return;
-	r->how = str(res, "how") ? str(res, "how") : r->how;
 	r->ret_known = num(res, "ret", &r->ret);
 	r->err = str(res, "errno");
 }
@@ -150,8 +149,11 @@ int cb_rec_from_json(struct cb_rec *r, const struct cb_jval *v)
 	r->comm = str(v, "comm");
 	r->exe = str(v, "exe");
 	r->arch = str(v, "arch");
-	if (!cb_jval_get(v, "v"))
+	const struct cb_jval *ver = cb_jval_get(v, "v");
+	if (!ver)
 		return legacy(r, v);
+	if (ver->type != CB_J_NUMBER || !ver->is_uint || ver->u != CB_REC_SCHEMA)
+		return -EPROTONOSUPPORT;
 	num(v, "t", &r->t);
 	const char *kind = str(v, "kind");
 	static const struct { const char *name; enum cb_rkind k; } kinds[] = {
@@ -170,27 +172,30 @@ int cb_rec_from_json(struct cb_rec *r, const struct cb_jval *v)
 		break;
 	}
 	case CB_R_CALL: {
-		r->sys = str(v, "sys");
+		r->sys = str(v, "syscall");
 		if (!r->sys)
 			return -EINVAL;
-		const struct cb_jval *fd = cb_jval_get(v, "fd");
-		if (fd && fd->type == CB_J_OBJECT) {
-			r->fd_path = str(fd, "path");
-			r->fd_type = str(fd, "type");
-			r->fd_dev = str(fd, "dev");
+		/* "path" is the fd's target for fd calls, the resolved path
+		 * for path calls. */
+		if (cb_jval_get(v, "fd")) {
+			r->fd_path = str(v, "path");
+			const struct cb_jval *tg = cb_jval_get(v, "target");
+			r->fd_type = str(tg, "type");
+			r->fd_dev = str(tg, "dev");
+		} else {
+			r->path = str(v, "path");
 		}
-		r->path = str(v, "path");
-		ioctl_fields(r, cb_jval_get(v, "ioctl"), "req");
+		ioctl_fields(r, cb_jval_get(v, "request"), "value");
 		const struct cb_jval *inf = cb_jval_get(v, "infer");
 		r->ptr_words = array(inf, "ptr_words");
-		r->other_size = array(inf, "same_nr_other_size");
+		r->other_size = array(inf, "other_size");
 		r->native_enotty = tristate(inf, "native_enotty");
 		int64_t len;
 		if (num(cb_jval_get(v, "payload"), "len", &len))
 			r->payload_len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-		const struct cb_jval *d = cb_jval_get(v, "decision");
-		r->action = str(d, "action");
-		r->rule = str(d, "rule");
+		r->action = str(v, "decision");
+		r->rule = str(v, "rule");
+		r->how = str(v, "action");
 		result(r, cb_jval_get(v, "result"));
 		num(v, "dur_ns", &r->dur_ns);
 		break;
@@ -215,9 +220,10 @@ int cb_rec_from_json(struct cb_rec *r, const struct cb_jval *v)
 
 bool cb_rec_denied(const struct cb_rec *r)
 {
-	static const char *const refused[] = { "deny", "kill", "trap" };
+	static const char *const refused[] = { "deny", "kill", "trap" }; /* the verbs */
 	for (size_t i = 0; r->action && i < sizeof(refused) / sizeof(refused[0]); i++)
 		if (!strncmp(r->action, refused[i], strlen(refused[i])))
 			return true;
-	return r->how && (!strcmp(r->how, "denied") || !strcmp(r->how, "killed"));
+	return r->how && (!strcmp(r->how, "denied") || !strcmp(r->how, "killed") ||
+			  !strcmp(r->how, "trapped"));
 }

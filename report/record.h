@@ -9,6 +9,9 @@
 
 #include "../common/json_parse.h"
 
+/* The schema version read; a trail of another version is not guessed at. */
+#define CB_REC_SCHEMA 1
+
 enum cb_rkind { CB_R_OTHER, CB_R_START, CB_R_CALL, CB_R_PROCESS, CB_R_DROPPED, CB_R_END };
 
 struct cb_rec {
@@ -32,7 +35,10 @@ struct cb_rec {
 	int native_enotty;         /* 1, 0, -1 not known */
 	uint32_t payload_len;
 	/* What was decided and what came of it. */
-	const char *action, *rule, *how, *err;
+	const char *action;        /* the policy's verb: allow, deny, log, ... */
+	const char *rule;          /* FILE:LINE:COL or "default" */
+	const char *how;           /* what was done: kernel, performed, denied, ... */
+	const char *err;           /* errno name of a failed call */
 	bool ret_known;
 	int64_t ret;
 	int64_t dur_ns;            /* -1 when absent */
@@ -43,9 +49,9 @@ struct cb_rec {
 	const char *policy, *version, *kernel;
 };
 
-/* Fill R from the parsed line V. 0, or -EINVAL when V is not a record
- * (not an object, or a member of the wrong type). Unknown keys are
- * ignored. */
+/* Fill R from the parsed line V. 0; -EPROTONOSUPPORT for a schema version
+ * other than CB_REC_SCHEMA; -EINVAL when V is not a record. Unknown keys
+ * are ignored. */
 int cb_rec_from_json(struct cb_rec *r, const struct cb_jval *v);
 
 /* Whether the call was refused by the policy (deny, kill, trap). */

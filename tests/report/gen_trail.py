@@ -30,24 +30,24 @@ def main():
             fd, path, typ, dev, req, name, d, size, known = DEVICES[i % len(DEVICES)]
             pid = pids[i % len(pids)][0]
             arch = "i386" if pid % 2 else "x86_64"
-            devj = '"%s"' % dev if dev else "null"
+            target = '{"type":"%s","dev":"%s"}' % (typ, dev) if dev else '{"type":"%s"}' % typ
             namej = '"%s"' % name if name else "null"
             infer = ""
             if not known:
-                infer = (',"infer":{"ptr_words":[8],"same_nr_other_size":["MYDEV_GET(24)"],'
+                infer = (',"infer":{"ptr_words":[8],"other_size":["MYDEV_GET(24)"],'
                          '"native_enotty":true}')
-            payload = ('"payload":{"hex":"%s","len":16,"truncated":false}' % ("00" * 16)) if size else \
-                '"payload":{"fields":{"value":7}}'
-            err = '"ENOTTY"' if not known else "null"
+            payload = ('"payload":{"hex":"%s","len":16,"truncated":false,"when":"before"}' % ("00" * 16)) \
+                if size else '"payload":{"fields":{"value":7},"when":"after"}'
+            result = '{"ret":-1,"errno":"ENOTTY"}' if not known else '{"ret":0}'
             lines.append(
                 '{"v":1,"kind":"call","t":%d,"pid":%d,"tid":%d,"comm":"bench-guest","exe":"/usr/bin/bench-guest",'
-                '"arch":"%s","sys":"ioctl","nr":54,"args":["0x%x","0x%x","0xffd01000","0x0","0x0","0x0"],'
-                '"fd":{"fd":%d,"path":"%s","type":"%s","dev":%s},'
-                '"ioctl":{"req":"0x%x","name":%s,"dir":"%s","type":"T","nr":1,"size":%d,"known":%s},%s%s,'
-                '"decision":{"action":"log","rule":"audit.policy:12:1"},'
-                '"result":{"how":"kernel","ret":%d,"errno":%s},"dur_ns":%d}\n'
-                % (T0 + 1000 * i, pid, pid, arch, fd, req, fd, path, typ, devj, req, namej, d, size,
-                   "true" if known else "false", payload, infer, -1 if not known else 0, err, 2000 + i % 977))
+                '"arch":"%s","syscall":"ioctl","nr":54,"args":["0x%x","0x%x","0xffd01000","0x0","0x0","0x0"],'
+                '"fd":%d,"path":"%s","target":%s,'
+                '"request":{"value":"0x%x","name":%s,"dir":"%s","type":"T","nr":1,"size":%d,"known":%s},%s%s,'
+                '"decision":"log","rule":"audit.policy:12:1","action":"performed",'
+                '"result":%s,"dur_ns":%d}\n'
+                % (T0 + 1000 * i, pid, pid, arch, fd, req, fd, path, target, req, namej, d, size,
+                   "true" if known else "false", payload, infer, result, 2000 + i % 977))
             if len(lines) == 10000:
                 f.write("".join(lines))
                 lines = []

@@ -102,18 +102,22 @@ START_TEST(test_counts)
 END_TEST
 
 /* A last line without '\n' is not read, whatever it holds; a blank line
- * is nothing; an unknown kind and unknown keys are accepted. */
+ * is nothing; an unknown kind and unknown keys are accepted; another
+ * schema version is not guessed at. */
 START_TEST(test_partial_and_unknown)
 {
-	const char *t = "{\"v\":1,\"kind\":\"call\",\"sys\":\"read\",\"arch\":\"i386\",\"new\":[{}]}\n"
+	const char *t = "{\"v\":1,\"kind\":\"call\",\"syscall\":\"read\",\"arch\":\"i386\",\"new\":[{}]}\n"
 			"\n"
-			"{\"v\":2,\"kind\":\"novel\",\"x\":1}\n"
-			"{\"v\":1,\"kind\":\"call\",\"sys\":\"write\",\"arch\":\"i386\"}";
+			"{\"v\":1,\"kind\":\"novel\",\"x\":1}\n"
+			"{\"v\":2,\"kind\":\"call\",\"syscall\":\"read\",\"arch\":\"i386\"}\n"
+			"{\"v\":1,\"kind\":\"call\",\"syscall\":\"write\",\"arch\":\"i386\"}";
 	struct cb_agg a;
 	aggregate(&a, t, strlen(t));
-	ck_assert_uint_eq(a.read.lines, 3);
+	ck_assert_uint_eq(a.read.lines, 4);
 	ck_assert_uint_eq(a.read.records, 2);
-	ck_assert_uint_eq(a.read.malformed, 0);
+	ck_assert_uint_eq(a.read.malformed, 1);
+	ck_assert_uint_eq(a.read.first_bad_line, 4);
+	ck_assert_ptr_nonnull(strstr(a.read.first_bad, "schema version"));
 	ck_assert_uint_eq(a.read.partial_bytes, strlen(strrchr(t, '\n') + 1));
 	ck_assert_uint_eq(a.calls, 1);
 	cb_agg_free(&a);
@@ -126,10 +130,10 @@ START_TEST(test_fd_long_line)
 {
 	size_t big = CB_TRAIL_LINE_MAX + 100;
 	char *text = malloc(big + 200);
-	size_t o = (size_t)sprintf(text, "{\"v\":1,\"kind\":\"call\",\"sys\":\"a\",\"pad\":\"");
+	size_t o = (size_t)sprintf(text, "{\"v\":1,\"kind\":\"call\",\"syscall\":\"a\",\"pad\":\"");
 	memset(text + o, 'x', big);
 	o += big;
-	o += (size_t)sprintf(text + o, "\"}\n{\"v\":1,\"kind\":\"call\",\"sys\":\"b\"}\n");
+	o += (size_t)sprintf(text + o, "\"}\n{\"v\":1,\"kind\":\"call\",\"syscall\":\"b\"}\n");
 	FILE *f = tmpfile();
 	fwrite(text, 1, o, f);
 	fflush(f);
