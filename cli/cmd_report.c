@@ -117,6 +117,7 @@ int cb_cmd_report(int argc, char **argv)
 	struct cb_err err = { "" };
 	cb_agg_init(&a);
 	int rc = cb_trail_read_fd(fd, cb_agg_add, &a, &a.read, &err);
+	cb_trail_release();
 	if (rc) {
 		fprintf(stderr, "compatbox report: %s: %s\n", file, err.msg);
 		cb_agg_free(&a);

@@ -123,3 +123,8 @@ int cb_trail_read_fd(int fd, cb_trail_fn fn, void *ctx, struct cb_trail_stats *s
 	st->partial_bytes = skipping ? 0 : have;
 	return 0;
 }
+
+void cb_trail_release(void)
+{
+	cb_jarena_free(&arena);
+}

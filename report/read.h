@@ -32,4 +32,7 @@ int cb_trail_read_fd(int fd, cb_trail_fn fn, void *ctx, struct cb_trail_stats *s
 int cb_trail_read_mem(const char *text, size_t len, cb_trail_fn fn, void *ctx,
 		      struct cb_trail_stats *st);
 
+/* Free the memory the reading keeps between lines (this thread's). */
+void cb_trail_release(void);
+
 #endif
