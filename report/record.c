@@ -1,6 +1,7 @@
 #include "record.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -68,7 +69,10 @@ static int64_t iso_ns(const char *s)
 	if (*p == '.')
 		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
 			ns += (*p - '0') * scale;
-	return (int64_t)timegm(&tm) * 1000000000 + ns;
+	time_t secs = timegm(&tm);
+	if (secs < 0 || secs > INT64_MAX / 1000000000 - 1)
+		return 0; /* not a time this report can place */
+	return (int64_t)secs * 1000000000 + ns;
 }
 
 static unsigned dir_bits(const char *d, unsigned fallback)
