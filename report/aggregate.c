@@ -152,6 +152,7 @@ static void on_ioctl(struct cb_agg *a, const struct cb_rec *r, bool denied)
 	}
 	e->n++;
 	e->denied += denied;
+	e->seen += r->ret_known || r->err;
 	if (r->t && (!e->first_t || r->t < e->first_t))
 		e->first_t = r->t;
 	if (r->err) {
@@ -178,6 +179,8 @@ static void on_ioctl(struct cb_agg *a, const struct cb_rec *r, bool denied)
 			}
 		}
 	}
+	if (r->other_abi && !e->other_abi)
+		e->other_abi = cb_intern(&a->str, r->other_abi);
 	if (r->payload_len > e->payload_len)
 		e->payload_len = r->payload_len;
 }

@@ -31,6 +31,7 @@ struct cb_agg_ioctl {
 	unsigned dir, type, nr, size;
 	int known;             /* 1, 0, -1 (the trail did not say) */
 	uint64_t n, denied, failed;
+	uint64_t seen;         /* calls whose result the trail has (not run unseen by the kernel) */
 	int64_t first_t;
 	const char *first_err; /* the first errno seen */
 	uint64_t enotty;       /* calls answered ENOTTY */
@@ -38,6 +39,7 @@ struct cb_agg_ioctl {
 	uint64_t ptr_words[CB_AGG_PTR_WORDS / 4 / 64]; /* bit per 4-byte word */
 	bool ptr_words_beyond; /* a pointer word at or past CB_AGG_PTR_WORDS */
 	const char *other_size[CB_AGG_OTHER_SIZES];
+	const char *other_abi; /* this number's name on the other ABI */
 	uint32_t payload_len;  /* the longest payload recorded */
 	const char *action;    /* the first decision */
 };

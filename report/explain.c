@@ -149,12 +149,17 @@ void cb_explain_ioctl(const struct cb_agg_ioctl *e, cb_explain_fn fn, void *ctx)
 
 	o = 0;
 	text[0] = 0;
+	text[0] = 0;
 	for (int i = 0; i < CB_AGG_OTHER_SIZES && e->other_size[i]; i++)
-		o = appendf(text, sizeof(text), o, "%s%s", i ? ", " : "", e->other_size[i]);
+		o = appendf(text, sizeof(text), o, "%s%s", i ? ", " : "same direction, type and number, "
+			    "another size: ", e->other_size[i]);
 	if (o)
-		appendf(text, sizeof(text), o, " has this type and number with another size: "
-			"a 32/64-bit layout mismatch (the program was built against a different layout)");
-	else
+		o = appendf(text, sizeof(text), o, ": a 32/64-bit layout mismatch (the program was built "
+			    "against the other ABI's layout)");
+	if (e->other_abi)
+		o = appendf(text, sizeof(text), o, "%sthis very number is %s on the other ABI",
+			    o ? "; " : "", e->other_abi);
+	if (!o)
 		snprintf(text, sizeof(text), "no known request has this type and number with another size");
 	fn(ctx, "32/64", text);
 
@@ -170,7 +175,8 @@ void cb_explain_ioctl(const struct cb_agg_ioctl *e, cb_explain_fn fn, void *ctx)
 			 e->failed ? " (calls failed with " : "", e->failed && e->first_err ? e->first_err : "",
 			 e->failed ? ")" : "");
 	else
-		snprintf(text, sizeof(text), "not recorded%s", e->enotty ? ": some calls returned ENOTTY" : "");
+		snprintf(text, sizeof(text), "not known%s", e->enotty ? ": some calls returned ENOTTY"
+			 : !e->seen ? ": the kernel ran the calls, their results were not seen" : "");
 	fn(ctx, "ENOTTY", text);
 	sketch(e, fn, ctx);
 }

@@ -64,6 +64,8 @@ void cb_fmt_result(char *buf, size_t cap, const struct cb_agg_ioctl *e)
 	else if (e->failed)
 		snprintf(buf, cap, "%llu failed: %s", (unsigned long long)e->failed,
 			 e->first_err ? e->first_err : "?");
+	else if (!e->seen)
+		snprintf(buf, cap, "kernel ran it");
 	else
 		snprintf(buf, cap, "ok");
 }

@@ -13,7 +13,8 @@ void cb_fmt_clock(char *buf, size_t cap, int64_t t_ns);
 void cb_fmt_when(char *buf, size_t cap, int64_t t_ns);
 /* Where an ioctl went: "/dev/pts/0 (char 136:0)", "socket", "pipe"... */
 void cb_fmt_device(char *buf, size_t cap, const struct cb_agg_ioctl *e);
-/* "ok", "2 failed: ENOTTY", "3 refused". */
+/* "ok", "2 failed: ENOTTY", "3 refused", or "kernel ran it" when no call's
+ * result was seen. */
 void cb_fmt_result(char *buf, size_t cap, const struct cb_agg_ioctl *e);
 
 /* Walk the processes as a tree: parents before children, children by pid;

@@ -193,6 +193,7 @@ int cb_rec_from_json(struct cb_rec *r, const struct cb_jval *v)
 		const struct cb_jval *inf = cb_jval_get(v, "infer");
 		r->ptr_words = array(inf, "ptr_words");
 		r->other_size = array(inf, "other_size");
+		r->other_abi = str(inf, "other_abi");
 		r->native_enotty = tristate(inf, "native_enotty");
 		int64_t len;
 		if (num(cb_jval_get(v, "payload"), "len", &len))

@@ -32,6 +32,7 @@ struct cb_rec {
 	/* What the writer inferred for an unknown request. */
 	const struct cb_jval *ptr_words;   /* array of byte offsets, or NULL */
 	const struct cb_jval *other_size;  /* array of "NAME(size)", or NULL */
+	const char *other_abi;     /* the name this very number has on the other ABI */
 	int native_enotty;         /* 1, 0, -1 not known */
 	uint32_t payload_len;
 	/* What was decided and what came of it. */

@@ -91,6 +91,7 @@ struct rule {
 	char *reqs; /* "A, B, C" */
 	size_t len;
 	int n;
+	char names[256]; /* "0x800454cf TUNGETFEATURES, ...": names given as numbers */
 };
 
 static int by_abi_target(const void *x, const void *y)
@@ -136,11 +137,16 @@ static void ioctl_rules(FILE *out, const struct cb_agg *a)
 		r->reqs = grown;
 		r->len += (size_t)sprintf(r->reqs + r->len, "%s%s", r->n ? ", " : "", word);
 		r->n++;
+		/* The policy does not know this name for the number: say it beside. */
+		size_t nl = strlen(r->names);
+		if (e->name && word[0] == '0' && nl + strlen(word) + strlen(e->name) + 4 < sizeof(r->names))
+			snprintf(r->names + nl, sizeof(r->names) - nl, "%s%s %s", nl ? ", " : "", word, e->name);
 	}
 	qsort(rules, nrules, sizeof(*rules), by_abi_target);
 	for (size_t k = 0; k < nrules; k++) {
-		fprintf(out, "ioctl allow [%s] %s%s%s\n", rules[k].abi, rules[k].reqs,
-			rules[k].target[0] ? " " : "", rules[k].target);
+		fprintf(out, "ioctl allow [%s] %s%s%s%s%s\n", rules[k].abi, rules[k].reqs,
+			rules[k].target[0] ? " " : "", rules[k].target, rules[k].names[0] ? "  # " : "",
+			rules[k].names);
 		free(rules[k].reqs);
 	}
 	free(rules);

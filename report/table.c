@@ -129,13 +129,25 @@ static void ioctls(FILE *out, const struct cb_agg *a)
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)e->n);
 		cb_fmt_clock(first, sizeof(first), e->first_t);
 		cb_fmt_result(res, sizeof(res), e);
-		const char *name = e->name ? e->name : cb_agg_ioctl_unknown(e) ? "(unknown)" : "-";
+		/* A name with '*': named, but no descriptor (explained below). */
+		char name[80];
+		if (!e->name)
+			snprintf(name, sizeof(name), "%s", cb_agg_ioctl_unknown(e) ? "(unknown)" : "-");
+		else
+			snprintf(name, sizeof(name), "%.70s%s", e->name, cb_agg_ioctl_unknown(e) ? " *" : "");
 		tab_row(&t, (const char *[]){ dev, e->arch, req, name, cb_explain_dir(e->dir), size, n,
 					      first, res });
 	}
 	t.right = 0x60;
 	fprintf(out, "\nioctls by device\n");
 	tab_print(out, &t);
+	for (size_t i = 0; i < a->ioctl.n; i++) {
+		const struct cb_agg_ioctl *e = cb_map_at(&a->ioctl, i);
+		if (e->name && cb_agg_ioctl_unknown(e)) {
+			fputs("  (* named, but no ABI descriptor: explained below)\n", out);
+			break;
+		}
+	}
 }
 
 struct explain_out {

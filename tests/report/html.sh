@@ -20,7 +20,7 @@ check "nothing external" "! grep -Eiq '(src|href)=|url\\(|https?:|@import' '$tmp
 flags=(--headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$tmp/profile")
 timeout 60 "$browser" "${flags[@]}" --dump-dom "file://$tmp/r.html" > "$tmp/dom" 2>/dev/null
 check "the unknown request is highlighted" "grep -q '<tr class=\"unknown\">' '$tmp/dom'"
-check "its explanation is there" "grep -q 'MYDEV_GET(24) has this type and number' '$tmp/dom'"
+check "its explanation is there" "grep -q 'another size: MYDEV_GET(24): a 32/64-bit layout mismatch' '$tmp/dom'"
 check "the abi gen sketch is there" "grep -q 'compatbox abi gen --header vendor.h' '$tmp/dom'"
 check "the process tree nests the child" "tr -d '\\n' < '$tmp/dom' | grep -q '<ul class=\"tree\"><li><span class=\"pid\">100</span>.*<ul><li><span class=\"pid\">101</span>'"
 check "the sort script is bound" "grep -q 'title=\"sort\"' '$tmp/dom'"

@@ -101,6 +101,43 @@ START_TEST(test_counts)
 }
 END_TEST
 
+/* A trail `compatbox audit` wrote of tests/guests/audit_guest.c (i386):
+ * the counts that guest makes, from two processes. */
+START_TEST(test_audit_guest_trail)
+{
+	size_t len;
+	char *text = slurp("audit32.trail", &len);
+	struct cb_agg a;
+	aggregate(&a, text, len);
+	ck_assert_uint_eq(a.read.malformed, 0);
+	ck_assert_uint_eq(a.calls, 32);
+	ck_assert_uint_eq(a.ioctl.n, 13);
+	ck_assert_uint_eq(a.proc.n, 2);
+	size_t unknown = 0;
+	const struct cb_agg_ioctl *ptr = NULL, *mismatch = NULL;
+	for (size_t i = 0; i < a.ioctl.n; i++) {
+		const struct cb_agg_ioctl *e = cb_map_at(&a.ioctl, i);
+		unknown += cb_agg_ioctl_unknown(e);
+		if (e->req == 0x40085a07)
+			ptr = e;
+		if (e->req == 0x80086601)
+			mismatch = e;
+	}
+	ck_assert_uint_eq(unknown, 5);
+	ck_assert_ptr_nonnull(ptr);
+	ck_assert_uint_eq(ptr->n, 3);
+	ck_assert_uint_eq(ptr->ptr_words[0], 1); /* offset 0 */
+	ck_assert_ptr_nonnull(mismatch);
+	ck_assert_str_eq(mismatch->other_abi, "FS_IOC_GETFLAGS");
+	/* The child's parent is the first process. */
+	const struct cb_agg_proc *p0 = cb_map_at(&a.proc, 0), *p1 = cb_map_at(&a.proc, 1);
+	ck_assert_int_eq(p1->ppid, p0->pid);
+	ck_assert_uint_eq(p0->calls + p1->calls, 32);
+	free(text);
+	cb_agg_free(&a);
+}
+END_TEST
+
 /* A last line without '\n' is not read, whatever it holds; a blank line
  * is nothing; an unknown kind and unknown keys are accepted; another
  * schema version is not guessed at. */
@@ -202,6 +239,7 @@ Suite *report_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_table_exact);
 	tcase_add_test(tc, test_counts);
+	tcase_add_test(tc, test_audit_guest_trail);
 	tcase_add_test(tc, test_partial_and_unknown);
 	tcase_add_test(tc, test_fd_long_line);
 	tcase_add_test(tc, test_json_output);
