@@ -61,6 +61,7 @@ static const char style[] =
 	".ioctl dl{display:grid;grid-template-columns:110px 1fr;gap:4px 12px;margin:0}\n"
 	".ioctl dt{color:var(--muted);font-weight:600}\n"
 	".ioctl dd{margin:0}\n"
+	"summary{cursor:pointer;color:var(--accent)}\n"
 	"pre{background:#1d2433;color:#e6e9ef;border-radius:6px;padding:10px 12px;overflow-x:auto;font-size:12px;margin:4px 0 0}\n"
 	"ul.tree,ul.tree ul{list-style:none;margin:0;padding-left:22px}\n"
 	"ul.tree{padding-left:0}\n"
@@ -177,7 +178,7 @@ static void result_cell(FILE *out, const struct cb_agg_ioctl *e)
 {
 	char res[64];
 	cb_fmt_result(res, sizeof(res), e);
-	const char *cls = e->denied ? "ref" : e->failed ? "err" : "ok";
+	const char *cls = e->denied ? "ref" : e->failed || !e->seen ? "err" : "ok";
 	fprintf(out, "<td><span class=\"tag %s\">", cls);
 	esc(out, res);
 	fputs("</span></td>", out);
@@ -224,10 +225,12 @@ static void explain_item(void *ctx, const char *label, const char *text)
 	fputs("<dt>", out);
 	esc(out, label);
 	fputs("</dt><dd>", out);
+	/* The sketch is long: folded, so that the cards stay a screen's glance. */
 	bool code = !strcmp(label, "abi gen") && strchr(text, '\n') && strstr(text, "compatbox abi gen");
-	fputs(code ? "<pre>" : "", out);
+	fputs(code ? "<details><summary>a header and the <span class=\"mono\">compatbox abi gen</span> "
+		     "command to start a descriptor from</summary><pre>" : "", out);
 	esc(out, text);
-	fputs(code ? "</pre>" : "", out);
+	fputs(code ? "</pre></details>" : "", out);
 	fputs("</dd>\n", out);
 }
 
