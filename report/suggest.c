@@ -152,17 +152,22 @@ static void ioctl_rules(FILE *out, const struct cb_agg *a)
 	free(rules);
 }
 
-/* Whether the trail recorded syscalls besides ioctl: then they can be an
- * allow-list; a trail of ioctls alone says nothing of the rest. */
-static bool saw_syscalls(const struct cb_agg *a)
+/* Whether the trail recorded every syscall, so that what it shows can be
+ * an allow-list: it holds the program's exit (exit_group or exit), which
+ * only a policy logging every call records. A trail of ioctls, or of a few
+ * --trap'ed calls, says nothing of the rest. */
+static bool saw_every_syscall(const struct cb_agg *a)
 {
-	for (size_t i = 0; i < a->sys.n; i++)
-		if (strcmp(((const struct cb_agg_sys *)cb_map_at(&a->sys, i))->name, "ioctl"))
+	for (size_t i = 0; i < a->sys.n; i++) {
+		const char *n = ((const struct cb_agg_sys *)cb_map_at(&a->sys, i))->name;
+		if (!strcmp(n, "exit_group") || !strcmp(n, "exit"))
 			return true;
+	}
 	return false;
 }
 
-static void syscall_rules(FILE *out, const struct cb_agg *a)
+/* PREFIX "allow [ABI] a, b, ..." per ABI of the syscalls seen. */
+static void syscall_rules(FILE *out, const struct cb_agg *a, const char *prefix)
 {
 	for (int arch = 0; arch < CB_ARCH_COUNT; arch++) {
 		const char *abi = cb_arch_name((enum cb_arch)arch);
@@ -176,9 +181,9 @@ static void syscall_rules(FILE *out, const struct cb_agg *a)
 				continue;
 			}
 			if (!n)
-				col = fprintf(out, "allow [%s] ", abi);
+				col = fprintf(out, "%sallow [%s] ", prefix, abi);
 			else if (col > 68)
-				col = fprintf(out, ",\n    ");
+				col = fprintf(out, ",\n%s    ", prefix);
 			else
 				col += fprintf(out, ", ");
 			col += fprintf(out, "%s", s->name);
@@ -203,15 +208,16 @@ void cb_report_policy(FILE *out, const struct cb_agg *a, const char *trail)
 		fprintf(out, "# WARNING: the trail lost %llu entries and has %llu malformed lines:\n"
 			"# calls the program made may be missing below.\n",
 			(unsigned long long)a->dropped, (unsigned long long)a->read.malformed);
-	if (saw_syscalls(a)) {
-		fputs("\ndefault deny ENOSYS\n"
-		      "# compatbox starts the program with execve under the filter.\n"
-		      "allow execve\n", out);
-		syscall_rules(out, a);
+	if (saw_every_syscall(a)) {
+		fputs("\n# The trail recorded every syscall: those it shows are allowed, any other\n"
+		      "# fails with ENOSYS (as for a kernel without it).\n"
+		      "default deny ENOSYS\n", out);
+		syscall_rules(out, a, "");
 	} else {
-		fputs("\n# The trail recorded ioctls only (the audit policy lets every other\n"
-		      "# syscall run unrecorded): other syscalls are not restricted here.\n"
+		fputs("\n# The trail does not record every syscall (the audit policy records\n"
+		      "# ioctls): other syscalls are not restricted here.\n"
 		      "default allow\n", out);
+		syscall_rules(out, a, "# seen: ");
 	}
 	fputs("\n", out);
 	ioctl_rules(out, a);

@@ -40,5 +40,22 @@ for g in $(abi_guests guest32 guest64); do
 	expect_eq "$g: the extra ioctl, unconfined" "FIONBIO 0 ok" "$(tail -n1 "$tmp/out")"
 	cb --policy "$tmp/$g.policy" -- "$GUESTS/$g" ioctls 5 plus > "$tmp/out" 2>&1
 	expect_eq "$g: the extra ioctl is refused" "FIONBIO -1 EPERM" "$(tail -n1 "$tmp/out")"
+
+	# A trail of every syscall (a policy logging them all): the policy
+	# restricts syscalls too, and one the run did not make gets ENOSYS.
+	printf 'default log\nioctl default log\n' > "$tmp/logall.policy"
+	cb --policy "$tmp/logall.policy" --log "$tmp/$g.all" -- "$GUESTS/$g" ioctls 5 > /dev/null 2>&1
+	"$COMPATBOX" report --suggest-policy "$tmp/$g.all" > "$tmp/$g.all.policy"
+	expect_eq "$g: every syscall recorded: default deny" 1 \
+		"$(grep -c '^default deny ENOSYS$' "$tmp/$g.all.policy")"
+	expect_true "$g: ... and exit_group allowed" grep -q "exit_group" "$tmp/$g.all.policy"
+	expect_true "$g: policy check accepts it" "$COMPATBOX" policy check "$tmp/$g.all.policy"
+	cb --policy "$tmp/$g.all.policy" -- "$GUESTS/$g" ioctls 5 > "$tmp/out" 2>&1
+	expect_eq "$g: the same program passes" "0 ioctls 5" "$? $(cat "$tmp/out")"
+	cb --policy "$tmp/$g.all.policy" -- "$GUESTS/$g" ioctls 5 plus > "$tmp/out" 2>&1
+	expect_eq "$g: one ioctl more is refused" "FIONBIO -1 EPERM" "$(tail -n1 "$tmp/out")"
+	cb --policy "$tmp/$g.all.policy" -- "$GUESTS/$g" dups > "$tmp/out" 2>&1
+	expect_eq "$g: a syscall the run did not make gets ENOSYS" "dup -1 ENOSYS" \
+		"$(grep -m1 '^dup ' "$tmp/out")"
 done
 finish
