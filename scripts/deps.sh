@@ -10,7 +10,7 @@ if [ "${1:-}" = --optional ]; then
 	shift
 fi
 need=(gcc gcc-multilib libc6-dev-i386 meson ninja-build pkg-config libseccomp-dev libcap-dev check
-      python3 procps util-linux libfuse3-dev fuse3 clang libclang-rt-dev cppcheck "${optional[@]}" "$@")
+      python3 procps util-linux libfuse3-dev fuse3 clang libclang-rt-dev cppcheck valgrind "${optional[@]}" "$@")
 missing=()
 for p in "${need[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
