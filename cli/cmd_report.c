@@ -144,10 +144,10 @@ int cb_cmd_report(int argc, char **argv)
 		cb_report_json(stdout, &a, file);
 	else if (!html)
 		cb_report_table(stdout, &a, file);
-	cb_agg_free(&a);
 	if (a.read.malformed)
 		fprintf(stderr, "compatbox report: %s: %llu malformed lines not read (first: line %llu, %s)\n",
 			file, (unsigned long long)a.read.malformed,
 			(unsigned long long)a.read.first_bad_line, a.read.first_bad);
+	cb_agg_free(&a);
 	return fflush(stdout) ? 1 : 0;
 }

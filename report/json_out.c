@@ -49,8 +49,16 @@ static void explain_member(void *ctx, const char *label, const char *text)
 {
 	FILE *out = ((void **)ctx)[0];
 	bool *first = ((void **)ctx)[1];
-	kstr(out, first, !strcmp(label, "abi gen") ? "abi_gen" : !strcmp(label, "32/64") ? "mismatch" : label,
-	     text);
+	/* The table's labels, as JSON keys. */
+	static const struct { const char *label, *key; } keys[] = {
+		{ "request", "request" }, { "pointers", "pointers" }, { "32/64", "mismatch" },
+		{ "ENOTTY", "enotty" }, { "abi gen", "abi_gen" },
+	};
+	const char *k = label;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(label, keys[i].label))
+			k = keys[i].key;
+	kstr(out, first, k, text);
 }
 
 static void ioctl_entry(FILE *out, const struct cb_agg_ioctl *e)
