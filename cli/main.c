@@ -19,9 +19,10 @@ static const char top_usage[] =
 	"  run [OPTION]... [--] PROGRAM [ARG]...   run PROGRAM supervised\n"
 	"  abi list|show|gen ...                   the ABI layout database\n"
 	"  policy check|show|list ...              check a policy, show its filter\n"
-	"  report [--json|--html OUT|--suggest-policy] FILE   read an audit trail\n"
+	"  report [OPTION]... FILE                 what a program asked, from its audit trail\n"
 	"\n"
-	"Run 'compatbox run --help' for the options of run, 'compatbox abi --help' for abi.\n";
+	"Run 'compatbox run --help' for the options of run, 'compatbox abi --help' for abi,\n"
+	"'compatbox report --help' for report.\n";
 
 int main(int argc, char **argv)
 {
