@@ -272,6 +272,7 @@ int cb_agg_add(const struct cb_rec *r, void *ctx)
 		a->end_calls = r->calls;
 		a->end_dropped = r->dropped;
 		break;
+	case CB_R_TRUNCATED: a->truncated++; break;
 	case CB_R_OTHER: break;
 	}
 	return 0;

@@ -63,6 +63,7 @@ struct cb_agg {
 	uint64_t calls, processes, starts, ends;
 	uint64_t dropped;          /* entries the writer lost, from its dropped records */
 	uint64_t dropped_records;
+	uint64_t truncated;        /* records the writer could not fit in a line */
 	int64_t first_t, last_t;
 	/* From the start and end records. */
 	const char *argv0, *argv_line, *policy, *version, *kernel;

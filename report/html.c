@@ -138,6 +138,10 @@ static void summary(FILE *out, const struct cb_agg *a, const char *trail)
 		esc(out, a->read.first_bad);
 		fputs(")</p>\n", out);
 	}
+	if (a->truncated)
+		fprintf(out, "<p class=\"note\">%llu records were too long for the writer to write "
+			"(<span class=\"mono\">{\"truncated\":true}</span>).</p>\n",
+			(unsigned long long)a->truncated);
 	if (a->read.partial_bytes)
 		fputs("<p class=\"note\">The last line had no newline (still being written): not read.</p>\n", out);
 	if (cb_agg_overflow(a))

@@ -124,6 +124,7 @@ void cb_report_json(FILE *out, const struct cb_agg *a, const char *trail)
 	kint(out, &f, "calls", (int64_t)a->calls);
 	kint(out, &f, "dropped", (int64_t)a->dropped);
 	kint(out, &f, "dropped_records", (int64_t)a->dropped_records);
+	kint(out, &f, "truncated", (int64_t)a->truncated);
 	kint(out, &f, "overflow", (int64_t)cb_agg_overflow(a));
 	if (a->ends)
 		kint(out, &f, "exit_status", a->end_status);

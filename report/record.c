@@ -154,6 +154,10 @@ int cb_rec_from_json(struct cb_rec *r, const struct cb_jval *v)
 	r->exe = str(v, "exe");
 	r->arch = str(v, "arch");
 	const struct cb_jval *ver = cb_jval_get(v, "v");
+	if (!ver && tristate(v, "truncated") == 1 && v->n == 1) {
+		r->kind = CB_R_TRUNCATED;
+		return 0;
+	}
 	if (!ver)
 		return legacy(r, v);
 	if (ver->type != CB_J_NUMBER || !ver->is_uint || ver->u != CB_REC_SCHEMA)
@@ -218,6 +222,7 @@ int cb_rec_from_json(struct cb_rec *r, const struct cb_jval *v)
 			return -EINVAL;
 		break;
 	case CB_R_OTHER:
+	case CB_R_TRUNCATED:
 		break;
 	}
 	return 0;

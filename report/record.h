@@ -12,7 +12,10 @@
 /* The schema version read; a trail of another version is not guessed at. */
 #define CB_REC_SCHEMA 1
 
-enum cb_rkind { CB_R_OTHER, CB_R_START, CB_R_CALL, CB_R_PROCESS, CB_R_DROPPED, CB_R_END };
+/* CB_R_TRUNCATED: {"truncated":true}, what the writer puts for a record
+ * too long to write: a record lost, not a malformed line. */
+enum cb_rkind { CB_R_OTHER, CB_R_START, CB_R_CALL, CB_R_PROCESS, CB_R_DROPPED, CB_R_END,
+		CB_R_TRUNCATED };
 
 struct cb_rec {
 	enum cb_rkind kind;

@@ -92,6 +92,9 @@ static void summary(FILE *out, const struct cb_agg *a, const char *trail)
 		(unsigned long long)a->dropped_records, a->dropped_records == 1 ? "" : "s");
 	if (a->end_dropped > 0 && (uint64_t)a->end_dropped != a->dropped)
 		fprintf(out, "; the end record counts %lld", (long long)a->end_dropped);
+	if (a->truncated)
+		fprintf(out, "; %llu record%s too long to write (\"truncated\")",
+			(unsigned long long)a->truncated, a->truncated == 1 ? "" : "s");
 	fputc('\n', out);
 	if (cb_agg_overflow(a))
 		fprintf(out, "Overflow  %llu records not counted: more than %d distinct keys in a table\n",

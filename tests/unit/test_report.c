@@ -147,11 +147,13 @@ START_TEST(test_partial_and_unknown)
 			"\n"
 			"{\"v\":1,\"kind\":\"novel\",\"x\":1}\n"
 			"{\"v\":2,\"kind\":\"call\",\"syscall\":\"read\",\"arch\":\"i386\"}\n"
+			"{\"truncated\":true}\n"
 			"{\"v\":1,\"kind\":\"call\",\"syscall\":\"write\",\"arch\":\"i386\"}";
 	struct cb_agg a;
 	aggregate(&a, t, strlen(t));
-	ck_assert_uint_eq(a.read.lines, 4);
-	ck_assert_uint_eq(a.read.records, 2);
+	ck_assert_uint_eq(a.read.lines, 5);
+	ck_assert_uint_eq(a.read.records, 3);
+	ck_assert_uint_eq(a.truncated, 1);
 	ck_assert_uint_eq(a.read.malformed, 1);
 	ck_assert_uint_eq(a.read.first_bad_line, 4);
 	ck_assert_ptr_nonnull(strstr(a.read.first_bad, "schema version"));
