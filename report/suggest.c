@@ -204,10 +204,10 @@ void cb_report_policy(FILE *out, const struct cb_agg *a, const char *trail)
 	fprintf(out, "# %llu calls recorded from %s. An allow-list of what was seen: review it;\n"
 		"# anything the run did not do is refused. compatbox-policy(5).\n",
 		(unsigned long long)a->calls, when);
-	if (a->dropped || a->read.malformed)
+	if (a->dropped || a->truncated || a->read.malformed)
 		fprintf(out, "# WARNING: the trail lost %llu entries and has %llu malformed lines:\n"
 			"# calls the program made may be missing below.\n",
-			(unsigned long long)a->dropped, (unsigned long long)a->read.malformed);
+			(unsigned long long)(a->dropped + a->truncated), (unsigned long long)a->read.malformed);
 	if (saw_every_syscall(a)) {
 		fputs("\n# The trail recorded every syscall: those it shows are allowed, any other\n"
 		      "# fails with ENOSYS (as for a kernel without it).\n"
