@@ -11,6 +11,7 @@ void cb_agg_init(struct cb_agg *a)
 	cb_map_init(&a->ioctl, sizeof(struct cb_agg_ioctl), CB_AGG_MAX_KEYS);
 	cb_map_init(&a->denied, sizeof(struct cb_agg_denied), CB_AGG_MAX_KEYS);
 	cb_map_init(&a->proc, sizeof(struct cb_agg_proc), CB_AGG_MAX_KEYS);
+	cb_map_init(&a->tids, sizeof(char), CB_AGG_MAX_KEYS);
 }
 
 void cb_agg_free(struct cb_agg *a)
@@ -19,12 +20,14 @@ void cb_agg_free(struct cb_agg *a)
 	cb_map_free(&a->ioctl);
 	cb_map_free(&a->denied);
 	cb_map_free(&a->proc);
+	cb_map_free(&a->tids);
 	cb_strings_free(&a->str);
 }
 
 uint64_t cb_agg_overflow(const struct cb_agg *a)
 {
-	return a->sys.overflow + a->ioctl.overflow + a->denied.overflow + a->proc.overflow;
+	return a->sys.overflow + a->ioctl.overflow + a->denied.overflow + a->proc.overflow +
+	       a->tids.overflow;
 }
 
 bool cb_agg_ioctl_unknown(const struct cb_agg_ioctl *e)
@@ -238,6 +241,13 @@ static void on_call(struct cb_agg *a, const struct cb_rec *r)
 		struct cb_agg_proc *p = proc(a, r->pid, r->t);
 		if (p) {
 			p->calls++;
+			char tk[48];
+			int tn = snprintf(tk, sizeof(tk), "%lld:%lld", (long long)r->pid, (long long)r->tid);
+			char *seen = r->tid >= 0 ? cb_map_get(&a->tids, tk, (size_t)tn) : NULL;
+			if (seen && !*seen) {
+				*seen = 1;
+				p->threads++;
+			}
 			if (!p->comm && r->comm)
 				p->comm = cb_intern(&a->str, r->comm);
 			if (!p->exe && r->exe)

@@ -55,11 +55,13 @@ struct cb_agg_proc {
 	const char *exe, *comm;
 	int64_t first_t;
 	uint64_t calls, execs;
+	uint64_t threads;      /* distinct tids its calls came from */
 };
 
 struct cb_agg {
 	struct cb_strings str;
 	struct cb_map sys, ioctl, denied, proc;
+	struct cb_map tids;        /* "pid:tid" seen, for the thread counts */
 	uint64_t calls, processes, starts, ends;
 	uint64_t dropped;          /* entries the writer lost, from its dropped records */
 	uint64_t dropped_records;
@@ -81,7 +83,7 @@ int cb_agg_add(const struct cb_rec *r, void *ctx);
 void cb_agg_finish(struct cb_agg *a);
 /* Whether E is an ioctl no descriptor covers. */
 bool cb_agg_ioctl_unknown(const struct cb_agg_ioctl *e);
-/* Entries dropped because a table was full, over all tables. */
+/* Records not counted somewhere because a table was full, over all tables. */
 uint64_t cb_agg_overflow(const struct cb_agg *a);
 
 #endif

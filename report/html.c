@@ -319,7 +319,8 @@ static void tree_item(void *ctx, const struct cb_agg_proc *p, int depth)
 	esc(t->out, p->comm ? p->comm : "?");
 	fputs(" <span class=\"mono muted\">", t->out);
 	esc(t->out, p->exe ? p->exe : "");
-	fprintf(t->out, "</span> <span class=\"muted\">&middot; %llu call%s &middot; from %s",
+	fprintf(t->out, "</span> <span class=\"muted\">&middot; %llu thread%s &middot; %llu call%s &middot; from %s",
+		(unsigned long long)p->threads, p->threads == 1 ? "" : "s",
 		(unsigned long long)p->calls, p->calls == 1 ? "" : "s", first);
 	if (p->ppid >= 0 && depth == 0)
 		fprintf(t->out, " &middot; parent %lld", (long long)p->ppid);

@@ -175,6 +175,7 @@ void cb_report_json(FILE *out, const struct cb_agg *a, const char *trail)
 		kint(out, &g, "ppid", p->ppid);
 		kstr(out, &g, "comm", p->comm);
 		kstr(out, &g, "exe", p->exe);
+		kint(out, &g, "threads", (int64_t)p->threads);
 		kint(out, &g, "calls", (int64_t)p->calls);
 		kint(out, &g, "first_t", p->first_t);
 		fputc('}', out);

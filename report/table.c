@@ -224,15 +224,17 @@ static void proc_row(void *ctx, const struct cb_agg_proc *p, int depth)
 		snprintf(ppid, sizeof(ppid), "?");
 	snprintf(calls, sizeof(calls), "%llu", (unsigned long long)p->calls);
 	cb_fmt_clock(first, sizeof(first), p->first_t);
-	tab_row(t, (const char *[]){ pid, ppid, calls, first, p->comm, p->exe });
+	char threads[24];
+	snprintf(threads, sizeof(threads), "%llu", (unsigned long long)p->threads);
+	tab_row(t, (const char *[]){ pid, ppid, threads, calls, first, p->comm, p->exe });
 }
 
 static void processes(FILE *out, const struct cb_agg *a)
 {
-	struct tab t = { .ncol = 6 };
-	tab_row(&t, (const char *[]){ "PID", "PPID", "CALLS", "FIRST", "COMM", "EXE" });
+	struct tab t = { .ncol = 7 };
+	tab_row(&t, (const char *[]){ "PID", "PPID", "THREADS", "CALLS", "FIRST", "COMM", "EXE" });
 	cb_fmt_tree(a, proc_row, &t);
-	t.right = 0x4;
+	t.right = 0xc;
 	fprintf(out, "\nProcesses\n");
 	tab_print(out, &t);
 }

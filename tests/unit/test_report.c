@@ -133,6 +133,7 @@ START_TEST(test_audit_guest_trail)
 	const struct cb_agg_proc *p0 = cb_map_at(&a.proc, 0), *p1 = cb_map_at(&a.proc, 1);
 	ck_assert_int_eq(p1->ppid, p0->pid);
 	ck_assert_uint_eq(p0->calls + p1->calls, 32);
+	ck_assert_uint_eq(p0->threads + p1->threads, 3); /* the guest's second thread */
 	free(text);
 	cb_agg_free(&a);
 }
