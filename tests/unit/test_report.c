@@ -170,6 +170,7 @@ START_TEST(test_fd_long_line)
 {
 	size_t big = CB_TRAIL_LINE_MAX + 100;
 	char *text = malloc(big + 200);
+	ck_assert_ptr_nonnull(text);
 	size_t o = (size_t)sprintf(text, "{\"v\":1,\"kind\":\"call\",\"syscall\":\"a\",\"pad\":\"");
 	memset(text + o, 'x', big);
 	o += big;
