@@ -35,6 +35,8 @@ for g in $GUEST_VARIANTS; do
 		"$(stat_of "$tmp/$g.json" $arch ioctl performed - all total)"
 	expect_eq "$g: the log ends with the same record" "$(cat "$tmp/$g.json")" "$(tail -n 1 "$tmp/$g.log")"
 	expect_eq "$g: one log line per call, and the record" $((N + 1)) "$(wc -l < "$tmp/$g.log")"
+	expect_eq "$g: compatbox report reads the record as no call and no malformed line" "$N 0" \
+		"$("$COMPATBOX" report --json "$tmp/$g.log" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["calls"], d["malformed"])')"
 	# Left to the kernel by the policy's rule (audit: log every ioctl).
 	# (stdout a pipe: on /dev/null, stdio asks TCGETS whether it is a tty)
 	out=$(cb --passthrough --stats="$tmp/$g.pass.json" -- "$GUESTS/$g" ioctls 10)
