@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
@@ -193,6 +194,38 @@ void xio_sigfds_free(struct xio_sigfds *s);
  * kernel runs epoll_wait on them ---- */
 void xio_epoll_taint(int hepfd);
 bool xio_epoll_tainted(int hepfd);
+
+/* ---- messages (messages.c), for the socket calls (sockets.c) ---- */
+
+/* The i386 struct msghdr (28 bytes). */
+struct xio_gmsg {
+	uint32_t name;
+	int32_t namelen;
+	uint32_t iov;
+	uint32_t iovlen;
+	uint32_t control;
+	uint32_t controllen;
+	int32_t flags;
+};
+_Static_assert(sizeof(struct xio_gmsg) == 28, "i386 msghdr");
+
+/* Send the guest's message M (already read) on host fd HFD, as sendmsg
+ * does, with FLAGS (no MSG_CMSG_COMPAT). ONE: M->iov is one buffer of
+ * M->iovlen bytes (sendto), not an iovec array. The count or -errno. */
+long xio_send(struct cb_xctx *x, int hfd, const struct xio_gmsg *m, unsigned flags, bool one);
+/* recvfrom's source address, for its caller to write back. */
+struct xio_from {
+	bool want;                     /* the guest gave an address buffer */
+	struct sockaddr_storage name;  /* out */
+	uint32_t namelen;              /* out: the kernel's length */
+};
+/* Receive into the guest's message M as recvmsg does, with GFLAGS (no
+ * MSG_CMSG_COMPAT); on success M holds what goes back to the guest's
+ * msghdr (namelen, controllen, flags), written by the caller. FROM:
+ * recvfrom, M->iov is one buffer of M->iovlen bytes and the name goes to
+ * FROM. The count or -errno. */
+long xio_recv(struct cb_xctx *x, int hfd, struct xio_gmsg *m, unsigned gflags,
+	      struct xio_from *from);
 
 /* ---- the hooks (vectored.c, messages.c, readiness.c) ---- */
 int cb_xio_gate_rw(struct cb_xctx *x);

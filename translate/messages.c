@@ -32,18 +32,6 @@
 #define NAME_MAX_ 128u     /* sockaddr_storage: the kernel's cap on msg_namelen */
 #define SCM_MAX_FD_ 253
 
-/* The i386 struct msghdr (28 bytes). */
-struct gmsg {
-	uint32_t name;
-	int32_t namelen;
-	uint32_t iov;
-	uint32_t iovlen;
-	uint32_t control;
-	uint32_t controllen;
-	int32_t flags;
-};
-_Static_assert(sizeof(struct gmsg) == 28, "i386 msghdr");
-
 static size_t align4(size_t v) { return (v + 3) & ~(size_t)3; }
 static size_t align8(size_t v) { return (v + 7) & ~(size_t)7; }
 
@@ -286,8 +274,10 @@ int cb_xio_gate_sendmsg(struct cb_xctx *x)
 	 * and reports on the error queue when they are free again: only the
 	 * kernel, on the guest's memory, can do that. Without SO_ZEROCOPY it
 	 * ignores the flag, with it the guest gets its completions as
-	 * natively. Safe to CONTINUE: only the flags register was looked at. */
-	return (unsigned)x->c->args[2] & MSG_ZEROCOPY ? CB_XSYS_KERNEL : 0;
+	 * natively. Safe to CONTINUE: only the flags register was looked at.
+	 * Through socketcall the flags came from guest memory: performed, as
+	 * a copy (host_call never passes the flag). */
+	return !x->args_read && ((unsigned)x->c->args[2] & MSG_ZEROCOPY) ? CB_XSYS_KERNEL : 0;
 }
 
 int cb_xio_sendmsg(struct cb_xctx *x)
@@ -297,16 +287,23 @@ int cb_xio_sendmsg(struct cb_xctx *x)
 	int rc = cb_xsys_hold_fd(x, (int32_t)c->args[0], &hfd);
 	if (rc)
 		return rc;
-	unsigned gflags = (unsigned)c->args[2];
-	unsigned flags = gflags & ~(unsigned)MSG_CMSG_COMPAT;
+	unsigned flags = (unsigned)c->args[2] & ~(unsigned)MSG_CMSG_COMPAT;
 	xio_signals_setup();
-	struct gmsg m;
+	struct xio_gmsg m;
 	rc = xio_read(c, c->args[1], &m, sizeof(m));
 	if (rc == -EFAULT) /* after the fd checks, as the host makes them */
 		return (int)host_call(SYS_sendmsg, hfd, xio_guard(), flags);
 	if (rc)
 		return rc;
+	return (int)xio_send(x, hfd, &m, flags, false);
+}
 
+long xio_send(struct cb_xctx *x, int hfd, const struct xio_gmsg *mp, unsigned flags, bool one)
+{
+	struct cb_call *c = x->c;
+	struct xio_gmsg m = *mp;
+	int rc;
+	xio_signals_setup();
 	struct msghdr h = { 0 };
 	uint8_t name[NAME_MAX_];
 	h.msg_namelen = (socklen_t)m.namelen; /* negative: EINVAL from the host */
@@ -325,7 +322,8 @@ int cb_xio_sendmsg(struct cb_xctx *x)
 	struct xio_iov v;
 	struct xio_fds fds = { 0 };
 	struct ctl_out co = { 0 };
-	rc = xio_iov_in(c, m.iov, m.iovlen, false, false, &v);
+	rc = one ? xio_iov_one(c, m.iov, m.iovlen, false, &v)
+		 : xio_iov_in(c, m.iov, m.iovlen, false, false, &v);
 	if (!rc)
 		rc = ctl_send(c, m.control, m.controllen, &fds, &co);
 	if (!rc && !co.err)
@@ -387,7 +385,7 @@ int cb_xio_sendmsg(struct cb_xctx *x)
 	free(co.h);
 	xio_fds_free(&fds);
 	xio_iov_free(&v);
-	return (int)r;
+	return r;
 }
 
 /* ---- recvmsg ---- */
@@ -514,17 +512,28 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 	if (rc)
 		return rc;
 	uint64_t gm = c->args[1];
-	unsigned gflags = (unsigned)c->args[2];
-	/* Received fds are close-on-exec in the supervisor whatever the guest
-	 * asked; MSG_CMSG_CLOEXEC is the guest's again in msg_flags. */
-	unsigned flags = (gflags & ~(unsigned)MSG_CMSG_COMPAT) | MSG_CMSG_CLOEXEC;
-	struct gmsg m;
+	unsigned gflags = (unsigned)c->args[2] & ~(unsigned)MSG_CMSG_COMPAT;
+	struct xio_gmsg m;
 	rc = xio_read(c, gm, &m, sizeof(m));
 	if (rc == -EFAULT)
-		return (int)host_call(SYS_recvmsg, hfd, xio_guard(), flags);
+		return (int)host_call(SYS_recvmsg, hfd, xio_guard(), gflags | MSG_CMSG_CLOEXEC);
 	if (rc)
 		return rc;
+	long r = xio_recv(x, hfd, &m, gflags, NULL);
+	if (r >= 0 && (rc = cb_guest_write(c, gm, &m, sizeof(m))) != 0)
+		r = rc;
+	return (int)r;
+}
 
+long xio_recv(struct cb_xctx *x, int hfd, struct xio_gmsg *mp, unsigned gflags,
+	      struct xio_from *from)
+{
+	struct cb_call *c = x->c;
+	struct xio_gmsg m = *mp;
+	int rc;
+	/* Received fds are close-on-exec in the supervisor whatever the guest
+	 * asked; MSG_CMSG_CLOEXEC is the guest's again in msg_flags. */
+	unsigned flags = gflags | MSG_CMSG_CLOEXEC;
 	struct msghdr h = { 0 };
 	struct xio_buf nb = { 0 };
 	struct xio_iov v = { 0 };
@@ -533,7 +542,14 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 	size_t glen = 0, hcap = 0;
 	long r;
 	h.msg_namelen = (socklen_t)m.namelen;
-	if (m.name) {
+	if (from) {
+		/* recvfrom: the name goes to the caller, which reads the guest's
+		 * length only after the data came, as move_addr_to_user does. */
+		h.msg_namelen = from->want ? NAME_MAX_ : 0;
+		if (from->want && (rc = xio_buf_make(&nb, NAME_MAX_, NAME_MAX_)) != 0)
+			goto out;
+		h.msg_name = from->want ? nb.p : NULL;
+	} else if (m.name) {
 		size_t nl = m.namelen > 0 ? ((uint32_t)m.namelen < NAME_MAX_ ? (size_t)m.namelen
 									    : NAME_MAX_)
 					  : 0;
@@ -548,12 +564,13 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 	}
 	/* A name that cannot be written fails the call after the data was
 	 * received and copied: the data buffers then go back whole. */
-	rc = xio_iov_in(c, m.iov, m.iovlen, true, name_faulty, &v);
+	rc = from ? xio_iov_one(c, m.iov, m.iovlen, true, &v)
+		  : xio_iov_in(c, m.iov, m.iovlen, true, name_faulty, &v);
 	if (rc)
 		goto out;
 	h.msg_iov = (struct iovec *)(uintptr_t)v.hptr;
 	h.msg_iovlen = v.hcount;
-	if (m.control) {
+	if (!from && m.control) {
 		glen = m.controllen < CTL_MAX ? m.controllen : CTL_MAX;
 		hcap = cb_conv_cmsg_host_space(CB_ARCH_I386, glen);
 		size_t ok;
@@ -576,7 +593,8 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 			h.msg_controllen = hcap;
 		}
 	} else {
-		h.msg_controllen = m.controllen; /* NULL: CTRUNC if anything came */
+		/* NULL: CTRUNC if anything came */
+		h.msg_controllen = from ? 0 : m.controllen;
 	}
 
 	int type;
@@ -657,7 +675,10 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 		r = rc;
 		goto out_fds;
 	}
-	if (r >= 0) {
+	if (r >= 0 && from) {
+		memcpy(&from->name, &first_name, first_namelen);
+		from->namelen = first_namelen;
+	} else if (r >= 0) {
 		if (m.name) {
 			size_t n = (uint32_t)m.namelen < first_namelen ? (size_t)m.namelen : first_namelen;
 			if (n && (rc = cb_guest_write(c, m.name, &first_name, n)) != 0) {
@@ -669,9 +690,7 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 		m.flags = (int32_t)(((unsigned)out_flags & ~(unsigned)(MSG_CMSG_CLOEXEC | MSG_CMSG_COMPAT)) |
 				    (gflags & MSG_CMSG_CLOEXEC) | (ctrunc ? MSG_CTRUNC : 0));
 		m.controllen = (uint32_t)gl;
-		rc = cb_guest_write(c, gm, &m, sizeof(m));
-		if (rc)
-			r = rc;
+		*mp = m; /* the caller writes it back */
 	}
 out_fds:
 	if (hctl)
