@@ -99,6 +99,7 @@ const struct cb_group cb_groups[] = {
 	       "fadvise64_64", "sync_file_range", "fallocate",
 	       "accept4", "getsockname", "getpeername", "sendto", "recvfrom", "shutdown",
 	       "getsockopt", "setsockopt", "sendmmsg", "recvmmsg", "recvmmsg_time64", "socketcall",
+	       "ppoll", "ppoll_time64", "pselect6", "pselect6_time64",
 	       "nanosleep", "clock_nanosleep", "clock_nanosleep_time64") },
 	{ NULL },
 };

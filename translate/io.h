@@ -227,7 +227,17 @@ struct xio_from {
 long xio_recv(struct cb_xctx *x, int hfd, struct xio_gmsg *m, unsigned gflags,
 	      struct xio_from *from);
 
-/* ---- the hooks (vectored.c, messages.c, readiness.c) ---- */
+/* ---- poll and select (readiness.c), for ppoll and pselect6 (pwait.c) ---- */
+
+/* poll of the guest's NFDS pollfds at GADDR until DEADLINE (CLOCK_MONOTONIC
+ * ns, <0: none; ZERO: do not wait): the count or -errno. */
+int xio_poll_core(struct cb_call *c, uint64_t gaddr, uint32_t nfds, int64_t deadline, bool zero);
+/* select of the guest's fd_sets at SET_ADDR (in, out, except) of N bits,
+ * as xio_poll_core. */
+int xio_select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int64_t deadline,
+		    bool zero_timeout);
+
+/* ---- the hooks (vectored.c, messages.c, readiness.c, pwait.c) ---- */
 int cb_xio_gate_rw(struct cb_xctx *x);
 int cb_xio_readv(struct cb_xctx *x);
 int cb_xio_writev(struct cb_xctx *x);
@@ -238,6 +248,11 @@ int cb_xio_sendmsg(struct cb_xctx *x);
 int cb_xio_recvmsg(struct cb_xctx *x);
 int cb_xio_poll(struct cb_xctx *x);
 int cb_xio_select(struct cb_xctx *x);
+int cb_xio_gate_pwait(struct cb_xctx *x);
+int cb_xio_ppoll(struct cb_xctx *x);
+int cb_xio_ppoll64(struct cb_xctx *x);
+int cb_xio_pselect6(struct cb_xctx *x);
+int cb_xio_pselect6_64(struct cb_xctx *x);
 int cb_xio_gate_epoll_ctl(struct cb_xctx *x);
 int cb_xio_epoll_ctl(struct cb_xctx *x);
 int cb_xio_gate_epoll_wait(struct cb_xctx *x);

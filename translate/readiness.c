@@ -61,10 +61,13 @@ struct gpollfd {
 int cb_xio_poll(struct cb_xctx *x)
 {
 	struct cb_call *c = x->c;
-	uint64_t gaddr = c->args[0];
-	uint32_t nfds = (uint32_t)c->args[1];
 	int timeout = (int32_t)c->args[2];
 	int64_t deadline = timeout < 0 ? -1 : xio_now_ns() + (int64_t)timeout * 1000000;
+	return xio_poll_core(c, c->args[0], (uint32_t)c->args[1], deadline, timeout == 0);
+}
+
+int xio_poll_core(struct cb_call *c, uint64_t gaddr, uint32_t nfds, int64_t deadline, bool zero)
+{
 	if (nfds) {
 		/* The guest's RLIMIT_NOFILE bounds the count. */
 		struct rlimit rl;
@@ -116,7 +119,7 @@ int cb_xio_poll(struct cb_xctx *x)
 			r = s;
 			goto out;
 		}
-		int ms = timeout == 0 || s ? 0 : slice_ms(deadline, xio_now_ns());
+		int ms = zero || s ? 0 : slice_ms(deadline, xio_now_ns());
 		if (ms && (r = cb_call_may_block(c)) < 0)
 			goto out;
 		r = poll(h, nfds, ms);
@@ -136,7 +139,7 @@ int cb_xio_poll(struct cb_xctx *x)
 			if (e->revents)
 				r = (r < 0 ? 0 : r) + 1;
 		}
-		if (r > 0 || timeout == 0 || (deadline >= 0 && xio_now_ns() >= deadline)) {
+		if (r > 0 || zero || (deadline >= 0 && xio_now_ns() >= deadline)) {
 			if (r < 0)
 				r = 0;
 			break;
@@ -173,8 +176,8 @@ static bool bit_get(const uint32_t *s, int i)
 	return s && (s[i / 32] >> (i % 32)) & 1;
 }
 
-static int select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int64_t deadline,
-		       bool zero_timeout)
+int xio_select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int64_t deadline,
+		    bool zero_timeout)
 {
 	if (n < 0)
 		return -EINVAL;
@@ -342,7 +345,7 @@ int cb_xio_select(struct cb_xctx *x)
 		deadline = xio_now_ns() + sec * 1000000000 + nsec;
 	}
 	const uint64_t sets[3] = { c->args[1], c->args[2], c->args[3] };
-	int r = select_core(c, (int32_t)c->args[0], sets, deadline, zero);
+	int r = xio_select_core(c, (int32_t)c->args[0], sets, deadline, zero);
 	if (tvp && !zero && r != -ENOENT) {
 		/* The time left goes back whatever the outcome (and a failure
 		 * to write it is not one: poll_select_finish). */

@@ -208,7 +208,8 @@ static int timeout_in(struct cb_call *c, uint64_t p, struct mm_timeout *t)
 	if (t->t64) {
 		int64_t v[2];
 		rc = cb_guest_read(c, p, v, sizeof(v));
-		sec = v[0], nsec = v[1];
+		/* get_timespec64: a compat caller's tv_nsec is its low 32 bits. */
+		sec = v[0], nsec = (uint32_t)v[1];
 	} else {
 		int32_t v[2];
 		rc = cb_guest_read(c, p, v, sizeof(v));

@@ -18,7 +18,10 @@
 #include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -462,6 +465,69 @@ static void mmsg_case(void)
 	close(sv[1]);
 }
 
+/* select() is pselect6 without a signal mask (pselect6_time64 for seconds
+ * past 32 bits), ppoll() without one ppoll (ppoll_time64); pselect() always passes its {mask, size} pair: the kernel
+ * runs it (the mask is the caller's for the wait). */
+static void select_case(void)
+{
+	int p[2];
+	(void)!pipe(p);
+	fd_set in, out;
+	FD_ZERO(&in);
+	FD_ZERO(&out);
+	FD_SET(p[0], &in);
+	FD_SET(p[1], &out);
+	struct timeval tv = { 0, 0 };
+	res("select, zero timeout", select(p[1] + 1, &in, &out, NULL, &tv));
+	printf("  in %d out %d, tv %lld.%06ld\n", FD_ISSET(p[0], &in), FD_ISSET(p[1], &out),
+	       (long long)tv.tv_sec, (long)tv.tv_usec);
+	FD_ZERO(&in);
+	FD_SET(p[0], &in);
+	tv = (struct timeval){ 0, 30000 };
+	res("select 30 ms, nothing", select(p[0] + 1, &in, NULL, NULL, &tv));
+	printf("  in %d, tv %lld.%06ld\n", FD_ISSET(p[0], &in), (long long)tv.tv_sec, (long)tv.tv_usec);
+	(void)!write(p[1], "x", 1);
+	FD_SET(p[0], &in);
+	tv = (struct timeval){ 2, 0 };
+	res("select, data ready", select(p[0] + 1, &in, NULL, NULL, &tv));
+	printf("  in %d, time left 1.9 s to 2 s: %d\n", FD_ISSET(p[0], &in),
+	       (tv.tv_sec == 1 && tv.tv_usec > 900000) || (tv.tv_sec == 2 && tv.tv_usec == 0));
+	tv = (struct timeval){ 0, -1 };
+	res("select, negative usec", select(p[0] + 1, &in, NULL, NULL, &tv));
+	/* Beyond 32-bit seconds glibc needs pselect6_time64. */
+	tv = (struct timeval){ (1LL << 32) + 5, 0 };
+	res("select, 2^32 + 5 s, data ready", select(p[0] + 1, &in, NULL, NULL, &tv));
+	printf("  time left above 2^32 s: %d\n", tv.tv_sec > (1LL << 32));
+	res("select, bad set", select(p[0] + 1, bad, NULL, NULL, NULL));
+	FD_ZERO(&in);
+	FD_SET(1000 % FD_SETSIZE, &in);
+	tv = (struct timeval){ 0, 0 };
+	res("select, a closed fd", select(1000 % FD_SETSIZE + 1, &in, NULL, NULL, &tv));
+	struct pollfd pf[2] = { { p[0], POLLIN, 0 }, { 999, POLLIN, 0 } };
+	struct timespec ts = { 1, 0 };
+	res("ppoll", ppoll(pf, 2, &ts, NULL));
+	printf("  revents %x %x, time left below 1 s: %d\n", pf[0].revents, pf[1].revents,
+	       ts.tv_sec == 0 && ts.tv_nsec > 0);
+	ts = (struct timespec){ 0, 1000000000 };
+	res("ppoll, 1e9 ns", ppoll(pf, 1, &ts, NULL));
+	ts = (struct timespec){ (1LL << 32) + 5, 0 };
+	res("ppoll, 2^32 + 5 s, data ready", ppoll(pf, 1, &ts, NULL));
+	printf("  time left above 2^32 s: %d\n", ts.tv_sec > (1LL << 32));
+	char c;
+	(void)!read(p[0], &c, 1);
+	ts = (struct timespec){ 0, 20000000 };
+	res("ppoll 20 ms, nothing", ppoll(pf, 1, &ts, NULL));
+	printf("  tv %lld.%09ld\n", (long long)ts.tv_sec, ts.tv_nsec);
+	sigset_t none;
+	sigemptyset(&none);
+	ts = (struct timespec){ 0, 0 };
+	FD_ZERO(&in);
+	FD_SET(p[0], &in);
+	res("pselect with a mask", pselect(p[0] + 1, &in, NULL, NULL, &ts, &none));
+	close(p[0]);
+	close(p[1]);
+}
+
 static const struct diff_case cases[] = {
 	{ "stat", stat_case, "translated=statx" },
 	{ "statfs", statfs_case, "translated=statfs64" },
@@ -475,6 +541,7 @@ static const struct diff_case cases[] = {
 	  "socketcall:recvmsg" },
 	{ "sockopts", sockopts_case, "translated=socketcall:setsockopt,socketcall:getsockopt" },
 	{ "mmsg", mmsg_case, "translated=sendmmsg,recvmmsg_time64" },
+	{ "select", select_case, "translated=pselect6,pselect6_time64,ppoll,ppoll_time64" },
 };
 
 DIFF_MAIN(cases)
