@@ -372,6 +372,26 @@ int cb_xio_gate_epoll_wait(struct cb_xctx *x)
 	return hep >= 0 && xio_epoll_tainted(hep) ? CB_XSYS_KERNEL : 0;
 }
 
+/* Whether the instance HEP watches a file with EPOLLEXCLUSIVE (its
+ * fdinfo lists each watched file's events). */
+static bool ep_exclusive(int hep)
+{
+	char p[48], line[256];
+	snprintf(p, sizeof(p), "/proc/self/fdinfo/%d", hep);
+	FILE *f = fopen(p, "re");
+	if (!f)
+		return false;
+	bool excl = false;
+	while (!excl && fgets(line, sizeof(line), f)) {
+		unsigned ev;
+		int tfd;
+		if (sscanf(line, "tfd: %d events: %x", &tfd, &ev) == 2)
+			excl = ev & EPOLLEXCLUSIVE;
+	}
+	fclose(f);
+	return excl;
+}
+
 int cb_xio_epoll_wait(struct cb_xctx *x)
 {
 	struct cb_call *c = x->c;
@@ -401,7 +421,26 @@ int cb_xio_epoll_wait(struct cb_xctx *x)
 	size_t pre = 0;
 	if (ok < len && (rc = xio_read_prefix(c, gev, b.p, ok, &pre)) != 0)
 		goto out;
+	bool excl = timeout != 0 && ep_exclusive(hep);
 	for (;;) {
+		if (excl) {
+			/* Only a waiter inside epoll_wait counts as the one an
+			 * exclusive wake-up stops at (ep_poll_callback); one that
+			 * polls the instance lets it go on to the next instance.
+			 * So wait inside, in slices; events that come in the
+			 * instant the guest's call goes away are lost to it. */
+			if ((rc = cb_call_may_block(c)) < 0)
+				break;
+			long k = syscall(SYS_epoll_wait, hep, b.p, n, slice_ms(deadline, xio_now_ns()));
+			rc = k < 0 ? -errno : (int)k;
+			if (rc == -EINTR)
+				rc = 0;
+			if (rc != 0 || (deadline >= 0 && xio_now_ns() >= deadline))
+				break;
+			if ((rc = cb_call_live(c)) != 0)
+				break;
+			continue;
+		}
 		/* Events are taken only once the wait is over and the guest is
 		 * still there: edge-triggered ones are not lost to a slice. */
 		long k = syscall(SYS_epoll_wait, hep, b.p, n, 0);
