@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/select.h>
@@ -528,6 +529,55 @@ static void select_case(void)
 	close(p[1]);
 }
 
+/* OFD locks belong to the open file description, whichever thread takes
+ * them: threads of one process conflict through two descriptions, and a
+ * F_OFD_SETLKW (the kernel's) waits for an unlock made by another thread
+ * (translated). */
+static int ofd_fd[2];
+static char ofd_said[64];
+
+static void *ofd_thread(void *arg)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 10 };
+	int r = fcntl(ofd_fd[1], *(int *)arg, &fl);
+	snprintf(ofd_said, sizeof(ofd_said), "thread %s: %s",
+		 *(int *)arg == F_OFD_SETLK ? "F_OFD_SETLK" : "F_OFD_SETLKW",
+		 r ? strerrorname_np(errno) : "locked");
+	return NULL;
+}
+
+static void ofd_case(void)
+{
+	mkdir_tmp();
+	int f = open("locks", O_CREAT | O_RDWR, 0600);
+	ofd_fd[0] = open("locks", O_RDWR);
+	ofd_fd[1] = open("locks", O_RDWR);
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 5 };
+	res("F_OFD_SETLK", fcntl(ofd_fd[0], F_OFD_SETLK, &fl));
+	pthread_t t;
+	int cmd = F_OFD_SETLK;
+	pthread_create(&t, NULL, ofd_thread, &cmd);
+	pthread_join(t, NULL);
+	printf("%s\n", ofd_said);
+	int cmdw = F_OFD_SETLKW;
+	pthread_create(&t, NULL, ofd_thread, &cmdw);
+	usleep(100000);
+	fl.l_type = F_UNLCK;
+	res("unlock", fcntl(ofd_fd[0], F_OFD_SETLK, &fl));
+	pthread_join(t, NULL);
+	printf("%s\n", ofd_said);
+	fl = (struct flock){ .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_len = 3 };
+	res("F_OFD_GETLK", fcntl(ofd_fd[0], F_OFD_GETLK, &fl));
+	printf("  type %d pid %d start %lld len %lld\n", fl.l_type, fl.l_pid, (long long)fl.l_start,
+	       (long long)fl.l_len);
+	fl.l_pid = 1;
+	res("F_OFD_SETLK with l_pid set", fcntl(ofd_fd[0], F_OFD_SETLK, &fl));
+	close(ofd_fd[0]);
+	close(ofd_fd[1]);
+	close(f);
+	cleanup();
+}
+
 static const struct diff_case cases[] = {
 	{ "stat", stat_case, "translated=statx" },
 	{ "statfs", statfs_case, "translated=statfs64" },
@@ -541,6 +591,7 @@ static const struct diff_case cases[] = {
 	  "socketcall:recvmsg" },
 	{ "sockopts", sockopts_case, "translated=socketcall:setsockopt,socketcall:getsockopt" },
 	{ "mmsg", mmsg_case, "translated=sendmmsg,recvmmsg_time64" },
+	{ "ofd", ofd_case, "translated=fcntl64" },
 	{ "select", select_case, "translated=pselect6,pselect6_time64,ppoll,ppoll_time64" },
 };
 
