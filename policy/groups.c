@@ -96,7 +96,7 @@ const struct cb_group cb_groups[] = {
 	       "clock_gettime", "clock_gettime64", "readv", "writev", "preadv", "pwritev",
 	       "sendmsg", "recvmsg", "poll", "_newselect", "epoll_ctl", "epoll_wait",
 	       "pread64", "pwrite64", "truncate64", "ftruncate64", "readahead", "fadvise64",
-	       "fadvise64_64", "sync_file_range", "fallocate",
+	       "fadvise64_64", "sync_file_range", "fallocate", "_llseek",
 	       "accept4", "getsockname", "getpeername", "sendto", "recvfrom", "shutdown",
 	       "getsockopt", "setsockopt", "sendmmsg", "recvmmsg", "recvmmsg_time64", "socketcall",
 	       "ppoll", "ppoll_time64", "pselect6", "pselect6_time64",

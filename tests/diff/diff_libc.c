@@ -578,6 +578,31 @@ static void ofd_case(void)
 	cleanup();
 }
 
+/* lseek with a 64-bit off_t is _llseek: the offset in two registers, the
+ * position written to memory. */
+static void lseek_case(void)
+{
+	mkdir_tmp();
+	int fd = open("f", O_CREAT | O_RDWR, 0600);
+	res("lseek to 5 GiB", lseek(fd, 5LL << 30, SEEK_SET) == 5LL << 30);
+	(void)!write(fd, "end", 3);
+	res("lseek SEEK_CUR -1", lseek(fd, -1, SEEK_CUR) == (5LL << 30) + 2);
+	res("lseek SEEK_END", lseek(fd, 0, SEEK_END) == (5LL << 30) + 3);
+	printf("  SEEK_DATA from 0: %lld\n", (long long)lseek(fd, 0, SEEK_DATA));
+	res("lseek negative", lseek(fd, -10, SEEK_SET));
+	res("lseek bad whence", lseek(fd, 0, 9));
+	res("lseek bad fd", lseek(999, 0, SEEK_SET));
+	int p[2];
+	(void)!pipe(p);
+	res("lseek on a pipe", lseek(p[0], 0, SEEK_SET));
+	res("_llseek, bad result pointer", syscall(SYS__llseek, fd, 0, 100, bad, SEEK_SET));
+	res("  the position moved anyway", lseek(fd, 0, SEEK_CUR));
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+	cleanup();
+}
+
 static const struct diff_case cases[] = {
 	{ "stat", stat_case, "translated=statx" },
 	{ "statfs", statfs_case, "translated=statfs64" },
@@ -591,6 +616,7 @@ static const struct diff_case cases[] = {
 	  "socketcall:recvmsg" },
 	{ "sockopts", sockopts_case, "translated=socketcall:setsockopt,socketcall:getsockopt" },
 	{ "mmsg", mmsg_case, "translated=sendmmsg,recvmmsg_time64" },
+	{ "lseek", lseek_case, "translated=_llseek" },
 	{ "ofd", ofd_case, "translated=fcntl64" },
 	{ "select", select_case, "translated=pselect6,pselect6_time64,ppoll,ppoll_time64" },
 };
