@@ -80,6 +80,16 @@ int cb_xsys_hold_fd(struct cb_xctx *x, int gfd, int *host)
 	return 0;
 }
 
+int cb_xsys_as_guest(struct cb_xctx *x)
+{
+	return cb_creds_assume(&x->creds, &x->self);
+}
+
+void cb_xsys_as_self(struct cb_xctx *x)
+{
+	cb_creds_restore(&x->self);
+}
+
 int cb_xsys_same_ns(struct cb_call *c, const char *ns)
 {
 	char p[64];
@@ -298,7 +308,7 @@ static void perform(struct cb_call *outer, const struct cb_xsys *row, int nr, ui
 		/* CB_X_PATH: the guest's credentials for the host call only.
 		 * Failing to take them (path_gate checked they can be) fails
 		 * the call: never with the supervisor's. */
-		bool as_guest = row->flags & (CB_X_PATH | CB_X_CREDS);
+		bool as_guest = (row->flags & CB_X_PATH) || ((row->flags & CB_X_CREDS) && !row->call);
 		if (as_guest && (x.result = cb_creds_assume(&x.creds, &x.self)) < 0) {
 			as_guest = false;
 		} else if (row->call) {

@@ -147,10 +147,17 @@ int cb_xs_accept4(struct cb_xctx *x)
 		int w = xio_wait_fd(c, hfd, POLLIN, xio_sock_deadline(hfd, false));
 		if (w <= 0)
 			return w < 0 ? w : -EAGAIN;
+		/* The new socket's inode is the caller's (its fsuid). */
+		if ((rc = cb_xsys_as_guest(x)) != 0)
+			return rc;
 		nfd = xio_sliced(c, SYS_accept4, hfd, (long)&ss, (long)&l, hflags, 0, 0);
+		cb_xsys_as_self(x);
 	} else {
+		if ((rc = cb_xsys_as_guest(x)) != 0)
+			return rc;
 		nfd = syscall(SYS_accept4, hfd, &ss, &l, hflags);
 		nfd = nfd < 0 ? -errno : nfd;
+		cb_xsys_as_self(x);
 	}
 	if (nfd < 0)
 		return (int)nfd;

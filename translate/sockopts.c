@@ -100,10 +100,17 @@ int cb_xs_gate_sockopt(struct cb_xctx *x)
 	return x->args_read ? -EOPNOTSUPP : CB_XSYS_KERNEL;
 }
 
-static long hsetsockopt(int hfd, int level, int name, const void *v, long len)
+/* setsockopt with the guest's credentials: the capability checks of
+ * options are the caller's. */
+static long hsetsockopt(struct cb_xctx *x, int hfd, int level, int name, const void *v, long len)
 {
+	int rc = cb_xsys_as_guest(x);
+	if (rc)
+		return rc;
 	long r = syscall(SYS_setsockopt, hfd, level, name, v, len);
-	return r < 0 ? -errno : r;
+	int e = errno;
+	cb_xsys_as_self(x);
+	return r < 0 ? -e : r;
 }
 
 static long hgetsockopt(int hfd, int level, int name, void *v, void *len)
@@ -143,16 +150,16 @@ static long set_fprog(struct cb_xctx *x, int hfd, int level, int name, uint64_t 
 	struct cb_call *c = x->c;
 	struct sock_fprog f = { 0 };
 	if (len != 8) /* compat: exactly its 8 bytes, else EINVAL after the fd */
-		return hsetsockopt(hfd, level, name, &f, 0);
+		return hsetsockopt(x, hfd, level, name, &f, 0);
 	struct { uint16_t len; uint16_t pad; uint32_t filter; } g;
 	int rc = xio_read(c, p, &g, sizeof(g));
 	if (rc == -EFAULT)
-		return hsetsockopt(hfd, level, name, xio_guard(), sizeof(f));
+		return hsetsockopt(x, hfd, level, name, xio_guard(), sizeof(f));
 	if (rc)
 		return rc;
 	f.len = g.len;
 	if (g.len == 0 || g.len > BPF_MAXINSNS) /* EINVAL before the filter is read */
-		return hsetsockopt(hfd, level, name, &f, sizeof(f));
+		return hsetsockopt(x, hfd, level, name, &f, sizeof(f));
 	cleanup_free struct sock_filter *ins = malloc((size_t)g.len * sizeof(*ins));
 	if (!ins)
 		return -ENOMEM;
@@ -160,21 +167,21 @@ static long set_fprog(struct cb_xctx *x, int hfd, int level, int name, uint64_t 
 	if (rc && rc != -EFAULT)
 		return rc;
 	f.filter = rc ? xio_guard() : ins;
-	return hsetsockopt(hfd, level, name, &f, sizeof(f));
+	return hsetsockopt(x, hfd, level, name, &f, sizeof(f));
 }
 
 static long set_bpf_fd(struct cb_xctx *x, int hfd, int level, int name, uint64_t p, int32_t len)
 {
-	int32_t gfd;
+	int32_t gfd = -1;
 	if (len < (int32_t)sizeof(gfd))
-		return hsetsockopt(hfd, level, name, &gfd, len < 0 ? len : 0);
+		return hsetsockopt(x, hfd, level, name, &gfd, len < 0 ? len : 0);
 	int rc = xio_read(x->c, p, &gfd, sizeof(gfd));
 	if (rc == -EFAULT)
-		return hsetsockopt(hfd, level, name, xio_guard(), sizeof(gfd));
+		return hsetsockopt(x, hfd, level, name, xio_guard(), sizeof(gfd));
 	int h = -1;
 	if (rc || (rc = cb_xsys_hold_fd(x, gfd, &h)) != 0)
 		return rc;
-	return hsetsockopt(hfd, level, name, &h, sizeof(h));
+	return hsetsockopt(x, hfd, level, name, &h, sizeof(h));
 }
 
 int cb_xs_setsockopt(struct cb_xctx *x)
@@ -193,15 +200,15 @@ int cb_xs_setsockopt(struct cb_xctx *x)
 		/* sock_set_timeout: at least the 8 bytes of old_timeval32. */
 		struct { int64_t sec, usec; } tv = { 0 };
 		if (len < 8)
-			return hsetsockopt(hfd, level, name, &tv, 0);
+			return hsetsockopt(x, hfd, level, name, &tv, 0);
 		int32_t g[2];
 		rc = xio_read(c, p, g, sizeof(g));
 		if (rc == -EFAULT)
-			return hsetsockopt(hfd, level, name, xio_guard(), sizeof(tv));
+			return hsetsockopt(x, hfd, level, name, xio_guard(), sizeof(tv));
 		if (rc)
 			return rc;
 		tv.sec = g[0], tv.usec = g[1];
-		return hsetsockopt(hfd, level, name, &tv, sizeof(tv));
+		return hsetsockopt(x, hfd, level, name, &tv, sizeof(tv));
 	}
 	case O_FPROG:
 		return set_fprog(x, hfd, level, name, p, len);
@@ -219,7 +226,7 @@ int cb_xs_setsockopt(struct cb_xctx *x)
 	struct xio_buf b = { 0 };
 	rc = opt_in(c, p, (uint32_t)len, pad, &b);
 	if (!rc)
-		rc = (int)hsetsockopt(hfd, level, name, p ? b.p : NULL,
+		rc = (int)hsetsockopt(x, hfd, level, name, p ? b.p : NULL,
 				      (long)(b.len ? b.len : (size_t)len));
 	xio_buf_free(&b);
 	return rc;

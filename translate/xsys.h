@@ -28,7 +28,9 @@ enum {
 	/* The host call runs with the guest thread's credentials as CB_X_PATH
 	 * rows do (its capabilities are what the kernel checks), when the
 	 * guest shares the supervisor's user namespace; no path is resolved,
-	 * so the mount namespace and root do not matter. */
+	 * so the mount namespace and root do not matter. A CALL hook takes
+	 * them itself, around its host call only (cb_xsys_as_guest): guest
+	 * memory is read and written with the supervisor's. */
 	CB_X_CREDS = 1 << 10,
 };
 
@@ -121,6 +123,11 @@ struct cb_xsys {
  * host call then fails with EBADF where the kernel would. 0, -ENOENT when
  * the call is gone, or another negative errno. */
 int cb_xsys_hold_fd(struct cb_xctx *x, int gfd, int *host);
+/* A CB_X_CREDS row's CALL hook: the guest's credentials for the host
+ * call it is about to make (0, or a negative errno: then make none), and
+ * back to the worker's right after it. */
+int cb_xsys_as_guest(struct cb_xctx *x);
+void cb_xsys_as_self(struct cb_xctx *x);
 /* 1 when the guest thread of C is in the supervisor's namespace of kind NS
  * ("uts", "time", "mnt", ...; or the kernel has no such kind), 0 when it is
  * not or that cannot be told, -ENOENT when the call is gone. */

@@ -9,6 +9,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/net.h>
 #include <netinet/in.h>
@@ -192,12 +193,35 @@ static void recvmmsg_case(void)
 	close(sv[1]);
 }
 
+/* Options the kernel checks against the caller's capabilities are checked
+ * against the guest's, not the supervisor's: without CAP_NET_ADMIN and
+ * CAP_NET_RAW (dropped here, whoever runs the case) SO_MARK, a priority
+ * above 6 and SO_RCVBUFFORCE are EPERM. */
+static void capopts_case(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	syscall(SYS_capget, &h, d);
+	d[0].effective &= ~(1u << CAP_NET_ADMIN | 1u << CAP_NET_RAW);
+	res("drop CAP_NET_ADMIN, CAP_NET_RAW", syscall(SYS_capset, &h, d));
+	int s = socket(AF_INET, SOCK_DGRAM, 0), v = 5;
+	res("SO_MARK", setsockopt(s, SOL_SOCKET, SO_MARK, &v, sizeof(v)));
+	v = 7;
+	res("SO_PRIORITY 7", setsockopt(s, SOL_SOCKET, SO_PRIORITY, &v, sizeof(v)));
+	v = 3;
+	res("SO_PRIORITY 3", setsockopt(s, SOL_SOCKET, SO_PRIORITY, &v, sizeof(v)));
+	v = 65536;
+	res("SO_RCVBUFFORCE", setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)));
+	close(s);
+}
+
 static const struct diff_case cases[] = {
 	{ "block", block_case,
 	  "translated=socketcall,socketcall:sendto,socketcall:recvfrom,socketcall:accept4,"
 	  "socketcall:shutdown,sendto,recvfrom" },
 	{ "sockopt", sockopt_case,
 	  "translated=socketcall:setsockopt,socketcall:getsockopt,setsockopt,getsockopt" },
+	{ "capopts", capopts_case, "translated=socketcall:setsockopt" },
 	{ "recvmmsg", recvmmsg_case, "translated=recvmmsg,socketcall:recvmmsg,socketcall:sendmmsg" },
 };
 
