@@ -408,7 +408,7 @@ int cb_xsys_check(struct cb_err *err)
 					       "ret_len an output buffer", row->guest, i);
 		}
 	}
-	return 0;
+	return cb_xsys_socketcall_check(err);
 }
 
 /* Route every row's i386 syscall to the performer and trap it. */

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "../common/error.h"
+
 #include "../supervisor/dispatch.h"
 #include "../supervisor/log.h"
 #include "../supervisor/supervisor.h"
@@ -42,6 +44,24 @@ static const struct {
 	[19] = { 5, "recvmmsg" },   /* SYS_RECVMMSG: old 32-bit timeout */
 	[20] = { 4, "sendmmsg" },   /* SYS_SENDMMSG */
 };
+
+int cb_xsys_socketcall_check(struct cb_err *err)
+{
+	for (size_t i = 1; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		if (!sub[i].direct)
+			continue;
+		const struct cb_xsys *row = cb_xsys_row(sub[i].direct);
+		int nr = cb_syscall_nr(CB_ARCH_I386, sub[i].direct);
+		if (!row || nr < 0)
+			return cb_fail(err, EINVAL, "socketcall %zu: no translation row %s", i,
+				       sub[i].direct);
+		for (int a = sub[i].nwords; a < 6; a++)
+			if (row->arg[a].kind == CB_XA_FD || row->arg[a].kind == CB_XA_STR)
+				return cb_fail(err, EINVAL, "socketcall %zu: %s argument %d is not in "
+					       "the block", i, sub[i].direct, a);
+	}
+	return 0;
+}
 
 void cb_xsys_socketcall(struct cb_call *c)
 {

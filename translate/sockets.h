@@ -24,5 +24,7 @@ int cb_xs_setsockopt(struct cb_xctx *x);
 /* socketcall (102): the sub-call's row performs it (perform_block), or
  * the kernel runs the sub-calls that record their caller. */
 void cb_xsys_socketcall(struct cb_call *c);
+/* Every sub-call's row exists (cb_xsys_check): 0 or -EINVAL with why. */
+int cb_xsys_socketcall_check(struct cb_err *err);
 
 #endif
