@@ -194,6 +194,10 @@ void xio_sigfds_free(struct xio_sigfds *s);
  * kernel runs epoll_wait on them ---- */
 void xio_epoll_taint(int hepfd);
 bool xio_epoll_tainted(int hepfd);
+/* ---- epoll instances that watch a file with EPOLLEXCLUSIVE (added
+ * through the supervisor): epoll_wait waits inside epoll_wait on them ---- */
+void xio_epoll_mark_exclusive(int hepfd);
+bool xio_epoll_exclusive(int hepfd);
 
 /* ---- messages (messages.c), for the socket calls (sockets.c) ---- */
 

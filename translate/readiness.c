@@ -372,26 +372,6 @@ int cb_xio_gate_epoll_wait(struct cb_xctx *x)
 	return hep >= 0 && xio_epoll_tainted(hep) ? CB_XSYS_KERNEL : 0;
 }
 
-/* Whether the instance HEP watches a file with EPOLLEXCLUSIVE (its
- * fdinfo lists each watched file's events). */
-static bool ep_exclusive(int hep)
-{
-	char p[48], line[256];
-	snprintf(p, sizeof(p), "/proc/self/fdinfo/%d", hep);
-	FILE *f = fopen(p, "re");
-	if (!f)
-		return false;
-	bool excl = false;
-	while (!excl && fgets(line, sizeof(line), f)) {
-		unsigned ev;
-		int tfd;
-		if (sscanf(line, "tfd: %d events: %x", &tfd, &ev) == 2)
-			excl = ev & EPOLLEXCLUSIVE;
-	}
-	fclose(f);
-	return excl;
-}
-
 int cb_xio_epoll_wait(struct cb_xctx *x)
 {
 	struct cb_call *c = x->c;
@@ -421,7 +401,7 @@ int cb_xio_epoll_wait(struct cb_xctx *x)
 	size_t pre = 0;
 	if (ok < len && (rc = xio_read_prefix(c, gev, b.p, ok, &pre)) != 0)
 		goto out;
-	bool excl = timeout != 0 && ep_exclusive(hep);
+	bool excl = timeout != 0 && xio_epoll_exclusive(hep);
 	for (;;) {
 		if (excl) {
 			/* Only a waiter inside epoll_wait counts as the one an
@@ -689,5 +669,8 @@ int cb_xio_epoll_ctl(struct cb_xctx *x)
 		rc = cb_xsys_hold_fd(x, (int32_t)c->args[2], &htgt);
 	if (rc)
 		return rc;
-	return ep_ctl(hep, op, (int32_t)c->args[2], htgt, has_ev ? &ev : NULL);
+	rc = ep_ctl(hep, op, (int32_t)c->args[2], htgt, has_ev ? &ev : NULL);
+	if (rc == 0 && op == EPOLL_CTL_ADD && (ev.events & EPOLLEXCLUSIVE))
+		xio_epoll_mark_exclusive(hep);
+	return rc;
 }
