@@ -429,7 +429,7 @@ static void mmsg_case(void)
 {
 	int sv[2];
 	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
-	char a[3][8] = { "one", "two", "three" }, r[4][8];
+	char a[3][8] = { "one", "two", "three" }, r[4][8] = { { 0 } };
 	struct iovec sv_iov[3], rv_iov[4];
 	struct mmsghdr sm[3], rm[4];
 	memset(sm, 0, sizeof(sm));
