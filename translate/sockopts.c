@@ -249,14 +249,14 @@ static int opt_out(struct cb_xctx *x, enum opt kind, const uint8_t *h, size_t hl
 		return 0;
 	}
 	case O_GROUP:
-		if (hlen < 8) {
-			*glen = hlen;
-			memcpy(g, h, hlen);
-			return 0;
-		}
-		*glen = hlen - 4 < gcap ? hlen - 4 : gcap;
-		memcpy(g, h, 4);
-		memcpy(g + 4, h + 8, *glen - 4);
+		/* The u32 interface, then what follows the host's 4 bytes of
+		 * padding; never more than the guest's room. */
+		*glen = hlen < 8 ? (hlen < 4 ? hlen : 4) : hlen - 4;
+		if (*glen > gcap)
+			*glen = gcap;
+		memcpy(g, h, *glen < 4 ? *glen : 4);
+		if (*glen > 4)
+			memcpy(g + 4, h + 8, *glen - 4);
 		return 0;
 	case O_CMSG: {
 		bool ctrunc = false;

@@ -401,6 +401,27 @@ static void sockopts_case(void)
 	g->sin_addr.s_addr = inet_addr("239.1.2.4");
 	res("MCAST_JOIN_GROUP", setsockopt(u2, IPPROTO_IP, MCAST_JOIN_GROUP, &gr, sizeof(gr)));
 	res("MCAST_JOIN_GROUP again", setsockopt(u2, IPPROTO_IP, MCAST_JOIN_GROUP, &gr, sizeof(gr)));
+	/* group_filter both ways: the request read, the filter written. */
+	struct group_filter gf;
+	memset(&gf, 0x55, sizeof(gf));
+	gf.gf_interface = 1;
+	gf.gf_group = gr.gr_group;
+	gf.gf_numsrc = 1;
+	socklen_t gfl = sizeof(gf);
+	res("get MCAST_MSFILTER", getsockopt(u2, IPPROTO_IP, MCAST_MSFILTER, &gf, &gfl));
+	printf("  fmode %u numsrc %u, %u bytes\n", gf.gf_fmode, gf.gf_numsrc, gfl);
+	gfl = 2;
+	res("get MCAST_MSFILTER, 2 bytes", getsockopt(u2, IPPROTO_IP, MCAST_MSFILTER, &gf, &gfl));
+	struct group_source_req gsr = { .gsr_interface = 1 };
+	memcpy(&gsr.gsr_group, &gr.gr_group, sizeof(gr.gr_group));
+	struct sockaddr_in *src = (struct sockaddr_in *)&gsr.gsr_source;
+	src->sin_family = AF_INET;
+	src->sin_addr.s_addr = inet_addr("127.0.0.9");
+	res("MCAST_BLOCK_SOURCE", setsockopt(u2, IPPROTO_IP, MCAST_BLOCK_SOURCE, &gsr, sizeof(gsr)));
+	gfl = sizeof(gf);
+	res("get MCAST_MSFILTER, one blocked", getsockopt(u2, IPPROTO_IP, MCAST_MSFILTER, &gf, &gfl));
+	printf("  fmode %u numsrc %u, %u bytes, source %s\n", gf.gf_fmode, gf.gf_numsrc, gfl,
+	       inet_ntoa(((struct sockaddr_in *)&gf.gf_slist[0])->sin_addr));
 	res("MCAST_LEAVE_GROUP", setsockopt(u2, IPPROTO_IP, MCAST_LEAVE_GROUP, &gr, sizeof(gr)));
 	res("MCAST_LEAVE_GROUP again", setsockopt(u2, IPPROTO_IP, MCAST_LEAVE_GROUP, &gr, sizeof(gr)));
 	res("MCAST_JOIN_GROUP, short", setsockopt(u2, IPPROTO_IP, MCAST_JOIN_GROUP, &gr, 100));
