@@ -345,6 +345,13 @@ int cb_xs_getsockopt(struct cb_xctx *x)
 	}
 	socklen_t hl = (socklen_t)hcap;
 	long r = hgetsockopt(hfd, level, name, h, &hl);
+	if (r == -ERANGE && kind == O_ASIS && hl != hcap) {
+		/* SO_PEERSEC, SO_PEERGROUPS: the size needed goes back with
+		 * ERANGE. */
+		uint32_t need = hl;
+		rc = cb_guest_write(c, plen, &need, sizeof(need));
+		return rc ? rc : (int)r;
+	}
 	if (r < 0)
 		return (int)r;
 	size_t out = 0;

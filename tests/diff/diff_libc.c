@@ -366,6 +366,10 @@ static void sockopts_case(void)
 	socklen_t ucl = sizeof(uc);
 	res("get SO_PEERCRED", getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &uc, &ucl));
 	printf("  pid is mine %d, uid %u, %u bytes\n", uc.pid == getpid(), uc.uid, ucl);
+	gid_t groups[1];
+	socklen_t grl = 0;
+	res("get SO_PEERGROUPS, no room", getsockopt(sv[0], SOL_SOCKET, SO_PEERGROUPS, groups, &grl));
+	printf("  %u bytes needed\n", grl);
 	/* A socket filter: a pointer inside the option (sock_fprog). It
 	 * drops everything: the datagram sent after it never comes. */
 	int u1 = socket(AF_INET, SOCK_DGRAM, 0), u2 = socket(AF_INET, SOCK_DGRAM, 0);
