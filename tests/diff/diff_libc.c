@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/filter.h>
+#include <linux/icmp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -628,6 +629,45 @@ static void lseek_case(void)
 	cleanup();
 }
 
+/* A raw ICMP socket (CAP_NET_RAW kept) and IPv6: options of the same
+ * layout on both ABIs (icmp_filter, ipv6_mreq, in6 ints), and group_req
+ * at the IPv6 level (converted). */
+static void rawopts_case(void)
+{
+	int s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	printf("raw socket: %s\n", s >= 0 ? "yes" : strerrorname_np(errno));
+	struct icmp_filter f = { ~(1u << ICMP_ECHOREPLY) }, f2 = { 0 };
+	socklen_t fl = sizeof(f2);
+	res("ICMP_FILTER", setsockopt(s, SOL_RAW, ICMP_FILTER, &f, sizeof(f)));
+	res("get ICMP_FILTER", getsockopt(s, SOL_RAW, ICMP_FILTER, &f2, &fl));
+	printf("  %08x (%u bytes)\n", f2.data, fl);
+	res("ICMP_FILTER, 2 bytes", setsockopt(s, SOL_RAW, ICMP_FILTER, &f, 2));
+	int v = 1;
+	res("IP_HDRINCL", setsockopt(s, IPPROTO_IP, IP_HDRINCL, &v, sizeof(v)));
+	close(s);
+	int s6 = socket(AF_INET6, SOCK_DGRAM, 0);
+	printf("ipv6 socket: %s\n", s6 >= 0 ? "yes" : strerrorname_np(errno));
+	v = 7;
+	res("IPV6_UNICAST_HOPS", setsockopt(s6, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &v, sizeof(v)));
+	v = 0;
+	socklen_t vl = sizeof(v);
+	res("get IPV6_UNICAST_HOPS", getsockopt(s6, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &v, &vl));
+	printf("  %d\n", v);
+	struct ipv6_mreq mr = { .ipv6mr_interface = 1 };
+	inet_pton(AF_INET6, "ff02::1:3", &mr.ipv6mr_multiaddr);
+	res("IPV6_JOIN_GROUP", setsockopt(s6, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)));
+	res("IPV6_JOIN_GROUP again", setsockopt(s6, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)));
+	struct group_req gr = { .gr_interface = 1 };
+	struct sockaddr_in6 *g = (struct sockaddr_in6 *)&gr.gr_group;
+	g->sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "ff02::1:4", &g->sin6_addr);
+	res("MCAST_JOIN_GROUP (IPv6)", setsockopt(s6, IPPROTO_IPV6, MCAST_JOIN_GROUP, &gr, sizeof(gr)));
+	res("MCAST_JOIN_GROUP (IPv6) again", setsockopt(s6, IPPROTO_IPV6, MCAST_JOIN_GROUP, &gr, sizeof(gr)));
+	res("MCAST_LEAVE_GROUP (IPv6)", setsockopt(s6, IPPROTO_IPV6, MCAST_LEAVE_GROUP, &gr, sizeof(gr)));
+	res("MCAST_LEAVE_GROUP (IPv6) again", setsockopt(s6, IPPROTO_IPV6, MCAST_LEAVE_GROUP, &gr, sizeof(gr)));
+	close(s6);
+}
+
 static const struct diff_case cases[] = {
 	{ "stat", stat_case, "translated=statx" },
 	{ "statfs", statfs_case, "translated=statfs64" },
@@ -640,6 +680,8 @@ static const struct diff_case cases[] = {
 	  "socketcall:sendto,socketcall:recvfrom,socketcall:shutdown,socketcall:sendmsg,"
 	  "socketcall:recvmsg" },
 	{ "sockopts", sockopts_case, "translated=socketcall:setsockopt,socketcall:getsockopt" },
+	{ "rawopts", rawopts_case, "translated=socketcall:setsockopt,socketcall:getsockopt "
+				   "--keep-caps=net_raw" },
 	{ "mmsg", mmsg_case, "translated=sendmmsg,recvmmsg_time64" },
 	{ "lseek", lseek_case, "translated=_llseek" },
 	{ "ofd", ofd_case, "translated=fcntl64" },
