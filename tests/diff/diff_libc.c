@@ -314,6 +314,20 @@ static void sockets_case(void)
 	close(l);
 }
 
+/* The "Pid:" line of an fd's fdinfo (a pidfd), or -1. */
+static int fdinfo_pid(int fd)
+{
+	char fi[64], line[128];
+	snprintf(fi, sizeof(fi), "/proc/self/fdinfo/%d", fd);
+	FILE *fp = fopen(fi, "r");
+	int pid = -1;
+	while (fp && fgets(line, sizeof(line), fp))
+		sscanf(line, "Pid: %d", &pid);
+	if (fp)
+		fclose(fp);
+	return pid;
+}
+
 /* Options with the layouts the compat code converts, and some it does
  * not (the same bytes). */
 static void sockopts_case(void)
@@ -367,6 +381,19 @@ static void sockopts_case(void)
 	socklen_t ucl = sizeof(uc);
 	res("get SO_PEERCRED", getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &uc, &ucl));
 	printf("  pid is mine %d, uid %u, %u bytes\n", uc.pid == getpid(), uc.uid, ucl);
+	/* SO_PEERPIDFD (6.5): a pidfd the call creates, close-on-exec. */
+	int pfd = -1;
+	socklen_t pfl = sizeof(pfd);
+	res("get SO_PEERPIDFD", getsockopt(sv[0], SOL_SOCKET, 77, &pfd, &pfl));
+	if (pfd >= 0) {
+		/* The same process as a pidfd of our own (fdinfo's Pid: is in
+		 * /proc's namespace, not necessarily getpid()'s). */
+		int own = (int)syscall(SYS_pidfd_open, getpid(), 0);
+		printf("  fd %d, cloexec %d, mine %d\n", pfd, (fcntl(pfd, F_GETFD) & FD_CLOEXEC) != 0,
+		       fdinfo_pid(pfd) == fdinfo_pid(own) && fdinfo_pid(own) > 0);
+		close(own);
+		close(pfd);
+	}
 	gid_t groups[1];
 	socklen_t grl = 0;
 	res("get SO_PEERGROUPS, no room", getsockopt(sv[0], SOL_SOCKET, SO_PEERGROUPS, groups, &grl));
