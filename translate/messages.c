@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -35,14 +36,40 @@
 static size_t align4(size_t v) { return (v + 3) & ~(size_t)3; }
 static size_t align8(size_t v) { return (v + 7) & ~(size_t)7; }
 
-/* Never MSG_ZEROCOPY: with SO_ZEROCOPY the kernel would pin the
- * supervisor's temporary copy and send it after it was freed and reused
- * (heap bytes to the peer). cb_xio_gate_sendmsg leaves such sends to the
- * kernel; this is the backstop for any that get here. */
+/* MSG_ZEROCOPY only from a zero-copy bounce (ZC): with SO_ZEROCOPY the
+ * kernel pins the pages it is given and sends them after the call
+ * returned; a supervisor buffer that is freed and reused would send heap
+ * bytes to the peer. cb_xio_gate_sendmsg leaves direct calls with the flag
+ * to the kernel; through socketcall xio_send bounces. */
+static long host_call_zc(long nr, int hfd, const struct msghdr *h, unsigned flags, bool zc)
+{
+	long r = syscall(nr, hfd, h, zc ? flags : flags & ~(unsigned)MSG_ZEROCOPY);
+	return r < 0 ? -errno : r;
+}
+
 static long host_call(long nr, int hfd, const struct msghdr *h, unsigned flags)
 {
-	long r = syscall(nr, hfd, h, flags & ~(unsigned)MSG_ZEROCOPY);
-	return r < 0 ? -errno : r;
+	return host_call_zc(nr, hfd, h, flags, false);
+}
+
+/* A zero-copy send's data, gathered into pages of its own that are
+ * unmapped after the call and never reused: what the kernel pinned stays
+ * its until it is sent (the completion then comes on the guest's socket,
+ * the same one). NULL when there is nothing to send or no memory. */
+static void *zc_bounce(const struct xio_iov *v, struct iovec *one)
+{
+	if (!v->total || v->refused || v->faulty)
+		return NULL;
+	void *p = mmap(NULL, v->total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	size_t o = 0;
+	for (uint32_t i = 0; i < v->n; i++) {
+		memcpy((char *)p + o, v->h[i].iov_base, v->h[i].iov_len);
+		o += v->h[i].iov_len;
+	}
+	*one = (struct iovec){ p, v->total };
+	return p;
 }
 
 /* May the supervisor name another process in SCM_CREDENTIALS? Then the
@@ -275,8 +302,8 @@ int cb_xio_gate_sendmsg(struct cb_xctx *x)
 	 * kernel, on the guest's memory, can do that. Without SO_ZEROCOPY it
 	 * ignores the flag, with it the guest gets its completions as
 	 * natively. Safe to CONTINUE: only the flags register was looked at.
-	 * Through socketcall the flags came from guest memory: performed, as
-	 * a copy (host_call never passes the flag). */
+	 * Through socketcall the flags came from guest memory: performed from
+	 * a zero-copy bounce (xio_send). */
 	return !x->args_read && ((unsigned)x->c->args[2] & MSG_ZEROCOPY) ? CB_XSYS_KERNEL : 0;
 }
 
@@ -349,8 +376,17 @@ long xio_send(struct cb_xctx *x, int hfd, const struct xio_gmsg *mp, unsigned fl
 			bool wait = how == XIO_WAIT && !(flags & MSG_DONTWAIT) && !v.refused;
 			int64_t deadline = wait ? xio_sock_deadline(hfd, true) : -1;
 			size_t done = 0;
+			/* MSG_ZEROCOPY here came through socketcall (see host_call). */
+			struct iovec zone;
+			void *zc = (flags & MSG_ZEROCOPY) ? zc_bounce(&v, &zone) : NULL;
+			size_t zclen = v.total;
+			if (zc) {
+				h.msg_iov = &zone;
+				h.msg_iovlen = 1;
+			}
 			for (;;) {
-				r = host_call(SYS_sendmsg, hfd, &h, flags | (wait ? MSG_DONTWAIT : 0));
+				r = host_call_zc(SYS_sendmsg, hfd, &h, flags | (wait ? MSG_DONTWAIT : 0),
+						 zc != NULL);
 				if (r >= 0 && wait && type == SOCK_STREAM && r > 0 &&
 				    done + (size_t)r < v.total) {
 					/* A blocking stream send takes it all. The rest
@@ -360,6 +396,12 @@ long xio_send(struct cb_xctx *x, int hfd, const struct xio_gmsg *mp, unsigned fl
 					xio_iov_advance(&v, (size_t)r);
 					h.msg_iov = (struct iovec *)(uintptr_t)v.hptr;
 					h.msg_iovlen = v.hcount;
+					if (zc) {
+						zone.iov_base = (char *)zone.iov_base + r;
+						zone.iov_len -= (size_t)r;
+						h.msg_iov = &zone;
+						h.msg_iovlen = 1;
+					}
 					h.msg_control = co.creds_len ? co.creds : NULL;
 					h.msg_controllen = co.creds_len;
 					continue;
@@ -379,6 +421,8 @@ long xio_send(struct cb_xctx *x, int hfd, const struct xio_gmsg *mp, unsigned fl
 					break;
 				}
 			}
+			if (zc)
+				munmap(zc, zclen);
 		}
 		xio_forward_signals(x);
 	}

@@ -69,7 +69,7 @@ int cb_xs_gate_send(struct cb_xctx *x)
 	/* As sendmsg's gate (messages.c): MSG_ZEROCOPY sends the caller's own
 	 * pages after the call returns; only the kernel can. Safe to CONTINUE
 	 * from a register. Through socketcall the flags were read from guest
-	 * memory: performed, as a copy (the supervisor never passes the flag). */
+	 * memory: performed from a zero-copy bounce (messages.c). */
 	return !x->args_read && ((unsigned)x->c->args[3] & MSG_ZEROCOPY) ? CB_XSYS_KERNEL : 0;
 }
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/filter.h>
+#include <linux/errqueue.h>
 #include <linux/icmp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -695,6 +696,53 @@ static void rawopts_case(void)
 	close(s6);
 }
 
+/* MSG_ZEROCOPY through socketcall: glibc's send is socketcall's SYS_SEND,
+ * whose flags are in memory. The data arrives and each send's completion
+ * comes on the error queue, as natively (loopback copies: ..._COPIED). */
+static void zerocopy_case(void)
+{
+	int l, c, r;
+	tcp_pair(&l, &c, &r);
+	int one = 1;
+	res("SO_ZEROCOPY", setsockopt(c, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)));
+	static char zc[4096], got[8192];
+	for (size_t i = 0; i < sizeof(zc); i++)
+		zc[i] = (char)(i * 7);
+	res("send MSG_ZEROCOPY", send(c, zc, sizeof(zc), MSG_ZEROCOPY));
+	res("send MSG_ZEROCOPY again", send(c, zc, sizeof(zc), MSG_ZEROCOPY));
+	size_t n = 0;
+	while (n < 2 * sizeof(zc)) {
+		long k = recv(r, got + n, sizeof(got) - n, 0);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	printf("received %zu bytes, the ones sent: %d\n", n,
+	       n == 2 * sizeof(zc) && !memcmp(got, zc, sizeof(zc)) &&
+		       !memcmp(got + sizeof(zc), zc, sizeof(zc)));
+	unsigned next = 0;
+	for (int tries = 0; next < 2 && tries < 100; tries++) {
+		char ctl[128];
+		struct msghdr em = { .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+		if (recvmsg(c, &em, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
+			usleep(10000);
+			continue;
+		}
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&em);
+		if (!cm)
+			break;
+		struct sock_extended_err ee;
+		memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+		if (ee.ee_origin != SO_EE_ORIGIN_ZEROCOPY || ee.ee_info != next)
+			break;
+		next = ee.ee_data + 1;
+	}
+	printf("completions for both sends: %d\n", next == 2);
+	close(r);
+	close(c);
+	close(l);
+}
+
 static const struct diff_case cases[] = {
 	{ "stat", stat_case, "translated=statx" },
 	{ "statfs", statfs_case, "translated=statfs64" },
@@ -709,6 +757,7 @@ static const struct diff_case cases[] = {
 	{ "sockopts", sockopts_case, "translated=socketcall:setsockopt,socketcall:getsockopt" },
 	{ "rawopts", rawopts_case, "translated=socketcall:setsockopt,socketcall:getsockopt "
 				   "--keep-caps=net_raw" },
+	{ "zerocopy", zerocopy_case, "translated=socketcall:sendto" },
 	{ "mmsg", mmsg_case, "translated=sendmmsg,recvmmsg_time64" },
 	{ "lseek", lseek_case, "translated=_llseek" },
 	{ "ofd", ofd_case, "translated=fcntl64" },
