@@ -1,6 +1,7 @@
 /* `compatbox abi syscalls`: what the supervisor registers for each i386
  * syscall, for scripts/syscall-classes.py (docs/translation.md's table). */
 #include <stdio.h>
+#include <string.h>
 
 #include "../supervisor/dispatch.h"
 #include "../translate/xsys.h"
@@ -21,9 +22,12 @@ int cb_abi_syscalls(FILE *out, struct cb_err *err)
 			continue;
 		/* translated: a row of translate/ converts its arguments;
 		 * performed: a handler of its own (ioctl, the sleeps, dup...). */
-		const char *how = cb_xsys_find(CB_ARCH_I386, nr) ? "translated"
-				  : d.h[CB_ARCH_I386][nr]             ? "performed"
-								      : "-";
+		const struct cb_handler *h = d.h[CB_ARCH_I386][nr];
+		const char *how = cb_xsys_find(CB_ARCH_I386, nr) ||
+					  (h && !strcmp(h->syscall, "(translated)"))
+				  ? "translated" /* socketcall: rows per sub-call */
+			  : h ? "performed"
+			      : "-";
 		fprintf(out, "%d\t%s\t%s\n", nr, name, how);
 	}
 	return 0;
