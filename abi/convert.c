@@ -1184,7 +1184,7 @@ static int select_member(struct walk *w, struct frame *f, const struct cb_field 
 			/* Cases hold host numbers; translate the guest's once. */
 			const struct cb_ioctl *io =
 				cv->db ? cb_abi_ioctl_by_req(cv->db, cv->guest, cv->cmd) : NULL;
-			cv->host_cmd = io ? io->req[H] : cv->cmd;
+			cv->host_cmd = io ? cb_abi_ioctl_host_req(io, cv->cmd, 0) : cv->cmd;
 			cv->host_cmd_known = true;
 		}
 		key = cv->host_cmd;

@@ -9,6 +9,7 @@
 #define CB_LAYOUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch.h"
@@ -126,6 +127,14 @@ struct cb_ioctl {
 	uint32_t arg_size[CB_ARCH_COUNT];
 	enum cb_dir dir;
 	bool task_tied;
+	/* A request pattern ("EVIOCGNAME(len)", "EVIOCGABS(abs)"): the bits of
+	 * the number that are the macro's parameters, the same on every ABI;
+	 * req[] is the number with every parameter 0. 0: an exact number. */
+	uint32_t param_mask;
+	/* The argument is as long as the request's _IOC size says: bytes
+	 * (arg_kind CB_K_RAW, arg_size 0), or with arg_record that many bytes
+	 * of records, back to back (SPI_IOC_MESSAGE(n)). */
+	bool arg_from_req;
 };
 
 struct cb_abi_db {
@@ -139,8 +148,19 @@ struct cb_abi_db {
 const struct cb_record *cb_abi_record(const struct cb_abi_db *db, const char *name);
 int cb_abi_record_index(const struct cb_abi_db *db, const char *name);
 const struct cb_ioctl *cb_abi_ioctl_by_name(const struct cb_abi_db *db, const char *name);
+/* An exact number first, else the first pattern whose fixed bits match. */
 const struct cb_ioctl *cb_abi_ioctl_by_req(const struct cb_abi_db *db, enum cb_arch arch,
 					   uint32_t req);
+/* The host's number for the guest's REQ of IO (a pattern keeps the guest's
+ * parameter bits; with arg_from_req the size bits become HOST_SIZE). */
+uint32_t cb_abi_ioctl_host_req(const struct cb_ioctl *io, uint32_t req, uint32_t host_size);
+/* "EVIOCGBIT(ev,len)": the macro's name into BASE, its parameters' count
+ * (0 for a plain name); -1 when NAME is neither a C identifier nor such a
+ * pattern (identifiers separated by commas, no blanks). */
+int cb_ioctl_pattern_split(const char *name, char *base, size_t cap);
+/* NAME's C expression with every parameter 0 but parameter WHICH (-1:
+ * none) set to VALUE, into BUF: "EVIOCGBIT(0,0x4)". -ENAMETOOLONG, -EINVAL. */
+int cb_ioctl_pattern_expr(const char *name, int which, uint32_t value, char *buf, size_t cap);
 int cb_abi_field_index(const struct cb_record *r, const char *name);
 /* The first pointer field (or array of pointers) with no ->target: 0 and
  * REC and FIELD set, or -ENOENT when every pointer says where it points. */

@@ -147,7 +147,7 @@ static char *pass1_stub(const struct cb_probe_item *items, int nitems)
 	for (int i = 0; i < nitems; i++)
 		if (items[i].what == CB_PROBE_REQUEST)
 			sb_printf(&b, "\tcb__rq_%d_%s = (unsigned int)(%s),\n", i, items[i].name,
-				  items[i].name);
+				  items[i].ctype ? items[i].ctype : items[i].name);
 	sb_printf(&b, "\tcb__probe_end\n};\nenum cb__probe cb__probe_anchor;\n");
 	if (!b.ok)
 		free(b.s);

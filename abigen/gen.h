@@ -20,6 +20,8 @@ enum cb_spec_arg {
 	CB_ARG_RECORD, /* arg_name: a record of the database */
 	CB_ARG_TYPE,   /* arg_name: a scalar C type ("int", "pid_t") */
 	CB_ARG_AUTO,   /* the record whose size the request encodes */
+	CB_ARG_BUF,    /* bytes, as many as the request's size parameter says */
+	CB_ARG_ARRAY,  /* arg_name: records, as many bytes of them as the size says */
 };
 
 struct cb_spec_annot {
@@ -38,7 +40,8 @@ struct cb_spec_record {
 };
 
 struct cb_spec_ioctl {
-	char *name;     /* the request macro */
+	char *name;     /* the request macro, or a pattern "EVIOCGBIT(ev,len)" */
+	int nparams;    /* a pattern's parameters; 0 for a plain macro */
 	enum cb_spec_arg arg;
 	char *arg_name;
 	enum cb_dir dir;

@@ -167,8 +167,12 @@ int cb_gen_emit_tables(const struct cb_gen *g, const char *name, const char *sou
 		fprintf(f, ",\n\t  .arg_record = %s, .arg_kind = %s, ",
 			index_c(io->arg_record, ib, sizeof(ib)), kind_c(io->arg_kind, kb, sizeof(kb)));
 		per_abi(f, "arg_size", io->arg_size, false);
-		fprintf(f, ", .dir = %s, .task_tied = %s },\n", dir_c[io->dir],
+		fprintf(f, ", .dir = %s, .task_tied = %s", dir_c[io->dir],
 			io->task_tied ? "true" : "false");
+		if (io->param_mask || io->arg_from_req)
+			fprintf(f, ",\n\t  .param_mask = 0x%xu, .arg_from_req = %s", io->param_mask,
+				io->arg_from_req ? "true" : "false");
+		fputs(" },\n", f);
 	}
 	fprintf(f, "};\n\nconst struct cb_abi_db %s = {\n"
 		   "\t.records = cb_records, .nrecords = %d,\n"
@@ -229,8 +233,11 @@ static void check_unit(FILE *f, const struct cb_gen *g, int u, int a)
 		const struct cb_ioctl *io = &g->db.ioctls[i];
 		if (g->ioc[i].unit != u)
 			continue;
+		char expr[256];
+		if (cb_ioctl_pattern_expr(io->name, -1, 0, expr, sizeof(expr)) < 0)
+			continue;
 		fprintf(f, "_Static_assert((unsigned int)(%s) == 0x%xu, \"%s: request on %s\");\n",
-			io->name, io->req[a], io->name, an);
+			expr, io->req[a], io->name, an);
 		if (g->ioc[i].arg_ctype)
 			fprintf(f, "_Static_assert(sizeof(%s) == %u, \"%s: argument size on %s\");"
 				   "\n",

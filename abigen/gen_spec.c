@@ -90,6 +90,9 @@ struct cb_spec_ioctl *cb_spec_add_ioctl(struct cb_spec_unit *u, const char *name
 		return NULL;
 	}
 	io->name = nm;
+	char base[128];
+	int np = cb_ioctl_pattern_split(name, base, sizeof(base));
+	io->nparams = np > 0 ? np : 0;
 	return io;
 }
 
@@ -251,17 +254,21 @@ static int annot_line(struct sp *p, char **tok, int n, char *raw)
 	return a->path && a->text ? 0 : oom(p);
 }
 
-/* ioctl NAME DIR [task-tied] (record NAME | type C TYPE | none | auto) */
+/* ioctl NAME[(P,...)] DIR [task-tied] (record R | array R | buf | type C TYPE | none | auto) */
 static int ioctl_line(struct sp *p, char **tok, int n, char *raw)
 {
-	if (n < 4 || !ident(tok[1]))
-		return fail(p, "expected 'ioctl NAME DIR [task-tied] record R|type T|none|auto'");
+	char base[128];
+	int np = n >= 4 ? cb_ioctl_pattern_split(tok[1], base, sizeof(base)) : -1;
+	if (np < 0)
+		return fail(p, "expected 'ioctl NAME[(PARAM,...)] DIR [task-tied] "
+			    "record R|array R|buf|type T|none|auto'");
 	if (ioctl_known(p->s, tok[1]))
 		return fail(p, "ioctl %s given twice", tok[1]);
 	struct cb_spec_ioctl *io = cb_spec_add_ioctl(p->unit, tok[1]);
 	if (!io)
 		return oom(p);
 	io->line = p->line;
+	io->nparams = np;
 	int d = cb_dir_parse(tok[2]);
 	if (strcmp(tok[2], "auto") == 0)
 		io->dir_auto = true;
@@ -275,13 +282,27 @@ static int ioctl_line(struct sp *p, char **tok, int n, char *raw)
 		i++;
 	}
 	if (i >= n)
-		return fail(p, "%s: no argument (record R, type T, none or auto)", tok[1]);
+		return fail(p, "%s: no argument (record R, array R, buf, type T, none or auto)",
+			    tok[1]);
+	if (strcmp(tok[i], "buf") == 0 || strcmp(tok[i], "array") == 0) {
+		if (np == 0)
+			return fail(p, "%s: '%s' is sized by the request: only a pattern "
+				    "NAME(len) has that size as a parameter", tok[1], tok[i]);
+		io->arg = tok[i][0] == 'b' ? CB_ARG_BUF : CB_ARG_ARRAY;
+		if (io->arg == CB_ARG_BUF)
+			return i + 1 == n ? 0 : fail(p, "unexpected '%s'", tok[i + 1]);
+		if (i + 2 != n || !ident(tok[i + 1]))
+			return fail(p, "'array' takes one record name");
+		io->arg_name = strdup(tok[i + 1]);
+		return io->arg_name ? 0 : oom(p);
+	}
 	if (strcmp(tok[i], "none") == 0 || strcmp(tok[i], "auto") == 0) {
 		io->arg = tok[i][0] == 'n' ? CB_ARG_NONE : CB_ARG_AUTO;
 		return i + 1 == n ? 0 : fail(p, "unexpected '%s'", tok[i + 1]);
 	}
 	if (i + 1 >= n || (strcmp(tok[i], "record") != 0 && strcmp(tok[i], "type") != 0))
-		return fail(p, "'%s': expected record NAME, type C-TYPE, none or auto", tok[i]);
+		return fail(p, "'%s': expected record NAME, array NAME, buf, type C-TYPE, none or "
+			    "auto", tok[i]);
 	io->arg = tok[i][0] == 'r' ? CB_ARG_RECORD : CB_ARG_TYPE;
 	if (io->arg == CB_ARG_RECORD && (i + 2 != n || !ident(tok[i + 1])))
 		return fail(p, "'record' takes one record name");
