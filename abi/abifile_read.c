@@ -294,8 +294,8 @@ static int ioctl_line(struct reader *rd, char **tok, int n)
 	if (strcmp(tok[i], "buf") == 0 || strcmp(tok[i], "array") == 0) {
 		/* Sized by the request: only a pattern whose size is a parameter. */
 		if (!(io.param_mask & 0x3fff0000u))
-			return fail(rd, "'arg %s' is sized by the request: the mask must cover its "
-				    "size bits (0x3fff0000)", tok[i]);
+			return fail(rd, "'arg %s' is sized by the request: the mask must cover "
+				    "some of its size bits (0x3fff0000)", tok[i]);
 		io.arg_from_req = true;
 		if (tok[i][0] == 'a') {
 			if (i + 1 >= n || !valid_name(tok[i + 1], true))

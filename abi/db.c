@@ -9,6 +9,7 @@ void cb_annot_init(struct cb_annot *a)
 	a->target_record = CB_NO_INDEX;
 	a->len_field = CB_NO_INDEX;
 	a->select_field = CB_NO_INDEX;
+	a->when_field = CB_NO_INDEX;
 }
 
 /* Grow an array by one element (records and fields number in the tens). */

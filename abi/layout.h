@@ -72,6 +72,16 @@ struct cb_annot {
 	uint32_t len_const;       /* fixed length/count when len_field is CB_NO_INDEX */
 	uint32_t max;             /* upper bound on a guest-given length/count, or string cap */
 	bool len_in_bytes;        /* CB_T_ARRAY: len_field counts bytes, not elements */
+	uint8_t len_unit;         /* CB_T_BUF: bytes per counted element (0: 1), e.g. 2
+				   * for ff_periodic_effect's __s16 samples */
+	/* A pointer followed only when an integer field (as len_field, len_up
+	 * levels out) holds when_value; otherwise the host gets NULL: the
+	 * kernel does not look at it then (ff_effect's custom_data unless
+	 * waveform is FF_CUSTOM). */
+	bool has_when;
+	int when_field;
+	int when_up;
+	uint32_t when_value;
 	bool len_updated;         /* on a length field: the kernel writes back the used length */
 	bool flex;                /* trailing flexible array, counted by len_field */
 	bool is_fd;               /* the integer is a file descriptor */

@@ -165,10 +165,10 @@ static int add_ioctl(struct cb_gen *g, const struct cb_spec *s, int unit,
 		io->param_mask |= m[0];
 	}
 	if ((sio->arg == CB_ARG_BUF || sio->arg == CB_ARG_ARRAY) &&
-	    (io->param_mask & 0x3fff0000u) != 0x3fff0000u)
+	    !(io->param_mask & 0x3fff0000u))
 		return fail_at(err, EINVAL, s, sio->line,
 			       "%s: 'buf' and 'array' are sized by the request, but no parameter is "
-			       "its whole _IOC size", sio->name);
+			       "in its _IOC size", sio->name);
 	if (sio->arg == CB_ARG_BUF) {
 		io->arg_from_req = true;
 		io->arg_kind = CB_K_RAW;

@@ -64,10 +64,16 @@ static const char *index_c(int i, char *buf, size_t cap)
  * whose "none" is not zero. */
 static void annot(FILE *f, const struct cb_annot *a, int r, int i)
 {
-	char b1[16], b2[16], b3[16];
-	fprintf(f, ".a = { .target_record = %s, .len_field = %s, .select_field = %s",
+	char b1[16], b2[16], b3[16], b4[16];
+	fprintf(f, ".a = { .target_record = %s, .len_field = %s, .select_field = %s, "
+		   ".when_field = %s",
 		index_c(a->target_record, b1, sizeof(b1)), index_c(a->len_field, b2, sizeof(b2)),
-		index_c(a->select_field, b3, sizeof(b3)));
+		index_c(a->select_field, b3, sizeof(b3)), index_c(a->when_field, b4, sizeof(b4)));
+	if (a->len_unit)
+		fprintf(f, ", .len_unit = %u", a->len_unit);
+	if (a->has_when)
+		fprintf(f, ", .has_when = true, .when_up = %d, .when_value = 0x%xu", a->when_up,
+			a->when_value);
 	if (a->dir)
 		fprintf(f, ", .dir = %s", dir_c[a->dir]);
 	if (a->target)

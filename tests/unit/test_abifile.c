@@ -223,7 +223,7 @@ START_TEST(test_parse_errors)
 	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x struct off 0 0 size 4 4 record b\nend\n",
 		     "t.abi:4: x: no record b");
 	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x sint off 0 0 size 4 4 ->buf\nend\n",
-		     "t.abi:4: x: only a pointer can point");
+		     "t.abi:4: x: only a pointer or a __u64 can point");
 	expect_error(HEAD "record a struct size 8 8 align 4 4\nfield p ptr off 0 0 size 4 8 ->buf len=nope\nend\n",
 		     "t.abi:4: p: len=nope: no such field in a or around it");
 	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x sint off 0 0 size 4 4 sideways\nend\n",
