@@ -183,9 +183,10 @@ static int one(struct cb_annot_src *s, char *const *tok, int n, int *i, struct c
 		return set_str(&s->mirror, val, "mirror=", err);
 	if (KEY("unit") && eq) {
 		uint32_t u;
-		if (!cb_parse_u32(val, &u) || u < 1 || u > 8)
-			return cb_fail(err, EINVAL, "'%s': unit= takes 1 to 8 (bytes per element)", t);
-		s->a.len_unit = (uint8_t)u;
+		if (!cb_parse_u32(val, &u) || u < 1 || u > 4096)
+			return cb_fail(err, EINVAL, "'%s': unit= takes 1 to 4096 (bytes per element)",
+				       t);
+		s->a.len_unit = (uint16_t)u;
 		return 0;
 	}
 	if (KEY("when") && eq) {
@@ -260,7 +261,7 @@ static bool find_outward(const struct cb_abi_db *db, int r, const char *name, in
 	return false;
 }
 
-static int resolve_cases(const struct cb_annot_src *s, struct cb_abi_db *db,
+static int resolve_cases(const struct cb_annot_src *s, struct cb_abi_db *db, int r,
 			 const struct cb_field *f, struct cb_annot *a, struct cb_err *err)
 {
 	if (s->ncases == 0)
@@ -274,7 +275,21 @@ static int resolve_cases(const struct cb_annot_src *s, struct cb_abi_db *db,
 	for (int i = 0; i < s->ncases; i++) {
 		const char *v = s->case_value[i];
 		const struct cb_ioctl *io;
-		if (cb_parse_u32(v, &cases[i].value)) {
+		const char *eq = strchr(v, '=');
+		if (eq) {
+			cases[i].by_field = true;
+			/* case=FIELD=VALUE:MEMBER, checked before the selector. */
+			char fname[128];
+			enum cb_kind k;
+			snprintf(fname, sizeof(fname), "%.*s", (int)(eq - v), v);
+			if (!find_outward(db, r, fname, &cases[i].field, &cases[i].up, &k) ||
+			    !int_kind(k) || !cb_parse_u32(eq + 1, &cases[i].value)) {
+				free(cases);
+				return cb_fail(err, EINVAL, "case=%s: expected FIELD=NUMBER, FIELD an "
+					       "integer field in %s or around it", v,
+					       db->records[r].name);
+			}
+		} else if (cb_parse_u32(v, &cases[i].value)) {
 			/* a number */
 		} else if (a->select_cmd && (io = cb_abi_ioctl_by_name(db, v))) {
 			/* Compared with the host's number of the guest's request. */
@@ -370,7 +385,7 @@ int cb_annot_resolve(const struct cb_annot_src *s, struct cb_abi_db *db, int r, 
 	}
 	if (a.keep && a.mirror)
 		return cb_fail(err, EINVAL, "keep and mirror= contradict each other");
-	int rc = resolve_cases(s, db, f, &a, err);
+	int rc = resolve_cases(s, db, r, f, &a, err);
 	if (rc < 0)
 		return rc;
 	free((void *)f->a.cases);
@@ -463,9 +478,12 @@ void cb_annot_write(const struct cb_abi_db *db, int r, int fi, FILE *out)
 		const char *m = c->member >= 0 && c->member < u->nfields ? u->fields[c->member].name
 									 : NULL;
 		const char *io = a->select_cmd ? ioctl_name_of(db, c->value) : NULL;
+		const char *cf = c->by_field ? outward_name(db, r, c->up, c->field) : NULL;
 		if (!m)
 			continue;
-		if (io)
+		if (cf)
+			fprintf(out, " case=%s=%u:%s", cf, c->value, m);
+		else if (io)
 			fprintf(out, " case=%s:%s", io, m);
 		else if (a->select_cmd)
 			fprintf(out, " case=0x%x:%s", c->value, m);

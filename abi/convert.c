@@ -1206,6 +1206,25 @@ static int select_member(struct walk *w, struct frame *f, const struct cb_field 
 	uint32_t key;
 	if (a->ncases <= 0 || !a->cases)
 		return -ENOENT;
+	/* Cases on another field first: they override the selector. */
+	for (int i = 0; i < a->ncases; i++) {
+		const struct cb_case *c = &a->cases[i];
+		if (!c->by_field)
+			continue;
+		struct lenref o;
+		int r = find_field(f, c->up, c->field, cv->guest, &o);
+		if (r < 0)
+			return r;
+		bool sign = is_signed_kind(o.f->kind);
+		uint32_t v = w->out ? (uint32_t)load(o.h, o.f->size[H], sign)
+				    : (uint32_t)load(o.g, o.f->size[cv->guest], sign);
+		if (v != c->value)
+			continue;
+		if (c->member < 0 || c->member >= u->nfields)
+			return -EINVAL;
+		*m = c->member;
+		return 0;
+	}
 	if (a->select_cmd) {
 		if (!cv->host_cmd_known) {
 			/* Cases hold host numbers; translate the guest's once. */
@@ -1225,7 +1244,7 @@ static int select_member(struct walk *w, struct frame *f, const struct cb_field 
 			     : (uint32_t)load(sel.g, sel.f->size[cv->guest], sign);
 	}
 	for (int i = 0; i < a->ncases; i++) {
-		if (a->cases[i].value == key) {
+		if (!a->cases[i].by_field && a->cases[i].value == key) {
 			if (a->cases[i].member < 0 || a->cases[i].member >= u->nfields)
 				return -EINVAL;
 			*m = a->cases[i].member;

@@ -60,6 +60,13 @@ enum cb_narrow {
 struct cb_case {
 	uint32_t value;
 	int member; /* field index in the union's record */
+	/* by_field: a case checked before the selector's, when the integer
+	 * field `field` (found as len_field, `up` levels out) holds VALUE
+	 * (v4l2_buffer: a multi-planar `type` means `planes`, whatever
+	 * `memory` says). Otherwise VALUE is the selector's. */
+	bool by_field;
+	int field;
+	int up;
 };
 
 /* What the headers do not say; all optional. */
@@ -72,7 +79,7 @@ struct cb_annot {
 	uint32_t len_const;       /* fixed length/count when len_field is CB_NO_INDEX */
 	uint32_t max;             /* upper bound on a guest-given length/count, or string cap */
 	bool len_in_bytes;        /* CB_T_ARRAY: len_field counts bytes, not elements */
-	uint8_t len_unit;         /* CB_T_BUF: bytes per counted element (0: 1), e.g. 2
+	uint16_t len_unit;        /* CB_T_BUF: bytes per counted element (0: 1), e.g. 2
 				   * for ff_periodic_effect's __s16 samples */
 	/* A pointer followed only when an integer field (as len_field, len_up
 	 * levels out) holds when_value; otherwise the host gets NULL: the

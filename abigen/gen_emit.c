@@ -117,8 +117,9 @@ static void record_tables(FILE *f, const struct cb_abi_db *db, int r)
 			continue;
 		fprintf(f, "static const struct cb_case cb_cases_%d_%d[] = {", r, i);
 		for (int c = 0; c < a->ncases; c++)
-			fprintf(f, "%s { 0x%xu, %d }", c ? "," : "", a->cases[c].value,
-				a->cases[c].member);
+			fprintf(f, "%s { 0x%xu, %d, %s, %d, %d }", c ? "," : "", a->cases[c].value,
+				a->cases[c].member, a->cases[c].by_field ? "true" : "false",
+				a->cases[c].field, a->cases[c].up);
 		fputs(" };\n", f);
 	}
 	if (rec->nfields == 0)

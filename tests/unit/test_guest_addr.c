@@ -146,8 +146,19 @@ static void check_record(const struct cb_abi_db *db, int ri, const uint8_t *h, u
 			uint32_t v = 0;
 			memcpy(&v, h + sel->off[H], sel->size[H] < 4 ? sel->size[H] : 4);
 			const struct cb_record *u = &db->records[f->record];
+			int pick = -1;
+			for (int c = 0; c < f->a.ncases && pick < 0; c++) {
+				const struct cb_case *cs = &f->a.cases[c];
+				uint32_t o = 0;
+				if (!cs->by_field || cs->up)
+					continue;
+				const struct cb_field *of = &r->fields[cs->field];
+				memcpy(&o, h + of->off[H], of->size[H] < 4 ? of->size[H] : 4);
+				if (o == cs->value)
+					pick = c;
+			}
 			for (int c = 0; c < f->a.ncases; c++)
-				if (f->a.cases[c].value == v) {
+				if (pick >= 0 ? c == pick : !f->a.cases[c].by_field && f->a.cases[c].value == v) {
 					const struct cb_field *m = &u->fields[f->a.cases[c].member];
 					check_field(db, u, m, h + f->off[H] + m->off[H], cmd, l, depth);
 				}
@@ -236,7 +247,9 @@ static int convert_each_case(const struct cb_abi_db *db, const struct cb_ioctl *
 		for (int k = 0; k < ns; k++) {
 			const struct cb_field *u = sites[k].u;
 			const struct cb_case *cs = &u->a.cases[c < u->a.ncases ? c : 0];
-			const struct cb_field *sel = &sites[k].rec->fields[u->a.select_field];
+			const struct cb_field *sel = &sites[k].rec->fields[cs->by_field && !cs->up
+									    ? cs->field
+									    : u->a.select_field];
 			set.s[set.n++] = (struct setting){ ARG_ADDR + sites[k].off + sel->off[g],
 							   sel->size[g], cs->value };
 			const struct cb_field *m = &db->records[u->record].fields[cs->member];
