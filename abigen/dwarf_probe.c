@@ -270,6 +270,7 @@ int cb_dw_probe(const struct cb_dw_tools *tools, enum cb_arch arch, const char *
 	snprintf(p.diag, sizeof(p.diag), "%s/probe.err", p.dir);
 	snprintf(p.deps, sizeof(p.deps), "%s/probe.d", p.dir);
 	rc = run(&p, prelude, items, nitems, out, err);
-	cb_dw_tmpdir_remove(p.dir);
+	if (!getenv("CB_ABIGEN_KEEP")) /* for a failing probe: look at it */
+		cb_dw_tmpdir_remove(p.dir);
 	return rc;
 }

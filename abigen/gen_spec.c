@@ -316,7 +316,9 @@ static int line(struct sp *p, char *s)
 	char raw[MAX_LINE + 1];
 	snprintf(raw, sizeof(raw), "%s", s);
 	const char *first = s + strspn(s, " \t");
-	if (first[0] == 'c' && (first[1] == ' ' || first[1] == '\t' || first[1] == 0)) {
+	/* Inside a record a line names a field, and a field may be called c
+	 * (snd_pcm_sync_ptr's). */
+	if (!p->rec && first[0] == 'c' && (first[1] == ' ' || first[1] == '\t' || first[1] == 0)) {
 		if (!p->unit)
 			return fail(p, "C before the first 'unit'");
 		return cb_spec_add_c(p->unit, first[1] ? first + 2 : "") < 0 ? oom(p) : 0;
