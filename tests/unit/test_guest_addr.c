@@ -182,6 +182,23 @@ static int convert_set(const struct cb_abi_db *db, const struct cb_ioctl *ioc,
 		r = cb_conv_in_array(&cv, ioc->arg_record, ARG_ADDR, ARRAY_N, ioc->dir, &host);
 	else if (r == 0)
 		r = cb_conv_in(&cv, ioc->arg_record, ARG_ADDR, ioc->dir, &host);
+	if (r == -EINVAL) {
+		/* Poison selects no member of a union behind a pointer
+		 * (v4l2_ext_control's, chosen by its size), or nothing chooses
+		 * one: refused, which is safe. Any other EINVAL fails the test. */
+		const char *rec = NULL, *fld = NULL;
+		cb_conv_where(&cv, &rec, &fld);
+		const struct cb_record *rr = rec ? cb_abi_record(db, rec) : NULL;
+		int fi = rr && fld ? cb_abi_field_index(rr, fld) : CB_NO_INDEX;
+		if (fi != CB_NO_INDEX && rr->fields[fi].kind == CB_K_UNION &&
+		    (rr->fields[fi].a.select_field != CB_NO_INDEX || !rr->fields[fi].a.ncases))
+			r = -EOPNOTSUPP; /* ... or a union nothing chooses (ELEM_READ's) */
+		/* An x86_64 guest's 8-byte length is the poison twice, past every
+		 * max=: the call is refused before anything is copied. */
+		if (fi != CB_NO_INDEX && guest == X && rr->fields[fi].a.len_field != CB_NO_INDEX &&
+		    (rr->fields[fi].a.target == CB_T_BUF || rr->fields[fi].a.target == CB_T_ARRAY))
+			r = -EOPNOTSUPP;
+	}
 	for (int i = 0; r == 0 && i < n; i++) {
 		ck_assert_msg((uintptr_t)host > UINT32_MAX, "%s: host argument %p", ioc->name, host);
 		check_record(db, ioc->arg_record,
@@ -256,6 +273,13 @@ static int convert_each_case(const struct cb_abi_db *db, const struct cb_ioctl *
 			const struct cb_record *mr = m->record >= 0 ? &db->records[m->record] : NULL;
 			for (int i = 0; mr && i < mr->nfields && set.n < 8; i++) {
 				const struct cb_annot *a = &mr->fields[i].a;
+				if (mr->fields[i].kind == CB_K_UINT && a->target != CB_T_NONE) {
+					/* an address in a __u64: its high half 0 */
+					set.s[set.n++] = (struct setting){
+						ARG_ADDR + sites[k].off + u->off[g] + m->off[g] +
+							mr->fields[i].off[g] + 4, 4, 0 };
+					continue;
+				}
 				if (!a->has_when || a->when_up)
 					continue;
 				const struct cb_field *w = &mr->fields[a->when_field];
@@ -283,12 +307,19 @@ START_TEST(test_builtin_requests_never_pass_guest_addresses)
 		const struct cb_ioctl *ioc = &db->ioctls[i];
 		if (ioc->arg_record == CB_NO_INDEX)
 			continue; /* a scalar or bytes read into the supervisor's own buffer */
+		/* A task-tied request is never performed by the supervisor: it
+		 * is converted all the same (it must not fail), but a declared
+		 * ->value in it (S_FBUF's physical base) reaches no host call. */
+		struct leaks ignored = { 0 };
+		struct leaks *lp = ioc->task_tied ? &ignored : &l;
 		for (int a = 0; a < CB_ARCH_COUNT; a++) {
-			int cases = convert_each_case(db, ioc, (enum cb_arch)a, &l);
+			int cases = convert_each_case(db, ioc, (enum cb_arch)a, lp);
 			converted += cases;
 			if (cases)
 				continue; /* the poison picks no member: EINVAL */
-			int r = convert_poisoned(db, ioc, (enum cb_arch)a, &l);
+			int r = convert_poisoned(db, ioc, (enum cb_arch)a, lp);
+			if (r == -EOPNOTSUPP)
+				continue; /* refused: nothing reached a host call */
 			ck_assert_msg(r == 0, "%s as %s: %s", ioc->name, cb_arch_name((enum cb_arch)a),
 				      strerror(-r));
 			converted++;
