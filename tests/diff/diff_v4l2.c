@@ -100,9 +100,27 @@ static void inputs_and_standards(int fd)
 	res("S_INPUT 0", ioctl(fd, VIDIOC_S_INPUT, &input));
 }
 
+/* vivid keeps its format and controls across opens: both runs start
+ * from the same ones. */
+static void reset(int fd)
+{
+	struct v4l2_format f;
+	memset(&f, 0, sizeof(f));
+	f.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	f.fmt.pix.width = 640;
+	f.fmt.pix.height = 360;
+	f.fmt.pix.pixelformat = V4L2_PIX_FMT_YUYV;
+	res("S_FMT reset", ioctl(fd, VIDIOC_S_FMT, &f));
+	struct v4l2_control c = { V4L2_CID_BRIGHTNESS, 128 };
+	res("S_CTRL reset", ioctl(fd, VIDIOC_S_CTRL, &c));
+	c.id = V4L2_CID_CONTRAST;
+	res("S_CTRL reset", ioctl(fd, VIDIOC_S_CTRL, &c));
+}
+
 static void formats_and_controls(int fd)
 {
 	struct v4l2_fmtdesc d;
+	reset(fd);
 	for (unsigned i = 0; i < 3; i++) {
 		memset(&d, 0, sizeof(d));
 		d.index = i;
@@ -166,6 +184,8 @@ static void formats_and_controls(int fd)
 	memset(&sub, 0, sizeof(sub));
 	sub.type = V4L2_EVENT_CTRL;
 	sub.id = V4L2_CID_BRIGHTNESS;
+	/* The current value at once, and our own changes too. */
+	sub.flags = V4L2_EVENT_SUB_FL_SEND_INITIAL | V4L2_EVENT_SUB_FL_ALLOW_FEEDBACK;
 	res("SUBSCRIBE_EVENT", ioctl(fd, VIDIOC_SUBSCRIBE_EVENT, &sub));
 	c.value = 100;
 	res("S_CTRL", ioctl(fd, VIDIOC_S_CTRL, &c));
