@@ -154,11 +154,22 @@ struct cb_ioctl {
 	bool arg_from_req;
 };
 
+/* A request the headers of a family define, described or not: what
+ * `abi list --stats` measures the database against (the spec's `scan`
+ * lines; only the built-in database has them). */
+struct cb_abi_known {
+	const char *name;   /* the macro; a pattern's parameters at 0 */
+	const char *family;
+	uint32_t req[CB_ARCH_COUNT];
+};
+
 struct cb_abi_db {
 	const struct cb_record *records;
 	int nrecords;
 	const struct cb_ioctl *ioctls;
 	int nioctls;
+	const struct cb_abi_known *known;
+	int nknown;
 };
 
 /* Look-ups; NULL when absent. */

@@ -225,10 +225,32 @@ static int run_unit(struct cb_gen *g, const struct cb_spec *s, int unit,
 			return fail_at(err, EINVAL, s, u->ioctls[i].line,
 				       "'%s' is not a C identifier (nor a pattern NAME(param,...))",
 				       u->ioctls[i].name);
-	int nitems = 0;
+	int nitems = 0, nscan = 0;
+	char **scan = NULL;
+	const char **fams = NULL;
+	struct cb_err why_scan = { "" };
+	if (cb_gen_scan_macros(u, tools, &scan, &fams, &nscan, &why_scan) < 0)
+		return fail_at(err, EINVAL, s, u->scans[0].line, "unit %s: scan: %s", u->name,
+			       why_scan.msg);
 	struct cb_probe_item *items = unit_items(u, &nitems);
-	if (!items || !items_whole(items, nitems)) {
+	int first_scan = nitems;
+	struct cb_probe_item *more = items ? realloc(items, (size_t)(nitems + nscan + 1) *
+								 sizeof(*items)) : NULL;
+	if (more)
+		items = more;
+	for (int i = 0; more && i < nscan; i++) {
+		char base[128], expr[512];
+		cb_ioctl_pattern_split(scan[i], base, sizeof(base));
+		cb_ioctl_pattern_expr(scan[i], -1, 0, expr, sizeof(expr));
+		items[nitems++] = (struct cb_probe_item){ CB_PROBE_REQUEST, strdup(base),
+							  strdup(expr) };
+	}
+	if (!more || !items_whole(items, nitems)) {
 		free_items(items, nitems);
+		for (int i = 0; i < nscan; i++)
+			free(scan[i]);
+		free(scan);
+		free(fams);
 		return cb_fail(err, ENOMEM, "out of memory");
 	}
 	struct cb_dw_view views[CB_ARCH_COUNT];
@@ -250,6 +272,24 @@ static int run_unit(struct cb_gen *g, const struct cb_spec *s, int unit,
 		rc = add_ioctl(g, s, unit, &u->ioctls[i], views, item, err);
 		item += ioctl_nitems(&u->ioctls[i]);
 	}
+	struct cb_abi_known *kv = rc == 0 && nscan
+		? realloc((void *)g->db.known, (size_t)(g->db.nknown + nscan) * sizeof(*kv)) : NULL;
+	if (kv)
+		g->db.known = kv;
+	else if (rc == 0 && nscan)
+		rc = cb_fail(err, ENOMEM, "out of memory");
+	for (int i = 0; rc == 0 && i < nscan; i++) {
+		struct cb_abi_known *k = &kv[g->db.nknown++];
+		k->name = scan[i];
+		scan[i] = NULL;
+		k->family = strdup(fams[i]);
+		for (int a = 0; a < CB_ARCH_COUNT; a++)
+			k->req[a] = views[a].values[first_scan + i].value;
+	}
+	for (int i = 0; i < nscan; i++)
+		free(scan[i]);
+	free(scan);
+	free(fams);
 	for (int a = 0; a < CB_ARCH_COUNT; a++)
 		cb_dw_view_free(&views[a]);
 	free_items(items, nitems);

@@ -181,10 +181,18 @@ int cb_gen_emit_tables(const struct cb_gen *g, const char *name, const char *sou
 				io->arg_from_req ? "true" : "false");
 		fputs(" },\n", f);
 	}
-	fprintf(f, "};\n\nconst struct cb_abi_db %s = {\n"
+	fputs("};\n\nstatic const struct cb_abi_known cb_known[] = {\n", f);
+	for (int i = 0; i < db->nknown; i++) {
+		const struct cb_abi_known *k = &db->known[i];
+		fprintf(f, "\t{ \"%s\", \"%s\", ", k->name, k->family);
+		per_abi(f, "req", k->req, true);
+		fputs(" },\n", f);
+	}
+	fprintf(f, "\t{ NULL, NULL, { 0 } }\n};\n\nconst struct cb_abi_db %s = {\n"
 		   "\t.records = cb_records, .nrecords = %d,\n"
-		   "\t.ioctls = cb_ioctls, .nioctls = %d,\n};\n",
-		name, db->nrecords, db->nioctls);
+		   "\t.ioctls = cb_ioctls, .nioctls = %d,\n"
+		   "\t.known = cb_known, .nknown = %d,\n};\n",
+		name, db->nrecords, db->nioctls, db->nknown);
 	return ferror(f) ? -EIO : 0;
 }
 

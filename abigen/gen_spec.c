@@ -110,6 +110,11 @@ void cb_spec_free(struct cb_spec *s)
 			free(r->name);
 			free(r->ctype);
 		}
+		for (int j = 0; j < u->nscans; j++) {
+			free(u->scans[j].family);
+			free(u->scans[j].prefixes);
+		}
+		free(u->scans);
 		for (int j = 0; j < u->nioctls; j++) {
 			free(u->ioctls[j].name);
 			free(u->ioctls[j].arg_name);
@@ -378,7 +383,21 @@ static int line(struct sp *p, char *s)
 		return record_line(p, tok, n, raw);
 	if (strcmp(tok[0], "ioctl") == 0)
 		return ioctl_line(p, tok, n, raw);
-	return fail(p, "unknown line '%s' (expected unit, include, c, record or ioctl)", tok[0]);
+	if (strcmp(tok[0], "scan") == 0) {
+		if (!p->unit || p->rec || n < 3)
+			return fail(p, "expected 'scan FAMILY PREFIX...' in a unit, outside records");
+		struct cb_spec_unit *u = p->unit;
+		struct cb_spec_scan *v = realloc(u->scans, (size_t)(u->nscans + 1) * sizeof(*v));
+		if (!v)
+			return oom(p);
+		u->scans = v;
+		struct cb_spec_scan *sc = &v[u->nscans++];
+		sc->family = strdup(tok[1]);
+		sc->prefixes = strdup(rest(raw, 2));
+		sc->line = p->line;
+		return sc->family && sc->prefixes ? 0 : oom(p);
+	}
+	return fail(p, "unknown line '%s' (expected unit, include, c, record, ioctl or scan)", tok[0]);
 }
 
 int cb_spec_parse(const char *path, const char *text, struct cb_spec *s, struct cb_err *err)
