@@ -127,9 +127,10 @@ int cb_gen_scan_macros(const struct cb_spec_unit *u, const struct cb_dw_tools *t
 	snprintf(out, sizeof(out), "%s/scan.macros", dir);
 	snprintf(diag, sizeof(diag), "%s/scan.err", dir);
 	FILE *f = fopen(src, "w");
-	if (!f || fputs(u->prelude ? u->prelude : "", f) < 0 || fclose(f) != 0) {
-		if (f)
-			fclose(f);
+	bool wrote = f && fputs(u->prelude ? u->prelude : "", f) >= 0;
+	if (f && fclose(f) != 0)
+		wrote = false;
+	if (!wrote) {
 		cb_dw_tmpdir_remove(dir);
 		return cb_fail(err, EIO, "%s: cannot write", src);
 	}
