@@ -5,11 +5,16 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
+#include <sys/time.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -578,6 +583,121 @@ static int do_dups(void)
 	return 0;
 }
 
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A 64-bit timespec or the old 32-bit one, as each call of this ABI takes. */
+struct ts64 {
+	int64_t s, ns;
+};
+struct ts32 {
+	int32_t s, ns;
+};
+
+/* One wait of 1 s (HOW: nanosleep, clock_rel, clock_abs, clock64_rel on
+ * i386, poll, select, epoll; libc_sleep: sleep(2)), interrupted after 0.3 s by a SIGALRM handler
+ * with SA_RESTART or without. Prints what a native run prints too: the
+ * result, whether it came back early, and elapsed + the time left the call
+ * wrote (a left untouched shows as 77 s more). */
+static int do_interrupted(const char *how, int restart);
+
+/* HOW's wait in a child stopped at 0.3 s and continued at 0.5 s: natively
+ * it goes on until its first deadline (restart_syscall, do_restart_poll),
+ * epoll_wait excepted (EINTR). */
+static int do_stopped(const char *how)
+{
+	pid_t k = fork();
+	if (k == 0) {
+		signal(SIGALRM, SIG_IGN);
+		_exit(do_interrupted(how, -1));
+	}
+	usleep(300000);
+	kill(k, SIGSTOP);
+	usleep(200000);
+	kill(k, SIGCONT);
+	int st;
+	waitpid(k, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 3;
+}
+
+static int do_interrupted(const char *how, int restart)
+{
+	/* RESTART < 0: do_stopped's child, no handler and no timer. */
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = restart > 0 ? SA_RESTART : 0 };
+	sigemptyset(&sa.sa_mask);
+	if (restart >= 0)
+		sigaction(SIGALRM, &sa, NULL);
+	int p[2];
+	if (pipe(p))
+		return 2;
+	int ep = epoll_create1(0);
+	struct epoll_event ev = { .events = EPOLLIN };
+	epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct itimerval it = { .it_value = { 0, 300000 } };
+	if (restart >= 0)
+		setitimer(ITIMER_REAL, &it, NULL);
+	long r = -1;
+	double left = -1;
+	struct ts64 q64 = { 1, 0 }, r64 = { 77, 0 };
+	struct ts32 q32 = { 1, 0 }, r32 = { 77, 0 };
+	bool old = sizeof(long) == 4;
+	if (!strcmp(how, "nanosleep")) {
+		r = old ? syscall(SYS_nanosleep, &q32, &r32) : syscall(SYS_nanosleep, &q64, &r64);
+	} else if (!strcmp(how, "clock_rel")) {
+		r = old ? syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &q32, &r32)
+			: syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &q64, &r64);
+	} else if (!strcmp(how, "clock_abs")) {
+		q64.s = t0.tv_sec + 1;
+		q64.ns = t0.tv_nsec;
+		q32.s = (int32_t)q64.s;
+		q32.ns = (int32_t)q64.ns;
+		r = old ? syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &q32, &r32)
+			: syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &q64, &r64);
+#ifdef SYS_clock_nanosleep_time64
+	} else if (!strcmp(how, "clock64_rel")) {
+		old = false;
+		r = syscall(SYS_clock_nanosleep_time64, CLOCK_MONOTONIC, 0, &q64, &r64);
+#endif
+	} else if (!strcmp(how, "libc_sleep")) {
+		r = sleep(2); /* glibc's own call; returns the seconds left, rounded */
+	} else if (!strcmp(how, "poll")) {
+		struct pollfd f = { .fd = p[0], .events = POLLIN };
+		r = syscall(SYS_poll, &f, 1, 1000);
+	} else if (!strcmp(how, "select")) {
+		fd_set s;
+		FD_ZERO(&s);
+		FD_SET(p[0], &s);
+		struct timeval tv = { 1, 0 };
+#ifdef SYS__newselect
+		r = syscall(SYS__newselect, p[0] + 1, &s, NULL, NULL, &tv);
+#else
+		r = syscall(SYS_select, p[0] + 1, &s, NULL, NULL, &tv);
+#endif
+		left = tv.tv_sec + tv.tv_usec / 1e6;
+	} else if (!strcmp(how, "epoll")) {
+		struct epoll_event out;
+		r = syscall(SYS_epoll_wait, ep, &out, 1, 1000);
+	} else {
+		return 2;
+	}
+	int e = errno;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double el = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (strstr(how, "_rel") || !strcmp(how, "nanosleep"))
+		left = old ? r32.s + r32.ns / 1e9 : (double)r64.s + (double)r64.ns / 1e9;
+	printf("%s restart=%d: ret %ld %s, %s", how, restart, r, r < 0 ? strerrorname_np(e) : "-",
+	       el < 0.8 ? "early" : "full time");
+	if (left >= 0)
+		printf(", elapsed+left %.2f", (double)(long)((el + left) * 4 + 0.5) / 4); /* to 1/4 s */
+	printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -623,6 +743,10 @@ int main(int argc, char **argv)
 		return do_signals(argv[2]);
 	if (!strcmp(m, "ioctl_path") && argc > 2)
 		return do_ioctl_path(argv[2]);
+	if (!strcmp(m, "stopped") && argc > 2)
+		return do_stopped(argv[2]);
+	if (!strcmp(m, "interrupted") && argc > 3)
+		return do_interrupted(argv[2], atoi(argv[3]));
 	if (!strcmp(m, "sleep") && argc > 2)
 		return do_sleep(argv[2]);
 	if (!strcmp(m, "heartbeat") && argc > 2)
