@@ -5,6 +5,8 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,12 +45,20 @@ static bool same_call(const struct slot *s, const struct cb_call *c)
 	       !memcmp(s->args, c->args, sizeof(s->args));
 }
 
-/* Whether TID is stopped (SIGSTOP, SIGTSTP...) rather than in a handler:
- * the state letter of /proc/TID/stat, after the command's closing ')'. */
+static uint64_t hex_after(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+	return p ? strtoull(p + strlen(key), NULL, 16) : 0;
+}
+
+/* Whether TID was interrupted by a stop (SIGSTOP, or SIGTSTP, SIGTTIN,
+ * SIGTTOU without a handler) rather than for a handler: stopped already
+ * (state T or t), or the stop still pending, as it is between the wake-up
+ * and the stop itself. */
 static bool is_stopped(uint32_t tid)
 {
-	char path[40], buf[512];
-	snprintf(path, sizeof(path), "/proc/%u/stat", tid);
+	char path[40], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%u/status", tid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
@@ -57,8 +67,14 @@ static bool is_stopped(uint32_t tid)
 	if (n <= 0)
 		return false;
 	buf[n] = 0;
-	char *p = strrchr(buf, ')');
-	return p && p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
+	const char *st = strstr(buf, "\nState:\t");
+	if (st && (st[8] == 'T' || st[8] == 't'))
+		return true;
+	uint64_t stops = 1ull << (SIGSTOP - 1) | 1ull << (SIGTSTP - 1) | 1ull << (SIGTTIN - 1) |
+			 1ull << (SIGTTOU - 1);
+	uint64_t pending = hex_after(buf, "\nSigPnd:\t") | hex_after(buf, "\nShdPnd:\t");
+	uint64_t handled = hex_after(buf, "\nSigCgt:\t") | hex_after(buf, "\nSigBlk:\t");
+	return pending & stops & ~handled;
 }
 
 void cb_wait_begin(struct cb_call *c, clockid_t clock, int64_t deadline)

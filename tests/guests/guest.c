@@ -701,6 +701,24 @@ static int do_interrupted(const char *how, int restart)
 	return 0;
 }
 
+/* Every wait of the comma-separated HOWS, each with every value of
+ * RESTARTS (-1: stopped and continued instead of a handler): one process
+ * for all, as starting one costs seconds under TCG. */
+static int for_each_wait(const char *hows, const char *restarts)
+{
+	char h[256], r[64];
+	snprintf(h, sizeof(h), "%s", hows);
+	int rc = 0;
+	for (char *sh = NULL, *how = strtok_r(h, ",", &sh); how; how = strtok_r(NULL, ",", &sh)) {
+		snprintf(r, sizeof(r), "%s", restarts);
+		for (char *sr = NULL, *x = strtok_r(r, ",", &sr); x; x = strtok_r(NULL, ",", &sr)) {
+			int k = atoi(x);
+			rc |= k < 0 ? do_stopped(how) : do_interrupted(how, k);
+		}
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -747,9 +765,9 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "ioctl_path") && argc > 2)
 		return do_ioctl_path(argv[2]);
 	if (!strcmp(m, "stopped") && argc > 2)
-		return do_stopped(argv[2]);
+		return for_each_wait(argv[2], "-1");
 	if (!strcmp(m, "interrupted") && argc > 3)
-		return do_interrupted(argv[2], atoi(argv[3]));
+		return for_each_wait(argv[2], argv[3]);
 	if (!strcmp(m, "sleep") && argc > 2)
 		return do_sleep(argv[2]);
 	if (!strcmp(m, "heartbeat") && argc > 2)
