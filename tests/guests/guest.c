@@ -719,6 +719,115 @@ static int for_each_wait(const char *hows, const char *restarts)
 	return rc;
 }
 
+/* ---- the kernel selftests' user-notification cases, compatbox-level ---- */
+
+static void wait_ms(int ms)
+{
+	poll(NULL, 0, ms); /* poll: not trapped in these runs */
+}
+
+static double mono(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static long raw_sleep_ms(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
+	return syscall(SYS_nanosleep, &t, NULL);
+}
+
+/* orphaned DIR: FIONREADs every 20 ms for 4 s, each result a line of
+ * DIR/log ("ok 3" or the errno's name). */
+static int do_orphaned(const char *dir)
+{
+	int fd = pipe_with(3);
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/log", dir);
+	FILE *f = fopen(p, "w");
+	if (!f)
+		return 2;
+	setvbuf(f, NULL, _IOLBF, 0);
+	touch(dir, "ready");
+	for (int i = 0; i < 200; i++) {
+		int v = -1;
+		int r = ioctl(fd, FIONREAD, &v);
+		if (r < 0)
+			fprintf(f, "%s\n", strerrorname_np(errno));
+		else
+			fprintf(f, "ok %d\n", v);
+		wait_ms(20);
+	}
+	return 0;
+}
+
+/* killmid: a child SIGKILLed while the supervisor performs its 5 s sleep;
+ * the supervisor goes on answering the parent. */
+static int do_killmid(void)
+{
+	pid_t c = fork();
+	if (c == 0) {
+		raw_sleep_ms(5000);
+		_exit(3);
+	}
+	wait_ms(300);
+	kill(c, SIGKILL);
+	int st;
+	waitpid(c, &st, 0);
+	int fd = pipe_with(5), ok = 0;
+	for (int i = 0; i < 20; i++) {
+		int v = -1;
+		ok += ioctl(fd, FIONREAD, &v) == 0 && v == 5;
+	}
+	raw_sleep_ms(100); /* the worker notices within one 20 ms slice */
+	printf("child killed by %d in its sleep; then %d of 20 FIONREADs answered\n",
+	       WIFSIGNALED(st) ? WTERMSIG(st) : -1, ok);
+	return 0;
+}
+
+/* order N: N children each start a 400 ms sleep, 100 ms after the
+ * previous one is about to; their answers come back in the order the
+ * calls were made. */
+static int do_order(int n)
+{
+	int p[2], go[2];
+	if (pipe(p) || pipe(go))
+		return 2;
+	for (int i = 0; i < n; i++) {
+		if (fork() == 0) {
+			(void)!write(go[1], "g", 1);
+			raw_sleep_ms(400);
+			char b[16];
+			int l = snprintf(b, sizeof(b), "%d ", i);
+			(void)!write(p[1], b, (size_t)l);
+			_exit(0);
+		}
+		char c;
+		(void)!read(go[0], &c, 1);
+		wait_ms(100);
+	}
+	close(p[1]);
+	while (wait(NULL) > 0) {
+	}
+	char buf[256] = { 0 };
+	ssize_t k = read(p[0], buf, sizeof(buf) - 1);
+	(void)k;
+	printf("answered in the order: %s\n", buf);
+	return 0;
+}
+
+/* hang DIR: touch DIR/ready, then a 30 s sleep the test kills us in. */
+static int do_hang(const char *dir)
+{
+	touch(dir, "ready");
+	double t = mono();
+	raw_sleep_ms(30000);
+	printf("slept %.0f s\n", mono() - t);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -764,6 +873,14 @@ int main(int argc, char **argv)
 		return do_signals(argv[2]);
 	if (!strcmp(m, "ioctl_path") && argc > 2)
 		return do_ioctl_path(argv[2]);
+	if (!strcmp(m, "orphaned") && argc > 2)
+		return do_orphaned(argv[2]);
+	if (!strcmp(m, "killmid"))
+		return do_killmid();
+	if (!strcmp(m, "order") && argc > 2)
+		return do_order(atoi(argv[2]));
+	if (!strcmp(m, "hang") && argc > 2)
+		return do_hang(argv[2]);
 	if (!strcmp(m, "stopped") && argc > 2)
 		return for_each_wait(argv[2], "-1");
 	if (!strcmp(m, "interrupted") && argc > 3)
