@@ -8,6 +8,7 @@
 # Environment besides lib.sh's: FIXTURES (dir with mydev_fuse; by default
 # the build's tests/fixtures, next to GUESTS).
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
 header=$(cd "$(dirname "$0")/../fixtures" && pwd)/mydev.h
 fixture=${FIXTURES:-$GUESTS/../fixtures}/mydev_fuse

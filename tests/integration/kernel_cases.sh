@@ -7,8 +7,8 @@
 # run). Elsewhere: a signal (interrupted_waits, signals), ADDFD with SEND
 # and RLIMIT_NOFILE (addfd, fd_limit); see docs/testing.md.
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
-tried=0
 for g in $(abi_guests guest32 guest64); do
 	# -- closed listener: with no PID namespace to take the guest down, a
 	# guest whose supervisor died gets ENOSYS for its trapped calls (the
@@ -25,7 +25,6 @@ for g in $(abi_guests guest32 guest64); do
 	expect_true "$g: trapped calls were answered while the supervisor lived" grep -q '^ok 3$' "$d/log"
 	expect_eq "$g: after the listener closed, ENOSYS" ENOSYS "$(tail -1 "$d/log")"
 	kill -KILL "$guest" "$keeper" 2>/dev/null; kill -CONT "$keeper" 2>/dev/null
-	tried=$((tried + 1))
 
 	# -- killed in the middle: SIGKILL to a child whose sleep the supervisor
 	# performs; the supervisor's answer finds no call, the rest goes on.
@@ -35,12 +34,10 @@ for g in $(abi_guests guest32 guest64); do
 	expect_eq "$g: ... compatbox exits 0" 0 "$rc"
 	expect_true "$g: ... the killed call was abandoned" \
 		[ "$(json_count "$tmp/$g-kill.json" "r['syscall']=='nanosleep' and r['action']=='abandoned'")" -ge 1 ]
-	tried=$((tried + 1))
 
 	# -- FIFO: four performed sleeps, asked 100 ms apart, answered in order.
 	expect_eq "$g: answers in the order asked" "answered in the order: 0 1 2 3 " \
 		"$(cb --trap nanosleep -- "$GUESTS/$g" order 4)"
-	tried=$((tried + 1))
 
 	# -- the guest gone while its 30 s sleep is performed: compatbox ends
 	# with it (the listener hangs up), long before the sleep would.
@@ -62,7 +59,5 @@ for g in $(abi_guests guest32 guest64); do
 	fi
 	wait "$sup"; rc=$?
 	expect_eq "$g: ... with the guest's status (SIGKILL)" 137 "$rc"
-	tried=$((tried + 1))
 done
-echo "CB-FIGURE faults injected=$tried survived=$((tried - fails))"
 finish

@@ -8,6 +8,7 @@
 # ns_last_pid) and the same program: its variable must stay untouched.
 # Needs root (strace -p on the non-dumpable supervisor, ns_last_pid).
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
 [ "$(id -u)" = 0 ] || skip "needs root (strace -p on compatbox, writing ns_last_pid)"
 command -v strace >/dev/null || skip "strace is not installed"
