@@ -127,7 +127,7 @@ static int exit_code_of(int st)
 /* What a user whose kernel refused an i386 program can do, from what this
  * kernel says of itself: its build configuration (when /boot has it) and
  * its command line. */
-static const char *ia32_remedy(void)
+const char *cb_ia32_remedy(void)
 {
 	char path[300], line[256];
 	struct utsname u;
@@ -170,7 +170,7 @@ static int stage_failure(const char *prog, const struct cb_hs_msg *m, enum cb_ex
 	if (m->stage == CB_STAGE_EXEC) {
 		if (m->err == ENOEXEC && kind == CB_EXE_I386)
 			return die(126, "%s: this kernel cannot run i386 programs (IA-32 emulation is "
-				   "off); %s", prog, ia32_remedy());
+				   "off); %s", prog, cb_ia32_remedy());
 		return die(m->err == ENOENT ? 127 : 126, "%s: %s", prog, strerror(m->err));
 	}
 	if (m->stage == CB_STAGE_CAPS && m->err == EPERM)

@@ -18,5 +18,6 @@ Suite *abifile_suite(void);
 Suite *cmd_abi_suite(void);
 Suite *xsys_suite(void);
 Suite *guest_addr_suite(void);
+Suite *check_suite(void);
 
 #endif
