@@ -11,6 +11,7 @@ struct cb_run_opts {
 	const char *keep_caps; /* NULL: keep none */
 	const char *trap;      /* extra syscalls to trap, NULL: none */
 	int workers;           /* 0: one per CPU */
+	int stop_timeout_ms;   /* -1: SIGKILL only on a second SIGTERM */
 	bool no_sync_wakeup;
 	bool passthrough;      /* log trapped ioctls, let the kernel run them all */
 	bool translate;        /* perform i386 calls natively through the ABI database */

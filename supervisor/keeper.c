@@ -67,12 +67,20 @@ void cb_keeper_run(const struct cb_keeper_args *a)
 		int st;
 		pid_t r;
 		while ((r = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
-			if (r == guest)
+			if (r == guest) {
 				(void)!write(a->status_fd, &st, sizeof(st));
+				guest = -1;
+			}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			char c;
 			if (read(a->ctl_fd, &c, 1) <= 0)
 				break; /* supervisor finished or died */
+			if (c == CB_KEEPER_KILL && guest > 0) {
+				cb_kill_descendants(); /* reaps the guest too */
+				st = SIGKILL;          /* a wait status: killed by it */
+				(void)!write(a->status_fd, &st, sizeof(st));
+				guest = -1;
+			}
 		}
 	}
 	cb_kill_descendants();

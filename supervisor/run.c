@@ -31,6 +31,7 @@
 #include "pool.h"
 #include "program.h"
 #include "proctree.h"
+#include "stop.h"
 #include "supervisor.h"
 #include "../translate/xsys.h"
 
@@ -356,16 +357,24 @@ int cb_run(const struct cb_run_opts *o)
 	}
 
 	/* Main loop: forward signals, watch the keeper, wait for the guest. */
+	struct cb_stop stop = { .timeout_ms = o->stop_timeout_ms };
 	for (;;) {
 		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
 				       { .fd = status_r, .events = POLLIN } };
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int wait_ms = cb_stop_wait_ms(&stop, &now);
+		bool kill_all = wait_ms == 0;
+		if (!kill_all && poll(p, 2, wait_ms) < 0 && errno != EINTR)
 			break;
-		if (p[0].revents & POLLIN) {
+		if (!kill_all && (p[0].revents & POLLIN)) {
 			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD &&
-			    si.ssi_code != SI_KERNEL) /* tty signals reached the guest already */
-				syscall(SYS_pidfd_send_signal, guest_pidfd, si.ssi_signo, NULL, 0);
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
+				if (si.ssi_code != SI_KERNEL) /* tty signals reached the guest already */
+					syscall(SYS_pidfd_send_signal, guest_pidfd, si.ssi_signo, NULL, 0);
+				clock_gettime(CLOCK_MONOTONIC, &now);
+				kill_all = cb_stop_signal(&stop, (int)si.ssi_signo, &now);
+			}
 			/* Orphans reparented to us when the keeper is gone. */
 			int st;
 			pid_t r;
@@ -376,6 +385,13 @@ int cb_run(const struct cb_run_opts *o)
 					goto finish;
 				}
 			}
+		}
+		if (kill_all) {
+			/* The keeper kills every guest process and reports SIGKILL. */
+			char k = CB_KEEPER_KILL;
+			(void)!write(ctl_w, &k, 1);
+			stop.timeout_ms = -1;
+			stop.terms = 2;
 		}
 		if (p[1].revents & (POLLIN | POLLHUP)) {
 			int st;

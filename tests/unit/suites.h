@@ -19,5 +19,6 @@ Suite *cmd_abi_suite(void);
 Suite *xsys_suite(void);
 Suite *guest_addr_suite(void);
 Suite *check_suite(void);
+Suite *stop_suite(void);
 
 #endif
