@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "cmd_abi.h"
+#include "cmd_agent.h"
 #include "cmd_check.h"
 #include "run.h"
 
@@ -18,6 +19,7 @@ static const char top_usage[] =
 	"  run [OPTION]... [--] PROGRAM [ARG]...   run PROGRAM supervised\n"
 	"  abi list|show|gen ...                   the ABI layout database\n"
 	"  check                                   what this kernel offers compatbox\n"
+	"  agent --socket PATH ...                 supervise containers an OCI runtime sends\n"
 	"\n"
 	"Run 'compatbox run --help' for the options of run, 'compatbox abi --help' for abi.\n";
 
@@ -35,6 +37,8 @@ int main(int argc, char **argv)
 		printf("compatbox %s\n", CB_VERSION);
 		return 0;
 	}
+	if (strcmp(argv[1], "agent") == 0)
+		return cb_cmd_agent(argc - 1, argv + 1);
 	if (strcmp(argv[1], "check") == 0)
 		return cb_cmd_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "abi") == 0)

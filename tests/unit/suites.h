@@ -20,5 +20,6 @@ Suite *xsys_suite(void);
 Suite *guest_addr_suite(void);
 Suite *check_suite(void);
 Suite *stop_suite(void);
+Suite *oci_state_suite(void);
 
 #endif
