@@ -62,7 +62,10 @@ static void ctr_done(void *arg)
 static int receive(int conn, struct cb_oci_state *st, struct cb_err *err)
 {
 	enum { MAX_FDS = 16 };
-	static _Thread_local char buf[65536];
+	/* Only the accept loop's thread receives. Not thread-local: static TLS
+	 * is carved from every thread's stack, and threads with small stacks
+	 * (the epoll helper's 64 KiB) would fail to start. */
+	static char buf[65536];
 	union {
 		char b[CMSG_SPACE(MAX_FDS * sizeof(int))];
 		struct cmsghdr align;
