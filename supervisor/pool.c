@@ -130,6 +130,20 @@ static bool listener_hung_up(const struct cb_listener *l)
 	return poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLHUP);
 }
 
+/* Wait until the listener has a notification (false) or hung up (true). */
+static bool wait_listener(const struct cb_listener *l)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
+		int n = poll(&pfd, 1, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+			return !(pfd.revents & POLLIN);
+		return false;
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	struct cb_pool *p = arg;
@@ -145,6 +159,11 @@ static void *worker_main(void *arg)
 			return leave(p, &w);
 		w.leading = true;
 		while (w.leading) {
+			/* An owned pool must notice its guest is gone: before 6.x
+			 * (6.1 here) RECV goes on waiting when the filter's last
+			 * task exits, and only poll() says POLLHUP. */
+			if (p->on_done && wait_listener(&p->sup->l))
+				return leave(p, &w);
 			int rc = cb_notif_recv(&p->sup->l, w.n);
 			if (rc == -ENOENT && listener_hung_up(&p->sup->l)) {
 				/* Every guest task is gone: no call will come. */
