@@ -37,7 +37,8 @@ static int build_arch_ctx(const struct cb_trapset *ts, enum cb_arch arch,
 	if (!rc)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	for (int nr = 0; !rc && nr < CB_NR_MAX; nr++) {
-		if (!cb_trapset_has(ts, arch, nr))
+		bool deny = cb_trapset_denies(ts, arch, nr);
+		if (!deny && !cb_trapset_has(ts, arch, nr))
 			continue;
 		const char *name = cb_syscall_name(arch, nr);
 		int native = name ? seccomp_syscall_resolve_name(name) : __NR_SCMP_ERROR;
@@ -45,7 +46,7 @@ static int build_arch_ctx(const struct cb_trapset *ts, enum cb_arch arch,
 			rc = -EINVAL;
 			break;
 		}
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, native, 0);
+		rc = seccomp_rule_add(ctx, deny ? SCMP_ACT_ERRNO(ENOSYS) : SCMP_ACT_NOTIFY, native, 0);
 	}
 	if (rc) {
 		seccomp_release(ctx);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../abi/arch.h"
+#include "../policy/policy.h"
 #include "notify.h"
 
 struct cb_worker;
@@ -33,6 +34,11 @@ struct cb_call {
 	struct cb_worker *w;
 	const struct cb_supervisor *sup;
 	struct cb_verdict v;
+	/* What the policy says: the action of the rule that matched, or for a
+	 * layer still to consult (c->layer: ioctl or path rules) its default. */
+	struct cb_action act;
+	uint8_t layer;            /* enum cb_layer (policy/compile.h) */
+	const struct cb_loc *why; /* the rule that decided, for the log; NULL: a default */
 };
 
 /* Called by a handler just before it may block for long: pass the lead

@@ -9,18 +9,24 @@ const char cb_usage[] =
 	"Run PROGRAM (i386 or x86_64) under seccomp user-notification supervision.\n"
 	"\n"
 	"  --log FILE         append one JSON line per trapped call to FILE (- for stderr)\n"
+	"  --policy NAME|FILE what each syscall, ioctl and path gets: a policy file\n"
+	"                     (compatbox-policy(5)) or a shipped one: default, audit,\n"
+	"                     translate, strict (default: default)\n"
+	"  --oci-profile FILE an OCI/Docker seccomp profile (JSON) as the policy\n"
 	"  --keep-caps LIST   capabilities the guest keeps, e.g. net_admin,sys_time;\n"
 	"                     all others are dropped from every set (default: none)\n"
 	"  --passthrough      only log ioctls: the kernel runs every one of them\n"
+	"                     (--policy audit)\n"
 	"  --translate        perform an i386 guest's known ioctls and syscalls in the\n"
 	"                     supervisor as native x86_64 calls, arguments converted\n"
 	"                     by the ABI database ('compatbox abi list'; the calls:\n"
-	"                     docs/translation.md)\n"
+	"                     docs/translation.md; --policy translate)\n"
 	"  --abi FILE         also translate the ioctls described in FILE.abi (made\n"
 	"                     with 'compatbox abi gen'); implies --translate\n"
 	"  --trap LIST        also trap these syscalls, e.g. nanosleep,getppid\n"
 	"                     (performed by the supervisor where it has a handler,\n"
-	"                     otherwise logged and run by the kernel)\n"
+	"                     otherwise logged and run by the kernel): a 'perform'\n"
+	"                     rule after the policy's own\n"
 	"  --workers N        worker threads to start (default: one per CPU)\n"
 	"  --stop-timeout SEC after a SIGTERM (docker stop), wait SEC seconds for the\n"
 	"                     guest to end, then SIGKILL all of it; a second SIGTERM\n"
@@ -96,6 +102,10 @@ enum cb_cli_result cb_cli_parse_run(int argc, char **argv, struct cb_run_opts *o
 			}
 			if (!bad)
 				o->abi_files[o->nabi++] = v;
+		} else if (value_opt(a, "--policy", &i, argc, argv, &v, err, &bad)) {
+			o->policy = v;
+		} else if (value_opt(a, "--oci-profile", &i, argc, argv, &v, err, &bad)) {
+			o->oci_profile = v;
 		} else if (value_opt(a, "--trap", &i, argc, argv, &v, err, &bad)) {
 			o->trap = v;
 		} else if (value_opt(a, "--workers", &i, argc, argv, &v, err, &bad)) {

@@ -10,6 +10,8 @@ struct cb_run_opts {
 	const char *log_path;  /* NULL: no log */
 	const char *keep_caps; /* NULL: keep none */
 	const char *trap;      /* extra syscalls to trap, NULL: none */
+	const char *policy;    /* --policy NAME|FILE, NULL: by the shorthands */
+	const char *oci_profile; /* --oci-profile FILE: an OCI seccomp profile */
 	int workers;           /* 0: one per CPU */
 	int stop_timeout_ms;   /* -1: SIGKILL only on a second SIGTERM */
 	bool no_sync_wakeup;

@@ -5,6 +5,7 @@
 #include <linux/kcmp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,4 +542,18 @@ pid_t cb_guest_tgid(struct cb_call *c)
 {
 	struct cb_task *t;
 	return task_get(c, &t) ? 0 : t->tgid;
+}
+
+int cb_guest_kill(struct cb_call *c)
+{
+	struct cb_task *t;
+	int rc = task_get(c, &t);
+	if (rc)
+		return rc;
+	/* SIGKILL through the entry's pidfd, which task_get proved is the
+	 * caller's (or, without thread pidfds, its leader's, which cannot be
+	 * reused while the caller lives): a reused pid cannot get it.
+	 * SIGKILL takes the whole thread group, as seccomp's KILL_PROCESS
+	 * does, whichever of the two pidfds it is sent through. */
+	return syscall(SYS_pidfd_send_signal, t->pidfd, SIGKILL, NULL, 0) < 0 ? -errno : 0;
 }

@@ -79,6 +79,8 @@ int cb_guest_fd(struct cb_call *c, int gfd);
 void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len);
 /* The thread-group id of the calling thread (0 when unknown). */
 pid_t cb_guest_tgid(struct cb_call *c);
+/* SIGKILL the calling thread's process (a policy's kill). 0 or -errno. */
+int cb_guest_kill(struct cb_call *c);
 /* 0 when the call is still pending, -ENOENT otherwise. */
 int cb_call_live(struct cb_call *c);
 

@@ -4,6 +4,7 @@
  * in the kernel, which has its own compat layer for i386 callers. */
 #include <asm/termbits.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -12,6 +13,8 @@
 
 #include "../abi/convert.h"
 #include "../common/cleanup.h"
+#include "../policy/match_ioctl.h"
+#include "enforce.h"
 #include "dispatch.h"
 #include "guest.h"
 #include "log.h"
@@ -132,28 +135,54 @@ static int64_t perform(struct cb_call *c, const struct performed *p, int fd, uin
 	return r;
 }
 
-/* Answer and log a performed request whose outcome is R. */
-static void performed_answer(struct cb_call *c, const struct performed *p, int gfd,
-			     const char *path, int64_t r)
+/* What the supervisor's copy of an fd refers to; PATH gets its name. */
+static bool describe_fd(int fd, struct cb_fdinfo *fi, char *path, size_t len)
 {
-	uint32_t request = p->request;
+	struct stat st;
+	char link[40];
+	if (fstat(fd, &st) < 0)
+		return false;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, path, len - 1);
+	path[n > 0 ? n : 0] = 0;
+	*fi = (struct cb_fdinfo){ .mode = st.st_mode, .major = major(st.st_rdev),
+				  .minor = minor(st.st_rdev), .path = path };
+	return true;
+}
+
+static void log_ioctl(struct cb_call *c, int gfd, const char *path, uint32_t request,
+		      const struct cb_log_result *lr)
+{
+	if (c->sup->log)
+		cb_log_ioctl(c->sup->log, c, gfd, path, request, lr);
+}
+
+/* The kernel runs the call; ACTION is what the log says. */
+static void to_kernel(struct cb_call *c, int gfd, const char *path, uint32_t request,
+		      const char *action)
+{
+	struct cb_log_result r = { .action = action };
+	log_ioctl(c, gfd, path, request, &r);
+	c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+}
+
+/* Answer and log a performed request whose outcome is R. */
+static void performed_answer(struct cb_call *c, int gfd, const char *path, uint32_t request,
+			     int64_t r)
+{
 	if (r == -ENOENT && cb_call_live(c) != 0) { /* the call is gone: nothing to answer */
 		c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
-		if (c->sup->log) {
-			struct cb_log_result lr = { .action = "abandoned" };
-			cb_log_ioctl(c->sup->log, c, gfd, path, request, &lr);
-		}
+		struct cb_log_result lr = { .action = "abandoned" };
+		log_ioctl(c, gfd, path, request, &lr);
 		return;
 	}
 	if (r < 0)
 		cb_ret_err(c, (int)-r);
 	else
 		cb_ret(c, r);
-	if (c->sup->log) {
-		struct cb_log_result lr = { .action = "performed", .known = true,
-					    .ret = r < 0 ? -1 : r, .err = r < 0 ? (int)-r : 0 };
-		cb_log_ioctl(c->sup->log, c, gfd, path, request, &lr);
-	}
+	struct cb_log_result lr = { .action = "performed", .known = true,
+				    .ret = r < 0 ? -1 : r, .err = r < 0 ? (int)-r : 0 };
+	log_ioctl(c, gfd, path, request, &lr);
 }
 
 static void handle_ioctl(struct cb_call *c)
@@ -164,39 +193,95 @@ static void handle_ioctl(struct cb_call *c)
 	uint32_t request = (uint32_t)c->args[1];
 	uint64_t argp = c->args[2];
 	char path[4096] = "";
-	if (c->sup->log)
+	struct cb_action act = c->act;
+	const struct cb_policy *pol = c->sup->plan ? c->sup->plan->pol : NULL;
+	/* The supervisor's copy of the fd (or the -errno taking it failed
+	 * with, once taken). When a rule looked at what it refers to, the call
+	 * is performed on this copy, the file that was decided on, whenever
+	 * the supervisor can perform it. */
+	cleanup_fd int fd = -1;
+	bool taken = false, on_copy = false;
+
+	if (c->layer == CB_LAYER_IOCTL && pol && pol->ni) {
+		struct cb_fdinfo fi;
+		bool have = false, looked;
+		if (cb_ioctl_rules_need_fd(pol, c->arch)) {
+			fd = cb_guest_fd(c, gfd);
+			taken = true;
+			if (fd == -ENOENT) {
+				c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
+				return;
+			}
+			have = fd >= 0 && describe_fd(fd, &fi, path, sizeof(path));
+		}
+		/* An fd the guest does not have matches no target: the kernel
+		 * then fails the call with EBADF, whatever rule applies. */
+		const struct cb_irule *r = cb_ioctl_match(pol, c->arch, request, have ? &fi : NULL, &looked);
+		if (r) {
+			act = r->act;
+			c->why = &r->loc;
+		}
+		on_copy = looked && fd >= 0;
+	}
+	if (c->sup->log && !path[0])
 		cb_guest_fd_path(c, gfd, path, sizeof(path));
 
-	const struct cb_abi_db *db;
-	const struct cb_ioctl *ioc = cb_translate_find(&c->sup->tr, c->arch, request, &db);
-	const struct performed *p = ioc || c->sup->passthrough ? NULL : find(request);
-	if (ioc || p) {
-		/* Before the host call, and before any guest memory is read:
-		 * a request that may wait must not keep the other guest
-		 * threads' calls waiting with it. */
-		cleanup_fd int fd = cb_guest_fd(c, gfd);
-		if (fd >= 0 && !instant(ioc ? ioc->req[CB_CONV_HOST] : request, fd) &&
-		    cb_call_may_block(c))
-			goto kernel; /* no worker free to wait in: the guest waits */
-		if (ioc) {
-			struct cb_log_result lr;
-			cb_translate_ioctl(c, db, ioc, fd, argp, &lr);
-			if (c->sup->log)
-				cb_log_ioctl(c->sup->log, c, gfd, path, request, &lr);
-			return;
-		}
-		performed_answer(c, p, gfd, path, fd < 0 ? fd : perform(c, p, fd, argp));
+	const char *refused = cb_enforce_refusal(c, &act);
+	if (refused) {
+		struct cb_log_result lr = { .action = refused, .known = c->v.kind == CB_V_RETURN,
+					    .ret = -1, .err = c->v.err };
+		log_ioctl(c, gfd, path, request, &lr);
 		return;
 	}
-kernel:
-	if (c->sup->log) {
-		struct cb_log_result r = { .action = "kernel" };
-		cb_log_ioctl(c->sup->log, c, gfd, path, request, &r);
+
+	const struct cb_abi_db *db = NULL;
+	const struct cb_ioctl *ioc = act.kind == CB_ACT_TRANSLATE
+					     ? cb_translate_find(&c->sup->tr, c->arch, request, &db)
+					     : NULL;
+	const struct performed *p = ioc || act.kind == CB_ACT_LOG ? NULL : find(request);
+	if (!ioc && (!p || (act.kind == CB_ACT_ALLOW && !on_copy))) {
+		/* CONTINUE is safe for memory: the decision used only register
+		 * values (fd number and request) that the kernel re-reads from
+		 * the same saved registers, and what the fd is; no guest memory
+		 * was looked at. When a rule looked at what the fd refers to,
+		 * another guest thread could still replace the fd before the
+		 * kernel looks it up: docs/policy.md says so, and why deny rules
+		 * are written by request (decided in the filter) where that
+		 * matters. */
+		to_kernel(c, gfd, path, request, act.kind == CB_ACT_ALLOW ? "allowed" : "kernel");
+		return;
 	}
-	/* CONTINUE is safe: the decision used only register values (fd
-	 * number and request) that the kernel re-reads from the same saved
-	 * registers, and what the fd is; no guest memory was looked at. */
-	c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+
+	/* Performed or translated here. Before the host call, and before
+	 * any guest memory is read: a request that may wait must not keep
+	 * the other guest threads' calls waiting with it, so the lead is
+	 * handed off unless the kernel answers it at once on this kind of
+	 * file. */
+	if (!taken)
+		fd = cb_guest_fd(c, gfd);
+	if (fd >= 0 && !instant(ioc ? ioc->req[CB_CONV_HOST] : request, fd) &&
+	    cb_call_may_block(c)) {
+		/* No worker is free to take the lead, so this one must not
+		 * wait: the guest waits in the kernel instead. Not when a
+		 * rule decided on what the fd refers to: the kernel would look
+		 * the fd up again, and another guest thread may have replaced
+		 * it by a file the rules refuse. Nothing of the guest's memory
+		 * has been read either way. */
+		if (!on_copy) {
+			to_kernel(c, gfd, path, request, "kernel");
+			return;
+		}
+		close(fd);
+		fd = -ENOMEM; /* answered below, as a translated call that
+			       * finds it must wait after reading is */
+	}
+	if (ioc) {
+		struct cb_log_result lr;
+		cb_translate_ioctl(c, db, ioc, fd, argp, &lr);
+		log_ioctl(c, gfd, path, request, &lr);
+		return;
+	}
+	performed_answer(c, gfd, path, request, fd < 0 ? fd : perform(c, p, fd, argp));
 }
 
 const struct cb_handler cb_handlers_ioctl[] = {

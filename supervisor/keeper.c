@@ -29,6 +29,11 @@ static void reset_signals(const struct cb_keeper_args *a)
 void cb_keeper_run(const struct cb_keeper_args *a)
 {
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* Should the supervisor die while this process cannot read its
+	 * control pipe (stopped, say), the kernel kills it all the same; as a
+	 * namespace init its death takes the whole guest with it. A death
+	 * before this call shows as EOF on the pipe below. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* The supervisor is non-dumpable and so is this copy of it; nothing
 	 * here is worth protecting from the guest, and the fork below must be
 	 * dumpable for the supervisor to reach the guest before its exec. */
@@ -83,6 +88,9 @@ void cb_keeper_run(const struct cb_keeper_args *a)
 			}
 		}
 	}
-	cb_kill_descendants();
+	/* An init's exit makes the kernel kill its whole namespace; the pids
+	 * that /proc lists are not this namespace's, so no walk then. */
+	if (!a->pid_ns_init)
+		cb_kill_descendants();
 	_exit(0);
 }

@@ -30,6 +30,16 @@ void cb_log_close(struct cb_log *log)
 	log->fd = -1;
 }
 
+/* Escaped bytes kept of the strings a guest controls: a path (PATH_MAX
+ * backslashes would escape to 8 KiB) and a request name from an --abi
+ * file. Cut there, they leave room for every other member of the record,
+ * which is what tells which call it was. */
+#define LOG_PATH_MAX 6144
+#define LOG_NAME_MAX 256
+/* And of the policy rule's FILE:LINE:COL, so that a long policy path
+ * leaves a short record (cb_log_syscall's) its action. */
+#define LOG_RULE_MAX 256
+
 static void header(struct cb_json *j, struct cb_call *c)
 {
 	struct timespec ts;
@@ -45,6 +55,11 @@ static void header(struct cb_json *j, struct cb_call *c)
 	cb_json_str(j, "arch", cb_arch_name(c->arch));
 	cb_json_str(j, "syscall", cb_syscall_name(c->arch, c->nr));
 	cb_json_int(j, "nr", c->nr);
+	if (c->why) {
+		char at[600];
+		snprintf(at, sizeof(at), "%s:%d:%d", c->why->file, c->why->line, c->why->col);
+		cb_json_str_max(j, "rule", at, LOG_RULE_MAX);
+	}
 }
 
 static void emit(struct cb_log *log, struct cb_json *j)
@@ -63,6 +78,27 @@ void cb_log_syscall(struct cb_log *log, struct cb_call *c, const char *action)
 	emit(log, &j);
 }
 
+void cb_log_path(struct cb_log *log, struct cb_call *c, const char *resolved, const char *action)
+{
+	char buf[8192]; /* room for LOG_PATH_MAX and the rest */
+	struct cb_json j;
+	cb_json_begin(&j, buf, sizeof(buf));
+	header(&j, c);
+	cb_json_str_max(&j, "path", resolved, LOG_PATH_MAX);
+	cb_json_str(&j, "action", action);
+	if (c->v.kind == CB_V_RETURN || c->v.kind == CB_V_ANSWERED) {
+		cb_json_open(&j, "result");
+		if (c->v.err) {
+			cb_json_int(&j, "ret", -1);
+			cb_json_str(&j, "errno", strerrorname_np(c->v.err));
+		} else {
+			cb_json_int(&j, "ret", c->v.val);
+		}
+		cb_json_close(&j);
+	}
+	emit(log, &j);
+}
+
 /* Known names first, then the layout databases (--abi files included). */
 static const char *request_name(const struct cb_call *c, uint32_t request)
 {
@@ -74,13 +110,6 @@ static const char *request_name(const struct cb_call *c, uint32_t request)
 	}
 	return name;
 }
-
-/* Escaped bytes kept of the strings a guest controls: a path (PATH_MAX
- * backslashes would escape to 8 KiB) and a request name from an --abi
- * file. Cut there, they leave room for every other member of the record,
- * which is what tells which call it was. */
-#define LOG_PATH_MAX 6144
-#define LOG_NAME_MAX 256
 
 void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *path,
 		  uint32_t request, const struct cb_log_result *r)

@@ -27,6 +27,8 @@ struct cb_log_result {
 
 /* Log a trapped call with no specific decoding. */
 void cb_log_syscall(struct cb_log *log, struct cb_call *c, const char *action);
+/* Log a path call under path rules: the path it resolved to. */
+void cb_log_path(struct cb_log *log, struct cb_call *c, const char *resolved, const char *action);
 /* Log an ioctl: fd, what it refers to, the request decoded, the outcome. */
 void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *path,
 		  uint32_t request, const struct cb_log_result *r);

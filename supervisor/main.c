@@ -6,6 +6,7 @@
 #include "cmd_abi.h"
 #include "cmd_agent.h"
 #include "cmd_check.h"
+#include "cmd_policy.h"
 #include "run.h"
 
 #ifndef CB_VERSION
@@ -20,6 +21,7 @@ static const char top_usage[] =
 	"  abi list|show|gen ...                   the ABI layout database\n"
 	"  check                                   what this kernel offers compatbox\n"
 	"  agent --socket PATH ...                 supervise containers an OCI runtime sends\n"
+	"  policy check|show|list ...              check a policy, show its filter\n"
 	"\n"
 	"Run 'compatbox run --help' for the options of run, 'compatbox abi --help' for abi.\n";
 
@@ -43,6 +45,8 @@ int main(int argc, char **argv)
 		return cb_cmd_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "abi") == 0)
 		return cb_cmd_abi(argc - 1, argv + 1);
+	if (strcmp(argv[1], "policy") == 0)
+		return cb_cmd_policy(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") != 0) {
 		fprintf(stderr, "compatbox: unknown command '%s'\n%s", argv[1], top_usage);
 		return 125;

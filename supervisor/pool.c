@@ -167,7 +167,11 @@ static void *worker_main(void *arg)
 			int rc = cb_notif_recv(&p->sup->l, w.n);
 			if (rc == -ENOENT && listener_hung_up(&p->sup->l)) {
 				/* Every guest task is gone: no call will come. */
-				return p->on_done ? leave(p, &w) : NULL;
+				if (p->on_done)
+					return leave(p, &w);
+				cb_task_cache_clear(&w.tc);
+				free(w.n);
+				return NULL;
 			}
 			if (rc == -ENOENT || rc == -EINTR)
 				continue; /* target gone before delivery */

@@ -25,6 +25,7 @@
 #include "../abi/gen_builtin.h"
 #include "../common/cleanup.h"
 #include "../common/seccomp_compat.h"
+#include "../policy/oci.h"
 #include "../shim/filter.h"
 #include "../shim/handshake.h"
 #include "keeper.h"
@@ -197,13 +198,32 @@ int cb_run(const struct cb_run_opts *o)
 	if (kind == CB_EXE_X32)
 		return die(126, "%s: x32 programs are not supported (their syscalls are killed)", path);
 
-	struct cb_trapset ts;
-	cb_trapset_default(&ts);
-	if (o->trap && cb_trapset_add_names(&ts, o->trap, &err))
-		return die(125, "--trap: %s", err.msg);
 	struct cb_shim_args shim = { .path = path, .argv = o->argv, .envp = environ };
 	if (o->keep_caps && cb_caps_parse(o->keep_caps, &shim.keep_caps, &err))
 		return die(125, "--keep-caps: %s", err.msg);
+	/* The policy: --policy or --oci-profile, else the shipped one a
+	 * shorthand names. */
+	int given = (o->policy != NULL) + (o->oci_profile != NULL) + o->passthrough + o->translate;
+	if (given > 1)
+		return die(125, "--policy, --oci-profile, --passthrough and --translate exclude each other "
+			   "(--passthrough is --policy audit, --translate is --policy translate)");
+	if (o->passthrough && o->nabi)
+		return die(125, "--passthrough and --translate (or --abi) exclude each other");
+	static struct cb_policy pol;
+	cb_policy_init(&pol);
+	const char *pname = o->policy ? o->policy
+			    : o->passthrough ? "audit"
+			    : (o->translate || (o->nabi && !o->oci_profile)) ? "translate" : "default";
+	rc = o->oci_profile ? cb_oci_load(&pol, o->oci_profile, shim.keep_caps.bits, &err)
+			    : cb_policy_load(&pol, pname, &err);
+	if (rc)
+		return die(125, "%s\ncompatbox: the guest was not started", err.msg);
+	if (o->trap && cb_policy_add_trap(&pol, o->trap, &err))
+		return die(125, "--trap: %s", err.msg);
+	static struct cb_plan plan;
+	if (cb_plan_compile(&plan, &pol, &err))
+		return die(125, "%s", err.msg);
+	sup.plan = &plan;
 	static struct cb_abi_db user_dbs[8];
 	for (int i = 0; i < o->nabi; i++) {
 		if (cb_abifile_load(o->abi_files[i], &user_dbs[i], &err))
@@ -211,23 +231,14 @@ int cb_run(const struct cb_run_opts *o)
 		sup.tr.dbs[sup.tr.ndbs++] = &user_dbs[i];
 	}
 	sup.tr.dbs[sup.tr.ndbs++] = &cb_abi_builtin;
-	sup.tr.enabled = o->translate || o->nabi > 0;
-	sup.passthrough = o->passthrough;
-	if (sup.passthrough && sup.tr.enabled)
-		return die(125, "--passthrough and --translate (or --abi) exclude each other");
+	/* Which calls are translated is the policy's to say (its translate
+	 * actions); the translator only has to be there. */
+	sup.tr.enabled = true;
 	if (cb_dispatch_build(&sup.d, &err))
 		return die(125, "internal error: %s", err.msg);
-	if (sup.tr.enabled && cb_xsys_install(&sup.d, &ts, &err))
+	struct cb_trapset unused; /* the plan says what is trapped */
+	if (cb_xsys_install(&sup.d, &unused, &err))
 		return die(125, "internal error: %s", err.msg);
-	/* The sleeps have handlers of their own (handle_time.c): translating
-	 * means trapping them for i386 guests too. */
-	for (const char *const *s = (const char *const[]){ "nanosleep", "clock_nanosleep",
-							   "clock_nanosleep_time64", NULL };
-	     sup.tr.enabled && *s; s++) {
-		int nr = cb_syscall_nr(CB_ARCH_I386, *s);
-		if (nr >= 0 && nr < CB_NR_MAX)
-			ts.trap[CB_ARCH_I386][nr] = true;
-	}
 	static struct cb_log log = { .fd = -1 };
 	if (o->log_path) {
 		if (cb_log_open(&log, o->log_path, &err))
@@ -235,7 +246,7 @@ int cb_run(const struct cb_run_opts *o)
 		sup.log = &log;
 	}
 	struct sock_fprog prog;
-	if (cb_filter_build(&ts, &prog, &err))
+	if (cb_plan_filter(&plan, &prog, &err))
 		return die(125, "%s", err.msg);
 	shim.prog = &prog;
 
@@ -282,7 +293,8 @@ int cb_run(const struct cb_run_opts *o)
 		.blocked = &mask, .shim = shim,
 	};
 	fflush(NULL);
-	pid_t keeper = fork();
+	enum cb_keeper_ns keeper_ns;
+	pid_t keeper = cb_keeper_spawn(&keeper_ns);
 	if (keeper < 0)
 		return die(125, "fork: %s", strerror(errno));
 	if (keeper == 0) {
@@ -290,6 +302,7 @@ int cb_run(const struct cb_run_opts *o)
 		close(ctl[1]);
 		close(status[0]);
 		close(sfd);
+		ka.pid_ns_init = keeper_ns != CB_KEEPER_FORK;
 		cb_keeper_run(&ka);
 	}
 	close(sv[1]);
@@ -313,7 +326,9 @@ int cb_run(const struct cb_run_opts *o)
 		code = stage_failure(path, &m, kind);
 		goto finish;
 	}
-	guest_pidfd = (int)syscall(SYS_pidfd_open, m.pid, 0);
+	/* In a PID namespace the guest knows itself by another number. */
+	pid_t guest_pid = keeper_ns == CB_KEEPER_FORK ? m.pid : cb_keeper_first_child(keeper);
+	guest_pidfd = guest_pid < 0 ? -1 : (int)syscall(SYS_pidfd_open, guest_pid, 0);
 	if (guest_pidfd < 0) {
 		code = die(125, "pidfd_open: %s (Linux 5.6 or later is needed)", strerror(errno));
 		goto finish;
@@ -335,7 +350,9 @@ int cb_run(const struct cb_run_opts *o)
 		goto finish;
 	}
 	cb_guest_setup();
-	struct cb_pool *pool;
+	/* Its workers may still serve the guest's last calls when cb_run
+	 * returns: the pool lives until exit (static, so it stays reachable). */
+	static struct cb_pool *pool;
 	int workers = o->workers ? o->workers : ncpus();
 	int max_workers = workers > 64 ? workers : 64;
 	/* Every worker caches handles of guest threads: all of them full must

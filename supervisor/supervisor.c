@@ -2,6 +2,7 @@
 
 #include <errno.h>
 
+#include "enforce.h"
 #include "log.h"
 
 void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
@@ -22,21 +23,39 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	for (int i = 0; i < 6; i++)
 		c.args[i] = cb_arg(c.arch, n->data.args[i]);
 
-	if (h == &cb_handler_passthrough && w->sup->deny_unknown) {
+	/* The policy first, on the registers the filter saw: the same rule
+	 * that sent the call here. */
+	bool done = false;
+	if (w->sup->plan) {
+		const struct cb_srule *rule;
+		c.layer = (uint8_t)cb_plan_decide(w->sup->plan, c.arch, c.nr, c.args, &c.act, &rule);
+		c.why = rule ? &rule->loc : NULL;
+		if (c.layer == CB_LAYER_PATH)
+			h = &cb_handler_path;
+		else if (c.layer == CB_LAYER_NONE)
+			done = cb_enforce(&c, &c.act);
+	} else {
+		c.act = (struct cb_action){ .kind = CB_ACT_PERFORM };
+	}
+	if (!done && h == &cb_handler_passthrough && w->sup->deny_unknown) {
 		if (w->sup->log)
 			cb_log_syscall(w->sup->log, &c, "denied");
 		c.v = (struct cb_verdict){ .kind = CB_V_RETURN, .err = EPERM };
-	} else if ((h->flags & CB_H_SLOW) && cb_call_may_block(&c)) {
+		done = true;
+	} else if (!done && (h->flags & CB_H_SLOW) && cb_call_may_block(&c)) {
 		/* No worker is free to take the lead: the guest thread waits in
 		 * the kernel instead of in a worker. CONTINUE is safe: the
-		 * handler has not run, nothing but the syscall number was
-		 * looked at. */
+		 * handler has not run, nothing but the registers was looked at,
+		 * and the policy let the call run (a refusal was answered
+		 * above; a slow handler is never the path rules' one, whose
+		 * decision holds only for what the supervisor resolved). */
 		if (w->sup->log)
 			cb_log_syscall(w->sup->log, &c, "kernel");
 		c.v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
-	} else {
-		h->fn(&c);
+		done = true;
 	}
+	if (!done)
+		h->fn(&c);
 
 	switch (c.v.kind) {
 	case CB_V_RETURN:

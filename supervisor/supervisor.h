@@ -7,6 +7,7 @@
 #include "log.h"
 #include "notify.h"
 #include "translate.h"
+#include "../policy/compile.h"
 
 struct cb_supervisor {
 	struct cb_listener l;
@@ -18,6 +19,7 @@ struct cb_supervisor {
 	 * kernel: the agent's filters are the runtime's, and whatever they send
 	 * that compatbox does not know must not run unexamined. */
 	bool deny_unknown;
+	const struct cb_plan *plan; /* the compiled policy */
 };
 
 /* A worker thread's private state. */

@@ -60,8 +60,10 @@ struct xio_buf {
 	void *map;   /* mapping to release, or NULL */
 	size_t maplen;
 	void *heap;  /* allocation p lies in, or NULL */
+	size_t charged; /* bytes taken from the copy budget (copy_budget.h) */
 };
-/* A whole buffer (OK == LEN) starts at the offset within a page of guest
+/* -ENOMEM when the supervisor's copy budget is spent.
+ * A whole buffer (OK == LEN) starts at the offset within a page of guest
  * address GADDR: O_DIRECT files need the guest's alignment. */
 int xio_buf_make_at(struct xio_buf *b, uint64_t gaddr, size_t len, size_t ok);
 #define xio_buf_make(b, len, ok) xio_buf_make_at(b, 0, len, ok)
@@ -144,6 +146,8 @@ void xio_forward_signals(struct cb_xctx *x);
 
 struct xio_ids {
 	pid_t tgid;
+	pid_t nstgid;   /* the tgid in the guest's own PID namespace */
+	int ns_depth;   /* how many PID namespaces NStgid lists (1: the host's) */
 	uint32_t uid[3], gid[3];  /* real, effective, saved */
 	uint64_t cap_eff;
 	uint64_t sig_blk, sig_ign;
@@ -152,6 +156,10 @@ struct xio_ids {
 };
 /* From /proc/TID/status: 0 or -ENOENT. */
 int xio_guest_ids(struct cb_call *c, struct xio_ids *ids);
+/* Host pid PID as a process in the guest's PID namespace sees it (at depth
+ * DEPTH, xio_ids.ns_depth): 0 when it is not in that namespace, as the
+ * kernel reports pids a receiver cannot see. */
+pid_t xio_pid_in_guest_ns(pid_t pid, int depth);
 bool xio_cap(uint64_t caps, int cap);
 
 /* The guest's fds among the arguments: a small map guest -> host copy,

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../supervisor/copy_budget.h"
 #include "../supervisor/guest.h"
 
 #define PAGE 4096u
@@ -132,8 +133,13 @@ int xio_buf_make_at(struct xio_buf *b, uint64_t gaddr, size_t len, size_t ok)
 		 * the host's what they took from the guest. */
 		size_t off = (size_t)(gaddr & (PAGE - 1));
 		void *m;
-		if (posix_memalign(&m, PAGE, off + (len ? len : 1)))
+		if (cb_copy_budget_take(len))
 			return -ENOMEM;
+		if (posix_memalign(&m, PAGE, off + (len ? len : 1))) {
+			cb_copy_budget_give(len);
+			return -ENOMEM;
+		}
+		b->charged = len;
 		b->ok = len;
 		b->heap = m;
 		b->p = (uint8_t *)m + off;
@@ -146,14 +152,17 @@ int xio_buf_make_at(struct xio_buf *b, uint64_t gaddr, size_t len, size_t ok)
 	/* OK usable bytes ending where PROT_NONE pages begin, as far as the
 	 * buffer goes. */
 	size_t head = ROUND(ok), tail = ROUND(len - ok) + PAGE;
+	if (cb_copy_budget_take(head))
+		return -ENOMEM;
 	void *m = mmap(NULL, head + tail, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		       -1, 0);
-	if (m == MAP_FAILED)
-		return -ENOMEM;
-	if (mprotect(m, head, PROT_READ | PROT_WRITE)) {
-		munmap(m, head + tail);
+	if (m == MAP_FAILED || mprotect(m, head, PROT_READ | PROT_WRITE)) {
+		if (m != MAP_FAILED)
+			munmap(m, head + tail);
+		cb_copy_budget_give(head);
 		return -ENOMEM;
 	}
+	b->charged = head;
 	b->map = m;
 	b->maplen = head + tail;
 	b->p = (uint8_t *)m + head - ok;
@@ -165,6 +174,8 @@ void xio_buf_free(struct xio_buf *b)
 	free(b->heap);
 	if (b->map)
 		munmap(b->map, b->maplen);
+	if (b->charged)
+		cb_copy_budget_give(b->charged);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -572,6 +583,30 @@ static uint64_t hex64(const char *s)
 	return strtoull(s, NULL, 16);
 }
 
+pid_t xio_pid_in_guest_ns(pid_t pid, int depth)
+{
+	if (depth <= 1 || pid <= 0)
+		return pid;
+	char path[40], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	pid_t r = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "NStgid:", 7))
+			continue;
+		char *save = NULL;
+		int i = 0;
+		for (char *t = strtok_r(line + 7, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save))
+			if (++i == depth)
+				r = (pid_t)atoi(t);
+		break;
+	}
+	fclose(f);
+	return r;
+}
+
 int xio_guest_ids(struct cb_call *c, struct xio_ids *ids)
 {
 	memset(ids, 0, sizeof(*ids));
@@ -583,6 +618,14 @@ int xio_guest_ids(struct cb_call *c, struct xio_ids *ids)
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "Tgid:", 5))
 			ids->tgid = (pid_t)atoi(line + 5);
+		else if (!strncmp(line, "NStgid:", 7)) {
+			char *save = NULL;
+			for (char *t = strtok_r(line + 7, " \t\n", &save); t;
+			     t = strtok_r(NULL, " \t\n", &save)) {
+				ids->nstgid = (pid_t)atoi(t);
+				ids->ns_depth++;
+			}
+		}
 		else if (!strncmp(line, "Uid:", 4))
 			sscanf(line + 4, "%u %u %u", &ids->uid[0], &ids->uid[1], &ids->uid[2]);
 		else if (!strncmp(line, "Gid:", 4))
@@ -601,6 +644,10 @@ int xio_guest_ids(struct cb_call *c, struct xio_ids *ids)
 			ids->fd_size = atoi(line + 7);
 	}
 	fclose(f);
+	if (!ids->ns_depth) { /* no NStgid line: a kernel before 4.1 */
+		ids->nstgid = ids->tgid;
+		ids->ns_depth = 1;
+	}
 	return cb_call_live(c);
 }
 

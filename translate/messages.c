@@ -121,7 +121,8 @@ static int compat_walk(struct cb_call *c, uint64_t gctl, const uint8_t *g, size_
 static bool guest_creds_ok(const struct xio_ids *ids, const int32_t cr[3])
 {
 	/* scm_check_creds, with the guest as the caller. */
-	bool pid = (pid_t)cr[0] == ids->tgid || xio_cap(ids->cap_eff, CAP_SYS_ADMIN);
+	/* The guest names itself in its own PID namespace (compatbox's). */
+	bool pid = (pid_t)cr[0] == ids->nstgid || xio_cap(ids->cap_eff, CAP_SYS_ADMIN);
 	bool uid = (uint32_t)cr[1] == ids->uid[0] || (uint32_t)cr[1] == ids->uid[1] ||
 		   (uint32_t)cr[1] == ids->uid[2] || xio_cap(ids->cap_eff, CAP_SETUID);
 	bool gid = (uint32_t)cr[2] == ids->gid[0] || (uint32_t)cr[2] == ids->gid[1] ||
@@ -210,6 +211,11 @@ static int ctl_send(struct cb_call *c, uint32_t gctl, uint32_t glen, struct xio_
 			}
 			int32_t pid;
 			memcpy(&pid, data, 4);
+			/* The host call names pids in the supervisor's namespace. */
+			if (pid == ids.nstgid) {
+				pid = ids.tgid;
+				memcpy(data, &pid, 4);
+			}
 			if (pid == ids.tgid && !sup_privileged()) {
 				/* The kernel checks the sender, the supervisor, which
 				 * may name only itself: the receiver then sees the
@@ -471,6 +477,35 @@ static int install_fds(struct cb_call *c, uint8_t *g, size_t *glen, bool cloexec
 	return 0;
 }
 
+/* The kernel wrote SCM_CREDENTIALS pids as the supervisor sees them; the
+ * guest, in its own PID namespace, sees them otherwise. */
+static int creds_to_guest_ns(struct cb_call *c, uint8_t *g, size_t glen)
+{
+	struct xio_ids ids = { 0 };
+	bool have_ids = false;
+	for (size_t off = 0; off + G_HDR <= glen;) {
+		uint32_t len;
+		int32_t level, type;
+		memcpy(&len, g + off, 4);
+		memcpy(&level, g + off + 4, 4);
+		memcpy(&type, g + off + 8, 4);
+		if (len < G_HDR || len > glen - off)
+			break;
+		if (level == SOL_SOCKET && type == SCM_CREDENTIALS && len >= G_HDR + 4) {
+			int rc;
+			if (!have_ids && (rc = xio_guest_ids(c, &ids)) != 0)
+				return rc;
+			have_ids = true;
+			int32_t pid;
+			memcpy(&pid, g + off + G_HDR, 4);
+			pid = xio_pid_in_guest_ns(pid, ids.ns_depth);
+			memcpy(g + off + G_HDR, &pid, 4);
+		}
+		off += align4(len);
+	}
+	return 0;
+}
+
 int cb_xio_recvmsg(struct cb_xctx *x)
 {
 	struct cb_call *c = x->c;
@@ -608,6 +643,8 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 			goto out_fds;
 		}
 		rc = install_fds(c, gctl, &gl, gflags & MSG_CMSG_CLOEXEC, &ctrunc);
+		if (!rc)
+			rc = creds_to_guest_ns(c, gctl, gl);
 		if (!rc && gl)
 			rc = cb_guest_write(c, m.control, gctl, gl);
 		if (rc) {

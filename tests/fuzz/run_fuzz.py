@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Run one libFuzzer target for a fixed time from a seed corpus made of the
-built-in database, as a meson test: FUZZER KIND BUILTIN.abi. Fuzzes for
+"""Run one libFuzzer target for a fixed time from a seed corpus, as a meson
+test: FUZZER KIND SEEDS, where SEEDS is the built-in database for the
+abifile and convert targets, the directory of seed policies (tests/fuzz/
+corpus/policy) for the policy target. Fuzzes for
 CB_FUZZ_SECONDS (default 20) seconds; a crash, leak or timeout fails the
 test and prints the input that caused it (as text for .abi files), to be
 turned into a unit test."""
@@ -45,14 +47,25 @@ def convert_seeds(builtin, out):
                 f.write(bytes([pick % 256, how]) + mem)
 
 
+def policy_seeds(src, out):
+    """The shipped policies and one with every construct, as they are."""
+    for name in sorted(os.listdir(src)):
+        with open(os.path.join(src, name), "rb") as f, \
+                open(os.path.join(out, name), "wb") as g:
+            g.write(f.read())
+
+
+SEEDERS = {"abifile": abi_seeds, "convert": convert_seeds, "policy": policy_seeds}
+
+
 def main():
-    fuzzer, kind, builtin = sys.argv[1:4]
+    fuzzer, kind, source = sys.argv[1:4]
     seconds = int(os.environ.get("CB_FUZZ_SECONDS", "20"))
     with tempfile.TemporaryDirectory() as tmp:
         corpus, seeds = os.path.join(tmp, "corpus"), os.path.join(tmp, "seeds")
         os.mkdir(corpus)
         os.mkdir(seeds)
-        (abi_seeds if kind == "abifile" else convert_seeds)(builtin, seeds)
+        SEEDERS[kind](source, seeds)
         cmd = [fuzzer, f"-max_total_time={seconds}", "-timeout=10", "-rss_limit_mb=2048",
                "-max_len=65536", "-print_final_stats=1",
                f"-artifact_prefix={tmp}/"]
@@ -73,7 +86,8 @@ def main():
             if re.match(r"(crash|leak|timeout|oom|slow-unit)-", name):
                 data = open(os.path.join(tmp, name), "rb").read()
                 print(f"--- {name} ({len(data)} bytes):")
-                print(data.decode(errors="replace") if kind == "abifile" else data.hex())
+                print(data.decode(errors="replace") if kind in ("abifile", "policy")
+                      else data.hex())
         return 1
 
 

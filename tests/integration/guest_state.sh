@@ -25,7 +25,9 @@ else
 fi
 
 # The supervisor is not dumpable: the guest cannot open its memory or fds.
-out=$(cb -- sh -c 'sup=$(awk "/^PPid:/ {print \$2}" /proc/$PPID/status); cat /proc/$sup/mem 2>&1 >/dev/null; readlink /proc/$sup/fd/0 2>&1 || echo fd-denied; echo sup=$sup')
+# The keeper's host pid from /proc/self/stat: in the guest's PID namespace
+# $PPID is 1 (the keeper as its init), /proc is the host's.
+out=$(cb -- sh -c 'read -r _ _ _ kp _ </proc/self/stat; sup=$(awk "/^PPid:/ {print \$2}" /proc/$kp/status); cat /proc/$sup/mem 2>&1 >/dev/null; readlink /proc/$sup/fd/0 2>&1 || echo fd-denied; echo sup=$sup')
 expect_true "guest cannot read the supervisor's memory" grep -q "mem: Permission denied" <<<"$out"
 expect_true "guest cannot read the supervisor's fd links" grep -q "fd-denied" <<<"$out"
 finish

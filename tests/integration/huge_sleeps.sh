@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 traps=nanosleep,clock_nanosleep,clock_nanosleep_time64
-for g in guest32 guest64; do
+for g in $(abi_guests guest32 guest64); do
 	# The same options perform a short sleep: the huge ones are trapped too.
 	log="$tmp/$g.json"
 	out=$(cb --trap $traps --log "$log" -- "$GUESTS/$g" sleep short); rc=$?

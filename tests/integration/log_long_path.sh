@@ -14,7 +14,7 @@ file="$dir/${comp:0:$(( 4094 - ${#dir} - 1 ))}"
 printf 'seven!\n' > "$file" || skip "cannot create a file of a ${#file}-byte path"
 expect_eq "the path is ${#file} bytes" 4094 "${#file}"
 
-for g in guest32 guest64; do
+for g in $(abi_guests guest32 guest64); do
 	log="$tmp/$g.json"
 	out=$(cb --log "$log" -- "$GUESTS/$g" ioctl_path "$file"); rc=$?
 	fd=${out#fd }; fd=${fd%% *}

@@ -16,7 +16,7 @@ new() { env -u COMPATBOX_TEST_NO_PIDFD_THREAD "$COMPATBOX" run "$@"; }
 thread_pidfds=$(python3 -c 'import os; os.pidfd_open(os.getpid(), 0o200); print(1)' 2>/dev/null)
 
 N=300
-for g in guest32 guest64; do
+for g in $(abi_guests guest32 guest64); do
 	# 1. The process_tree guest: ioctls from the main thread, a second
 	#    thread, a forked child and an exec'd child, all performed.
 	log="$tmp/$g.family.json"

@@ -40,7 +40,10 @@ for _ in $(seq 50); do
 	"$g" victim "$d" >"$tmp/victim.out" &
 	v=$!
 	if [ "$v" = "$tid" ]; then victim=$v; break; fi
-	kill "$v"; wait "$v" 2>/dev/null # another task took the tid first: again
+	# Another task took the tid first: again. SIGKILL, which no trap
+	# catches: a SIGTERM before the child's exec ran lib.sh's EXIT trap
+	# in it, which removed $tmp.
+	kill -KILL "$v"; wait "$v" 2>/dev/null
 done
 if [ -z "$victim" ]; then
 	touch "$d/done"; kill "$st_pid"; wait

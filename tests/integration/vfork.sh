@@ -5,7 +5,7 @@
 # later calls: they would read the parent's memory and write into it.
 . "$(dirname "$0")/lib.sh"
 
-for g in guest64-static guest32-static; do
+for g in $(abi_guests guest64-static guest32-static); do
 	native=$("$GUESTS/$g" vforked)
 	expect_eq "$g natively" "child: FIONREAD 0 target 0x3, FIONBIO 0 nonblocking 1
 parent: target 0x5a5a5a5a" "$native"

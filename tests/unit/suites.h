@@ -21,5 +21,7 @@ Suite *guest_addr_suite(void);
 Suite *check_suite(void);
 Suite *stop_suite(void);
 Suite *oci_state_suite(void);
+Suite *policy_suite(void);
+Suite *json_parse_suite(void);
 
 #endif

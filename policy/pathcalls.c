@@ -1,0 +1,50 @@
+#include "pathcalls.h"
+
+#include <string.h>
+
+#include "policy.h"
+
+#define BOTH CB_ABI_ALL
+#define X64 (1u << CB_ARCH_X86_64)
+#define I386 (1u << CB_ARCH_I386)
+
+/* execve is not here: another process cannot exec for the guest, and a
+ * decision on its path then answered with CONTINUE would be made on memory
+ * the guest can still change (docs/policy.md, "What path rules cover"). */
+const struct cb_pathcall cb_pathcalls[] = {
+	{ "open", CB_P_OPEN, -1, 0, 1, false, BOTH },
+	{ "openat", CB_P_OPEN, 0, 1, 2, false, BOTH },
+	{ "creat", CB_P_CREAT, -1, 0, -1, false, BOTH },
+	{ "openat2", CB_P_OPENAT2, 0, 1, -1, false, BOTH },
+	{ "stat", CB_P_STAT, -1, 0, -1, false, X64 },
+	{ "lstat", CB_P_STAT, -1, 0, -1, true, X64 },
+	{ "newfstatat", CB_P_FSTATAT, 0, 1, 3, false, X64 },
+	{ "stat64", CB_P_STAT, -1, 0, -1, false, I386 },
+	{ "lstat64", CB_P_STAT, -1, 0, -1, true, I386 },
+	{ "fstatat64", CB_P_FSTATAT, 0, 1, 3, false, I386 },
+	{ "statx", CB_P_STATX, 0, 1, 2, false, BOTH },
+	{ "access", CB_P_ACCESS, -1, 0, -1, false, BOTH },
+	{ "faccessat", CB_P_ACCESS, 0, 1, -1, false, BOTH },
+	{ "faccessat2", CB_P_ACCESS, 0, 1, 3, false, BOTH },
+	{ "readlink", CB_P_READLINK, -1, 0, -1, false, BOTH },
+	{ "readlinkat", CB_P_READLINK, 0, 1, -1, false, BOTH },
+	{ NULL },
+};
+
+const struct cb_pathcall *cb_pathcall_find(enum cb_arch arch, int nr)
+{
+	static const struct cb_pathcall *by_nr[CB_ARCH_COUNT][1024];
+	static int ready; /* filled once, before any worker starts */
+	if (arch < 0 || arch >= CB_ARCH_COUNT || nr < 0 || nr >= 1024)
+		return NULL;
+	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
+		for (const struct cb_pathcall *p = cb_pathcalls; p->name; p++)
+			for (int a = 0; a < CB_ARCH_COUNT; a++) {
+				int n = (p->abis & (1u << a)) ? cb_syscall_nr(a, p->name) : -1;
+				if (n >= 0 && n < 1024)
+					by_nr[a][n] = p;
+			}
+		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+	}
+	return by_nr[arch][nr];
+}

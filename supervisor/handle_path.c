@@ -1,0 +1,472 @@
+/* Path calls under path rules. The guest's path is read once into the
+ * supervisor's memory, resolved by the supervisor with openat2 (from the
+ * guest's root, cwd or dirfd, with the guest's credentials) to an O_PATH
+ * fd, decided on that fd's own path, and the call is then performed on
+ * that fd: the file decided on is the file used. Nothing is continued:
+ * the guest can change its memory or the file system after the look, and
+ * neither changes what was resolved. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../abi/gen_builtin.h"
+#include "../common/cleanup.h"
+#include "../policy/match_path.h"
+#include "../policy/pathcalls.h"
+#include "creds.h"
+#include "dispatch.h"
+#include "enforce.h"
+#include "guest.h"
+#include "log.h"
+#include "supervisor.h"
+#include "../translate/files.h"
+
+#define PATH_MAX_ 4096
+
+/* Read the guest's NUL-terminated string at ADDR, page by page (a string
+ * may end just before an unmapped page). -ENAMETOOLONG past PATH_MAX. */
+static int read_path(struct cb_call *c, uint64_t addr, char *out)
+{
+	if (!addr)
+		return -EFAULT;
+	size_t got = 0;
+	while (got < PATH_MAX_) {
+		size_t room = 4096 - ((addr + got) & 4095);
+		if (room > PATH_MAX_ - got)
+			room = PATH_MAX_ - got;
+		int rc = cb_guest_read(c, addr + got, out + got, room);
+		if (rc)
+			return rc;
+		char *nul = memchr(out + got, 0, room);
+		if (nul)
+			return 0;
+		got += room;
+	}
+	return -ENAMETOOLONG;
+}
+
+/* The guest's umask, for files it creates (the supervisor's own is not
+ * the guest's). */
+static int guest_umask(struct cb_call *c, mode_t *out)
+{
+	char p[40], buf[2048];
+	snprintf(p, sizeof(p), "/proc/%u/status", c->n->pid);
+	cleanup_fd int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = 0;
+	if (cb_call_live(c))
+		return -ENOENT;
+	const char *u = strstr(buf, "\nUmask:");
+	unsigned m;
+	if (!u || sscanf(u + 7, "%o", &m) != 1)
+		return -EIO;
+	*out = (mode_t)m;
+	return 0;
+}
+
+struct pathctx {
+	struct cb_call *c;
+	const struct cb_pathcall *pc;
+	char path[PATH_MAX_ + 64]; /* the guest's, /proc/self made the guest's */
+	bool rewritten;            /* /proc/self & co became /proc/TGID */
+	int dirfd;                 /* host copy of where a relative path starts */
+	int root;                  /* the guest's root, O_PATH */
+	struct cb_creds creds, self;
+	char resolved[PATH_MAX_];  /* what the path names, for the decision */
+	uint64_t guest_resolve;    /* openat2's RESOLVE_* flags of the guest's own */
+};
+
+static int64_t openat2_(int dirfd, const char *path, uint64_t flags, uint64_t resolve)
+{
+	struct open_how how = { .flags = flags, .resolve = resolve };
+	long r = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	return r < 0 ? -errno : r;
+}
+
+/* Resolve P (relative to DIRFD or, absolute, to the guest's root) to an
+ * O_PATH fd, following the last symlink when FOLLOW. Magic links (/proc's
+ * fd links) only where the guest named its own /proc/TGID: in the
+ * supervisor any other would mean the supervisor's fds. */
+static int resolve(struct pathctx *x, const char *p, bool follow)
+{
+	uint64_t how = RESOLVE_NO_MAGICLINKS | x->guest_resolve;
+	int from = x->dirfd;
+	if (p[0] == '/' && !(x->guest_resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH))) {
+		how |= RESOLVE_IN_ROOT;
+		from = x->root;
+	}
+	uint64_t flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW);
+	int64_t fd = openat2_(from, p, flags, how);
+	if (fd == -ELOOP && x->rewritten && !(x->guest_resolve & RESOLVE_NO_MAGICLINKS))
+		fd = openat2_(from, p, flags, how & ~(uint64_t)RESOLVE_NO_MAGICLINKS);
+	return (int)fd;
+}
+
+/* The path an fd refers to, as the decision sees it. */
+static int fd_path(int fd, char *out, size_t len)
+{
+	char link[40];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, out, len - 1);
+	if (n < 0)
+		return -errno;
+	out[n] = 0;
+	return 0;
+}
+
+/* Resolve the whole path; when only the last component is missing (a
+ * file to create, a stat that will say ENOENT), resolve its directory and
+ * name the would-be file PARENT/NAME. *FD is -1 then, *PARENT the
+ * directory's fd and *NAME its last component. */
+static int resolve_for_decision(struct pathctx *x, bool follow, int *fd, int *parent,
+				const char **name)
+{
+	*fd = *parent = -1;
+	*name = NULL;
+	/* AT_EMPTY_PATH with "": the dirfd itself (fstat is statx on "") */
+	int r = x->path[0] ? resolve(x, x->path, follow)
+			   : (int)fcntl(x->dirfd, F_DUPFD_CLOEXEC, 0);
+	if (r < 0 && !x->path[0])
+		r = -errno;
+	if (r >= 0) {
+		*fd = r;
+		return fd_path(r, x->resolved, sizeof(x->resolved));
+	}
+	if (r != -ENOENT)
+		return r;
+	char *slash = strrchr(x->path, '/');
+	const char *base = slash ? slash + 1 : x->path;
+	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
+		return r;
+	char dir[PATH_MAX_ + 64];
+	if (slash == x->path)
+		snprintf(dir, sizeof(dir), "/");
+	else if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - x->path), x->path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	int d = resolve(x, dir, true);
+	if (d < 0)
+		return d;
+	*parent = d;
+	*name = base;
+	char dpath[PATH_MAX_];
+	int rc = fd_path(d, dpath, sizeof(dpath));
+	if (rc)
+		return rc;
+	if ((size_t)snprintf(x->resolved, sizeof(x->resolved), "%s/%s", strcmp(dpath, "/") ? dpath : "",
+			     base) >= sizeof(x->resolved))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* ---- performing ---- */
+
+static int reopen(int opath, int flags)
+{
+	char p[40];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", opath);
+	/* O_NOCTTY: a terminal opened here must not become the
+	 * supervisor's controlling terminal. */
+	int fd = open(p, (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_NOCTTY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* open, openat, creat, openat2: the fd is installed in the guest with
+ * ADDFD+SEND, so adding it and answering are one step. */
+static int64_t do_open(struct pathctx *x, int fd, int parent, const char *name, uint64_t flags,
+		       mode_t mode)
+{
+	struct cb_call *c = x->c;
+	int nf = -1;
+	if (fd >= 0) {
+		struct stat st;
+		if (fstat(fd, &st) < 0)
+			return -errno;
+		if ((flags & O_CREAT) && (flags & O_EXCL))
+			return -EEXIST;
+		if (S_ISLNK(st.st_mode))
+			return -ELOOP; /* O_NOFOLLOW on a symlink */
+		/* A FIFO's blocking open for reading or for writing waits
+		 * for the other end: not on the last worker receiving. The
+		 * kernel cannot be left to run it (the path was read and
+		 * decided on), so with no worker to take the lead the open
+		 * fails with ENOMEM, as a translated call that finds it must
+		 * wait after reading its arguments does. */
+		if (S_ISFIFO(st.st_mode) && !(flags & O_NONBLOCK) && (flags & O_ACCMODE) != O_RDWR) {
+			int rc = cb_call_may_block(c);
+			if (rc)
+				return rc;
+		}
+		if (c->arch == CB_ARCH_I386 && !(flags & O_LARGEFILE) && S_ISREG(st.st_mode) &&
+		    st.st_size > 0x7fffffff)
+			return -EOVERFLOW; /* as for a 32-bit caller without O_LARGEFILE */
+		nf = reopen(fd, (int)flags);
+	} else {
+		if (!(flags & O_CREAT))
+			return -ENOENT;
+		mode_t um = 022;
+		int rc = guest_umask(c, &um);
+		if (rc)
+			return rc;
+		/* O_NOFOLLOW: creating through a dangling symlink would make
+		 * a file at a path nobody decided on. */
+		nf = openat(parent, name, (int)(flags | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC),
+			    mode & ~um & 07777);
+		nf = nf < 0 ? -errno : nf;
+	}
+	if (nf < 0)
+		return nf;
+	int r = cb_notif_addfd_send(&c->sup->l, c->n->id, nf, -1, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
+	close(nf);
+	if (r == -ENOENT)
+		return -ENOENT;
+	if (r >= 0)
+		c->v = (struct cb_verdict){ .kind = CB_V_ANSWERED, .val = r };
+	return r;
+}
+
+static int mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	return cb_guest_read(ctx, addr, buf, len);
+}
+
+static int mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	return cb_guest_write(ctx, addr, buf, len);
+}
+
+/* stat and friends on the resolved fd; i386's stat64 is converted from
+ * the host's struct stat by the layout database. */
+static int64_t do_stat(struct pathctx *x, int fd, uint64_t buf)
+{
+	struct cb_call *c = x->c;
+	if (c->arch == CB_ARCH_X86_64) {
+		struct stat st;
+		if (fstatat(fd, "", &st, AT_EMPTY_PATH) < 0)
+			return -errno;
+		return cb_guest_write(c, buf, &st, sizeof(st));
+	}
+	struct cb_guest_mem mem = { mem_read, mem_write, c };
+	struct cb_conv cv;
+	void *host = NULL;
+	int64_t r = cb_conv_init(&cv, &cb_abi_builtin, c->arch, 0, &mem, 0);
+	if (!r)
+		r = cb_conv_in(&cv, cb_abi_record_index(&cb_abi_builtin, "stat64"), buf, CB_DIR_OUT, &host);
+	if (!r && fstatat(fd, "", host, AT_EMPTY_PATH) < 0)
+		r = -errno;
+	if (!r)
+		r = cb_conv_out(&cv);
+	cb_conv_free(&cv);
+	return r;
+}
+
+static int64_t do_statx(struct pathctx *x, int fd, unsigned flags, unsigned mask, uint64_t buf)
+{
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH | (int)(flags & AT_STATX_SYNC_TYPE), mask, &stx) < 0)
+		return -errno;
+	return cb_guest_write(x->c, buf, &stx, sizeof(stx)); /* the same on both ABIs */
+}
+
+static int64_t do_readlink(struct pathctx *x, int fd, uint64_t buf, uint64_t size)
+{
+	char target[PATH_MAX_];
+	if ((int64_t)(int32_t)size <= 0)
+		return -EINVAL;
+	ssize_t n = readlinkat(fd, "", target, sizeof(target));
+	if (n < 0)
+		return -errno;
+	if ((uint64_t)n > size)
+		n = (ssize_t)size; /* readlink truncates silently */
+	int rc = cb_guest_write(x->c, buf, target, (size_t)n);
+	return rc ? rc : n;
+}
+
+/* ---- the handler ---- */
+
+static int take_dirfd(struct pathctx *x, int arg)
+{
+	struct cb_call *c = x->c;
+	int gfd = arg < 0 ? AT_FDCWD : (int)(int32_t)c->args[arg];
+	if (gfd == AT_FDCWD) {
+		char p[40];
+		snprintf(p, sizeof(p), "/proc/%u/cwd", c->n->pid);
+		x->dirfd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (x->dirfd < 0)
+			return -errno;
+		return cb_call_live(c) ? -ENOENT : 0;
+	}
+	x->dirfd = cb_guest_fd(c, gfd);
+	return x->dirfd < 0 ? x->dirfd : 0;
+}
+
+static int open_root(struct pathctx *x)
+{
+	char p[40];
+	snprintf(p, sizeof(p), "/proc/%u/root", x->c->n->pid);
+	x->root = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (x->root < 0)
+		return -errno;
+	return cb_call_live(x->c) ? -ENOENT : 0;
+}
+
+/* Everything from the registers and the guest's memory to a decision and,
+ * when allowed, the call performed. The verdict is set unless it returns
+ * an error, which becomes the answer. */
+static int64_t run(struct pathctx *x, struct cb_action *act, const struct cb_prule **rule)
+{
+	struct cb_call *c = x->c;
+	const struct cb_pathcall *pc = x->pc;
+	uint64_t flags = pc->flags >= 0 ? c->args[(int)pc->flags] : 0;
+	struct open_how how = { 0 };
+	if (pc->kind == CB_P_OPENAT2) {
+		uint64_t size = c->args[3];
+		if (size < sizeof(how))
+			return -EINVAL;
+		if (size > 4096)
+			return -E2BIG;
+		int rc = cb_guest_read(c, c->args[2], &how, sizeof(how));
+		if (rc)
+			return rc;
+		flags = how.flags;
+		x->guest_resolve = how.resolve;
+	} else if (pc->kind == CB_P_CREAT) {
+		flags = O_CREAT | O_WRONLY | O_TRUNC;
+	} else if (pc->kind == CB_P_OPEN && c->arch == CB_ARCH_X86_64) {
+		flags |= O_LARGEFILE; /* the kernel adds it for 64-bit callers */
+	}
+	char raw[PATH_MAX_];
+	int rc = read_path(c, c->args[(int)pc->path], raw);
+	if (rc)
+		return rc;
+	bool empty_ok = (pc->kind == CB_P_FSTATAT || pc->kind == CB_P_STATX ||
+			 pc->kind == CB_P_ACCESS) && (flags & AT_EMPTY_PATH);
+	if (!raw[0] && !empty_ok)
+		return -ENOENT;
+	pid_t tgid = cb_guest_tgid(c);
+	if (!tgid)
+		return cb_call_live(c) ? -ENOENT : -ESRCH;
+	bool follow = !pc->nofollow;
+	if (pc->kind == CB_P_FSTATAT || pc->kind == CB_P_STATX)
+		follow = !(flags & AT_SYMLINK_NOFOLLOW);
+	else if (pc->kind == CB_P_OPEN || pc->kind == CB_P_OPENAT2)
+		follow = !(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL));
+	else if (pc->kind == CB_P_READLINK)
+		follow = false;
+	int n = cb_xsys_proc_self(raw, tgid, (pid_t)c->n->pid, follow, x->path, sizeof(x->path));
+	if (n < 0)
+		return n;
+	x->rewritten = n > 0;
+	if (!n)
+		snprintf(x->path, sizeof(x->path), "%s", raw);
+	rc = take_dirfd(x, pc->dirfd);
+	if (!rc)
+		rc = open_root(x);
+	if (rc)
+		return rc;
+
+	/* The guest's credentials for the resolution and the call: the
+	 * supervisor must not see what the guest may not. */
+	rc = cb_creds_of_guest(c, &x->creds);
+	if (rc)
+		return rc;
+	if (cb_creds_self(&x->self) < 0 || !cb_creds_can_assume(&x->creds, &x->self))
+		return -EPERM; /* cannot act as the guest: refuse rather than act as ourselves */
+	rc = cb_creds_assume(&x->creds, &x->self);
+	if (rc)
+		return rc;
+	cleanup_fd int fd = -1;
+	cleanup_fd int parent = -1;
+	const char *name = NULL;
+	int64_t r = resolve_for_decision(x, follow, &fd, &parent, &name);
+	if (r == 0) {
+		*act = cb_path_decide(c->sup->plan->pol, x->resolved, rule);
+		if (*rule)
+			c->why = &(*rule)->loc;
+	}
+	if (r == 0 && (act->kind == CB_ACT_DENY || act->kind == CB_ACT_KILL_PROCESS ||
+		       act->kind == CB_ACT_KILL_THREAD)) {
+		cb_creds_restore(&x->self);
+		return 1; /* refused: the caller answers */
+	}
+	if (r == 0 && fd < 0 && pc->kind != CB_P_OPEN && pc->kind != CB_P_CREAT &&
+	    pc->kind != CB_P_OPENAT2)
+		r = -ENOENT;
+	if (r == 0) {
+		switch (pc->kind) {
+		case CB_P_OPEN:
+		case CB_P_CREAT:
+		case CB_P_OPENAT2: {
+			uint64_t mode = pc->kind == CB_P_OPENAT2 ? how.mode
+					: c->args[pc->kind == CB_P_CREAT ? 1 : (int)pc->flags + 1];
+			r = do_open(x, fd, parent, name, flags, (mode_t)mode);
+			break;
+		}
+		case CB_P_STAT:
+			r = do_stat(x, fd, c->args[1]);
+			break;
+		case CB_P_FSTATAT:
+			r = do_stat(x, fd, c->args[2]);
+			break;
+		case CB_P_STATX:
+			r = do_statx(x, fd, (unsigned)flags, (unsigned)c->args[3], c->args[4]);
+			break;
+		case CB_P_ACCESS: {
+			int mode = (int)c->args[pc->dirfd < 0 ? 1 : 2];
+			/* AT_EACCESS: the fs ids this thread took are the guest's. */
+			r = faccessat(fd, "", mode, AT_EMPTY_PATH | AT_EACCESS) < 0 ? -errno : 0;
+			break;
+		}
+		case CB_P_READLINK:
+			r = do_readlink(x, fd, c->args[(int)pc->path + 1], c->args[(int)pc->path + 2]);
+			break;
+		}
+	}
+	cb_creds_restore(&x->self);
+	return r;
+}
+
+static void handle_path(struct cb_call *c)
+{
+	struct pathctx *x = calloc(1, sizeof(*x)); /* 12 KiB: not on a worker's stack */
+	if (!x) {
+		cb_ret_err(c, ENOMEM);
+		return;
+	}
+	*x = (struct pathctx){ .c = c, .pc = cb_pathcall_find(c->arch, c->nr), .dirfd = -1, .root = -1 };
+	struct cb_action act = { .kind = CB_ACT_ALLOW };
+	const struct cb_prule *rule = NULL;
+	int64_t r = x->pc ? run(x, &act, &rule) : -ENOSYS;
+	const char *what = "performed";
+	if (r == 1) {
+		what = cb_enforce_refusal(c, &act);
+	} else if (r == -ENOENT && cb_call_live(c) != 0) {
+		c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
+		what = "abandoned";
+	} else if (c->v.kind != CB_V_ANSWERED) {
+		if (r < 0)
+			cb_ret_err(c, (int)-r);
+		else
+			cb_ret(c, r);
+	}
+	if (c->sup->log)
+		cb_log_path(c->sup->log, c, x->resolved, what);
+	if (x->dirfd >= 0)
+		close(x->dirfd);
+	if (x->root >= 0)
+		close(x->root);
+	free(x);
+}
+
+const struct cb_handler cb_handler_path = { "(path rules)", CB_ARCH_UNKNOWN, handle_path, 0 };
