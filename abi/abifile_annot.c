@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen_db.h"
+#include "db.h"
 
 bool cb_parse_u32(const char *s, uint32_t *out)
 {

@@ -14,7 +14,7 @@
 #include "abifile_annot.h"
 #include "arch.h"
 #include "convert.h"
-#include "gen_db.h"
+#include "db.h"
 
 #define MAX_TOKENS 256
 

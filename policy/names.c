@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 
-#include "../abi/gen_builtin.h"
+#include "../abi/builtin.h"
 #include "../abi/ioctl_decode.h"
 
 #define C(x) { #x, (uint64_t)(x) }

@@ -45,7 +45,7 @@ static inline const struct cb_handler *cb_dispatch_lookup(const struct cb_dispat
 	return h ? h : &cb_handler_passthrough;
 }
 
-/* Path calls under path rules (handle_path.c): resolved and decided by the
+/* Path calls under path rules (handlers/path.c): resolved and decided by the
  * supervisor, performed on what it resolved. */
 extern const struct cb_handler cb_handler_path;
 

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "../abi/abifile.h"
-#include "../abi/gen_builtin.h"
+#include "../abi/builtin.h"
 #include "../common/cleanup.h"
 #include "../common/seccomp_compat.h"
 #include "../policy/oci.h"

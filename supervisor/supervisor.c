@@ -2,7 +2,7 @@
 
 #include <errno.h>
 
-#include "enforce.h"
+#include "../handlers/enforce.h"
 #include "log.h"
 
 void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)

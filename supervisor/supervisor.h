@@ -6,7 +6,7 @@
 #include "guest.h"
 #include "log.h"
 #include "notify.h"
-#include "translate.h"
+#include "../handlers/translate.h"
 #include "../policy/compile.h"
 
 struct cb_supervisor {

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../abi/gen_builtin.h"
+#include "../abi/builtin.h"
 #include "../common/cleanup.h"
 #include "../supervisor/guest.h"
 

@@ -9,7 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../abi/gen_builtin.h"
+#include "../abi/builtin.h"
 #include "../supervisor/dispatch.h"
 #include "../supervisor/guest.h"
 #include "../supervisor/log.h"

@@ -9,6 +9,11 @@ command -v unshare >/dev/null || skip "unshare(1) is not installed"
 unshare --pid --fork --mount-proc true 2>/dev/null || \
 	skip "cannot create a PID namespace here (needs root or user namespaces)"
 guests=$(abi_guests guest32 guest64)
+# The guests run through links in this test's own directory: their path
+# tells them from guests of tests running at the same time.
+G=$tmp/g
+mkdir "$G"
+for g in guest32 guest64; do ln -s "$GUESTS/$g" "$G/$g"; done
 
 # start_pid1 [UNSHARE-PREFIX...] -- COMPATBOX-ARGS...: compatbox as PID 1 of
 # a new PID namespace, in the background; sets u (unshare) and init (compatbox).
@@ -26,14 +31,14 @@ start_pid1() {
 	done
 	bad "the guest did not start"
 }
-# guest_left: guest processes still alive anywhere (by their marker path).
-guest_left() { pgrep -f "$GUESTS/guest[36][24] sleep rel" | wc -l; }
+# guest_left: this test's guest processes still alive anywhere.
+guest_left() { pgrep -f "$G/guest[36][24] sleep rel" | wc -l; }
 
 for g in $guests; do
 	# A guest that handles SIGTERM ends cleanly with its own status.
 	: >"$tmp/out"
 	start_pid1 -- -- sh -c "trap 'echo clean >>$tmp/out; exit 3' TERM; \
-		'$GUESTS/$g' sleep rel >>$tmp/out & wait \$!; echo after >>$tmp/out"
+		'$G/$g' sleep rel >>$tmp/out & wait \$!; echo after >>$tmp/out"
 	kill -TERM "$init"
 	wait "$u"; rc=$?
 	expect_eq "$g: SIGTERM shuts the guest down cleanly (its status)" 3 "$rc"
@@ -41,8 +46,8 @@ for g in $guests; do
 
 	# A guest that ignores SIGTERM: the second one kills the whole guest.
 	: >"$tmp/out"
-	start_pid1 -- -- sh -c "trap '' TERM; '$GUESTS/$g' sleep rel >>$tmp/out & \
-		'$GUESTS/$g' sleep rel >/dev/null & wait"
+	start_pid1 -- -- sh -c "trap '' TERM; '$G/$g' sleep rel >>$tmp/out & \
+		'$G/$g' sleep rel >/dev/null & wait"
 	kill -TERM "$init"
 	sleep 0.3
 	expect_eq "$g: one SIGTERM leaves a guest that ignores it running" 2 "$(guest_left)"
@@ -53,7 +58,7 @@ for g in $guests; do
 
 	# --stop-timeout: the deadline after the first SIGTERM kills it all.
 	: >"$tmp/out"
-	start_pid1 -- --stop-timeout 0.3 -- sh -c "trap '' TERM; '$GUESTS/$g' sleep rel >>$tmp/out"
+	start_pid1 -- --stop-timeout 0.3 -- sh -c "trap '' TERM; '$G/$g' sleep rel >>$tmp/out"
 	kill -TERM "$init"
 	wait "$u"; rc=$?
 	expect_eq "$g: --stop-timeout escalates to SIGKILL" 137 "$rc"
@@ -80,7 +85,7 @@ else
 	expect_eq "rootless: the user has no capability on the host" "CapEff:	0000000000000000" "$host_caps"
 	chmod 777 "$tmp"
 	: >"$tmp/out"; chmod 666 "$tmp/out"
-	start_pid1 "${nobody[@]}" -- -- sh -c "trap '' TERM; '$GUESTS/$one' sleep rel >>$tmp/out"
+	start_pid1 "${nobody[@]}" -- -- sh -c "trap '' TERM; '$G/$one' sleep rel >>$tmp/out"
 	kill -TERM "$init"
 	sleep 0.2
 	kill -TERM "$init"

@@ -6,7 +6,7 @@
 
 #include "../../abi/abifile.h"
 #include "../../abi/convert.h"
-#include "../../abi/gen_builtin.h"
+#include "../../abi/builtin.h"
 #include "suites.h"
 
 #define I386 CB_ARCH_I386

@@ -1,4 +1,4 @@
-/* abi/dwarf*.c, abi/gen*.c: layouts read back from the compiler's DWARF.
+/* abigen/dwarf*.c, abi/gen*.c: layouts read back from the compiler's DWARF.
  * These run the real compiler (cc -m32 and -m64, gcc-multilib) and readelf;
  * the expected numbers were taken from offsetof/sizeof compiled separately. */
 #include <stdio.h>
@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../abi/dwarf_die.h"
-#include "../../abi/gen.h"
-#include "../../abi/gen_builtin.h"
+#include "../../abigen/dwarf_die.h"
+#include "../../abigen/gen.h"
+#include "../../abi/builtin.h"
 #include "suites.h"
 
 #define I386 CB_ARCH_I386
@@ -243,7 +243,7 @@ START_TEST(test_real_headers)
 }
 END_TEST
 
-/* What the build links in, from abi/spec/builtin.spec. */
+/* What the build links in, from abigen/spec/builtin.spec. */
 START_TEST(test_builtin_tables)
 {
 	const struct cb_abi_db *db = &cb_abi_builtin;

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../supervisor/cmd_check.h"
+#include "../../cli/cmd_check.h"
 #include "suites.h"
 
 static char *report(const struct cb_check *c, int *rc)

@@ -1,7 +1,7 @@
-/* supervisor/cli.c: parsing `compatbox run ...`. */
+/* cli/cli.c: parsing `compatbox run ...`. */
 #include <string.h>
 
-#include "../../supervisor/cli.h"
+#include "../../cli/cli.h"
 #include "suites.h"
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1) /* arrays end in NULL */

@@ -1,4 +1,4 @@
-/* supervisor/cmd_abi.c: `compatbox abi list|show|gen`. Each test runs in
+/* cli/cmd_abi.c: `compatbox abi list|show|gen`. Each test runs in
  * its own process (check forks), so stdout is redirected to a file. */
 #include <fcntl.h>
 #include <stdio.h>
@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "../../abi/abifile.h"
-#include "../../abi/gen_builtin.h"
-#include "../../supervisor/cmd_abi.h"
+#include "../../abi/builtin.h"
+#include "../../cli/cmd_abi.h"
 #include "suites.h"
 
 static char *run(int *status, char **argv)

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "../../abi/convert.h"
-#include "../../abi/gen_builtin.h"
+#include "../../abi/builtin.h"
 #include "suites.h"
 
 #define H CB_CONV_HOST

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../../supervisor/oci_state.h"
+#include "../../agent/oci_state.h"
 #include "suites.h"
 
 static struct cb_oci_state st;

@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "../common/cleanup.h"
-#include "abifile.h"
-#include "abifile_annot.h"
+#include "../abi/abifile.h"
+#include "../abi/abifile_annot.h"
 
 #define MAX_LINE 8192
 

@@ -7,7 +7,7 @@
 #include "cmd_agent.h"
 #include "cmd_check.h"
 #include "cmd_policy.h"
-#include "run.h"
+#include "../supervisor/run.h"
 
 #ifndef CB_VERSION
 #define CB_VERSION "0"

@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "../common/cleanup.h"
-#include "abifile_annot.h"
-#include "gen_db.h"
-#include "ioctl_decode.h"
+#include "../abi/abifile_annot.h"
+#include "../abi/db.h"
+#include "../abi/ioctl_decode.h"
 
 __attribute__((format(printf, 5, 6)))
 static int fail_at(struct cb_err *err, int rc, const struct cb_spec *s, int line,

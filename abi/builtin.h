@@ -1,5 +1,5 @@
 /* The layout database compatbox is built with: generated at build time from
- * abi/spec/builtin.spec by cb-abigen (build/abi/builtin_abi.c), checked
+ * abigen/spec/builtin.spec by cb-abigen (build/abigen/builtin_abi.c), checked
  * against the real headers by the abi-check target. */
 #ifndef CB_GEN_BUILTIN_H
 #define CB_GEN_BUILTIN_H

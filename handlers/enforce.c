@@ -5,9 +5,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "guest.h"
-#include "log.h"
-#include "supervisor.h"
+#include "../supervisor/guest.h"
+#include "../supervisor/log.h"
+#include "../supervisor/supervisor.h"
 
 static void log_action(struct cb_call *c, const char *what)
 {

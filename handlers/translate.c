@@ -6,8 +6,8 @@
 
 #include "../abi/convert.h"
 #include "../common/cleanup.h"
-#include "guest.h"
-#include "supervisor.h"
+#include "../supervisor/guest.h"
+#include "../supervisor/supervisor.h"
 
 const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_arch arch,
 					 uint32_t request, const struct cb_abi_db **db)

@@ -1,5 +1,5 @@
 /* The debugging information entries of one compile, as parsed from
- * `readelf --debug-dump=info`; internal to abi/dwarf_*.c. */
+ * `readelf --debug-dump=info`; internal to abigen/dwarf_*.c. */
 #ifndef CB_DWARF_DIE_H
 #define CB_DWARF_DIE_H
 

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "call.h"
+#include "../supervisor/call.h"
 
 /* Set C's verdict as ACT says and log it; false for perform and translate,
  * which the call's handler carries out. Only for decisions made on the

@@ -1,7 +1,7 @@
 /* The ABI database generator. A spec lists the types and ioctl requests
  * compatbox must know, the groups of headers ("units") they are compiled in,
  * and what no header says (annotations). Each unit is compiled once per ABI
- * (abi/dwarf.h) and the views are merged into one cb_abi_db: fields matched
+ * (abigen/dwarf.h) and the views are merged into one cb_abi_db: fields matched
  * by name, gaps made explicit as pad fields, annotations resolved.
  * The spec format is in docs/abi.md. */
 #ifndef CB_GEN_H
@@ -11,9 +11,9 @@
 
 #include "../common/error.h"
 #include "dwarf.h"
-#include "layout.h"
+#include "../abi/layout.h"
 
-/* ---- the spec (abi/gen_spec.c) ---- */
+/* ---- the spec (abigen/gen_spec.c) ---- */
 
 enum cb_spec_arg {
 	CB_ARG_NONE,   /* the argument is not a pointer to anything */
@@ -77,7 +77,7 @@ struct cb_spec_ioctl *cb_spec_add_ioctl(struct cb_spec_unit *u, const char *name
 /* Annotate field PATH of R with TEXT (tokens as on a .abi field line). */
 int cb_spec_add_annot(struct cb_spec_record *r, const char *path, const char *text);
 
-/* ---- the generator (abi/gen.c, abi/gen_merge.c) ---- */
+/* ---- the generator (abigen/gen.c, abigen/gen_merge.c) ---- */
 
 /* Per field, what the build-time check may assert. */
 enum {
@@ -117,11 +117,11 @@ void cb_gen_free(struct cb_gen *g);
  * reconciled, CB_K_PAD when no ABI has it. */
 int cb_gen_scalar_kind(const struct cb_dw_view *views, const enum cb_kind *kind,
 		       const uint32_t *size, const bool *present);
-/* Merge one unit's per-ABI views into G (abi/gen_merge.c). */
+/* Merge one unit's per-ABI views into G (abigen/gen_merge.c). */
 int cb_gen_merge_unit(struct cb_gen *g, int unit, const struct cb_dw_view *views,
 		      struct cb_err *err);
 
-/* ---- output for the build (abi/gen_emit.c) ---- */
+/* ---- output for the build (abigen/gen_emit.c) ---- */
 
 /* C source defining `const struct cb_abi_db NAME` as constant tables. */
 int cb_gen_emit_tables(const struct cb_gen *g, const char *name, const char *source, FILE *f);

@@ -9,8 +9,8 @@
 
 #include "../abi/abifile.h"
 #include "../abi/abifile_annot.h"
-#include "../abi/gen.h"
-#include "../abi/gen_builtin.h"
+#include "../abigen/gen.h"
+#include "../abi/builtin.h"
 #include "../abi/ioctl_decode.h"
 #include "../common/cleanup.h"
 

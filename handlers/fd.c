@@ -7,10 +7,10 @@
 #include <fcntl.h>
 
 #include "../common/cleanup.h"
-#include "dispatch.h"
-#include "guest.h"
-#include "log.h"
-#include "supervisor.h"
+#include "../supervisor/dispatch.h"
+#include "../supervisor/guest.h"
+#include "../supervisor/log.h"
+#include "../supervisor/supervisor.h"
 
 /* Install HOSTFD in the guest as the call's result: at TARGET (dup2/dup3
  * semantics: replace atomically) or the lowest free number (dup). */

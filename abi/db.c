@@ -1,4 +1,4 @@
-#include "gen_db.h"
+#include "db.h"
 
 #include <stdlib.h>
 #include <string.h>

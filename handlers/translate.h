@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 #include "../abi/layout.h"
-#include "call.h"
-#include "log.h"
+#include "../supervisor/call.h"
+#include "../supervisor/log.h"
 
 #define CB_MAX_DBS 9 /* up to 8 --abi files, then the built-in database */
 

@@ -1,5 +1,5 @@
 /* cb-abigen: the build's generator. It runs on the build machine, needs
- * nothing generated, and turns abi/spec/builtin.spec into builtin.abi, the
+ * nothing generated, and turns abigen/spec/builtin.spec into builtin.abi, the
  * C tables linked into compatbox and the check file; `check` compiles the
  * check file against the real headers for every unit and ABI. */
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "abifile.h"
+#include "../abi/abifile.h"
 #include "gen.h"
 
 static const char usage[] =

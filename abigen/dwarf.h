@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "../common/error.h"
-#include "layout.h"
+#include "../abi/layout.h"
 
 /* The files the compiles read, as make-style dependencies (kept escaped as
  * the compiler wrote them), so the build reruns when a header changes. */

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "../common/cleanup.h"
-#include "gen_db.h"
+#include "../abi/db.h"
 
 struct mctx {
 	struct cb_gen *g;

@@ -9,7 +9,7 @@
 #include "../policy/compile.h"
 #include "../policy/oci.h"
 #include "../policy/shipped.h"
-#include "dispatch.h"
+#include "../supervisor/dispatch.h"
 #include "../translate/xsys.h"
 
 const char cb_policy_usage[] =

@@ -7,10 +7,10 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "dispatch.h"
-#include "guest.h"
-#include "log.h"
-#include "supervisor.h"
+#include "../supervisor/dispatch.h"
+#include "../supervisor/guest.h"
+#include "../supervisor/log.h"
+#include "../supervisor/supervisor.h"
 
 #define CHECK_NS 20000000L /* 20 ms */
 #define NSEC 1000000000L

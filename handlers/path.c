@@ -15,16 +15,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../abi/gen_builtin.h"
+#include "../abi/builtin.h"
 #include "../common/cleanup.h"
 #include "../policy/match_path.h"
 #include "../policy/pathcalls.h"
-#include "creds.h"
-#include "dispatch.h"
+#include "../supervisor/creds.h"
+#include "../supervisor/dispatch.h"
 #include "enforce.h"
-#include "guest.h"
-#include "log.h"
-#include "supervisor.h"
+#include "../supervisor/guest.h"
+#include "../supervisor/log.h"
+#include "../supervisor/supervisor.h"
 #include "../translate/files.h"
 
 #define PATH_MAX_ 4096

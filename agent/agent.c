@@ -1,4 +1,4 @@
-#include "cmd_agent.h"
+#include "agent.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,26 +17,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../abi/gen_builtin.h"
+#include "../abi/builtin.h"
 #include "../common/cleanup.h"
 #include "../common/seccomp_compat.h"
 #include "oci_state.h"
-#include "pool.h"
-#include "supervisor.h"
-
-static const char agent_usage[] =
-	"Usage: compatbox agent --socket PATH [OPTION]...\n"
-	"Receive seccomp notify fds from an OCI runtime (runc, crun: the container's\n"
-	"linux.seccomp.listenerPath is PATH) and supervise every container sent.\n"
-	"Calls compatbox has no handler for fail with EPERM; they never run unexamined.\n"
-	"\n"
-	"  --socket PATH   the unix socket to listen on (replaced if it exists)\n"
-	"  --log FILE      append one JSON line per trapped call to FILE (- for stderr)\n"
-	"  --workers N     at most N worker threads per container (default 16)\n"
-	"  -h, --help      show this help\n"
-	"\n"
-	"SIGTERM or SIGINT stops the agent; the containers it supervised then fail\n"
-	"their trapped calls (the kernel answers ENOSYS with no listener).\n";
+#include "../supervisor/pool.h"
+#include "../supervisor/supervisor.h"
 
 /* One container process's listener and everything that serves it. */
 struct agent_ctr {
@@ -179,41 +165,8 @@ static int listen_on(const char *path, struct cb_err *err)
 	return s;
 }
 
-int cb_cmd_agent(int argc, char **argv)
+int cb_agent_run(const struct cb_agent_opts *o)
 {
-	const char *sock_path = NULL, *log_path = NULL;
-	int workers = 16;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(agent_usage, stdout);
-			return 0;
-		}
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v || (strcmp(a, "--socket") && strcmp(a, "--log") && strcmp(a, "--workers"))) {
-			fprintf(stderr, "compatbox agent: %s '%s'\nTry 'compatbox agent --help'.\n",
-				v ? "unknown option" : "option needs a value or is unknown", a);
-			return 125;
-		}
-		i++;
-		if (!strcmp(a, "--socket"))
-			sock_path = v;
-		else if (!strcmp(a, "--log"))
-			log_path = v;
-		else {
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (*end || end == v || n < 1 || n > 256) {
-				fprintf(stderr, "compatbox agent: --workers takes 1 to 256, not '%s'\n", v);
-				return 125;
-			}
-			workers = (int)n;
-		}
-	}
-	if (!sock_path) {
-		fprintf(stderr, "compatbox agent: --socket PATH is required\n");
-		return 125;
-	}
 	struct cb_err err = { "" };
 	static struct cb_supervisor tmpl; /* large tables: not on the stack */
 	static struct cb_log log = { .fd = -1 };
@@ -223,8 +176,8 @@ int cb_cmd_agent(int argc, char **argv)
 		fprintf(stderr, "compatbox agent: internal error: %s\n", err.msg);
 		return 125;
 	}
-	if (log_path) {
-		if (cb_log_open(&log, log_path, &err)) {
+	if (o->log_path) {
+		if (cb_log_open(&log, o->log_path, &err)) {
 			fprintf(stderr, "compatbox agent: --log: %s\n", err.msg);
 			return 125;
 		}
@@ -237,7 +190,7 @@ int cb_cmd_agent(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	cb_guest_setup();
-	cb_task_cache_fit(workers * 8, getrlimit(RLIMIT_NOFILE, &rl) == 0 ? (long)rl.rlim_cur : 1024);
+	cb_task_cache_fit(o->workers * 8, getrlimit(RLIMIT_NOFILE, &rl) == 0 ? (long)rl.rlim_cur : 1024);
 
 	/* Blocked before any worker starts, so only the signalfd sees them. */
 	sigset_t mask;
@@ -247,12 +200,12 @@ int cb_cmd_agent(int argc, char **argv)
 	sigaddset(&mask, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	cleanup_fd int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	cleanup_fd int ls = listen_on(sock_path, &err);
+	cleanup_fd int ls = listen_on(o->socket_path, &err);
 	if (ls < 0 || sfd < 0) {
 		fprintf(stderr, "compatbox agent: %s\n", ls < 0 ? err.msg : strerror(errno));
 		return 125;
 	}
-	fprintf(stderr, "compatbox agent: listening on %s\n", sock_path);
+	fprintf(stderr, "compatbox agent: listening on %s\n", o->socket_path);
 	for (;;) {
 		struct pollfd p[2] = { { .fd = ls, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
@@ -265,12 +218,12 @@ int cb_cmd_agent(int argc, char **argv)
 		if (p[0].revents & POLLIN) {
 			int conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
 			if (conn >= 0) {
-				serve(conn, &tmpl, workers);
+				serve(conn, &tmpl, o->workers);
 				close(conn);
 			}
 		}
 	}
-	unlink(sock_path);
+	unlink(o->socket_path);
 	fprintf(stderr, "compatbox agent: stopped with %d containers supervised\n",
 		atomic_load(&live_containers));
 	return 0;
