@@ -32,6 +32,8 @@ struct agent_ctr {
 };
 
 static atomic_int live_containers;
+/* cb_notif_probe_hangup(), asked once before any thread starts. */
+static bool recv_sees_hangup;
 
 static void ctr_done(void *arg)
 {
@@ -123,8 +125,9 @@ static void serve(int conn, const struct cb_supervisor *tmpl, int workers)
 	snprintf(c->id, sizeof(c->id), "%s", st.id[0] ? st.id : "(no id)");
 	c->pid = st.pid;
 	struct cb_pool *pool;
-	if (cb_listener_init(&c->sup.l, fd, true, &err) ||
-	    cb_pool_start_owned(&pool, &c->sup, 1, workers, ctr_done, c, &err)) {
+	int rc = cb_listener_init(&c->sup.l, fd, true, &err);
+	c->sup.l.recv_sees_hangup = recv_sees_hangup;
+	if (rc || cb_pool_start_owned(&pool, &c->sup, 1, workers, ctr_done, c, &err)) {
 		/* Closing the listener fails the container's trapped calls
 		 * (ENOSYS): it does not run unsupervised. */
 		fprintf(stderr, "compatbox agent: container %s: %s\n", c->id, err.msg);
@@ -183,6 +186,7 @@ int cb_agent_run(const struct cb_agent_opts *o)
 		}
 		tmpl.log = &log;
 	}
+	recv_sees_hangup = cb_notif_probe_hangup();
 	prctl(PR_SET_DUMPABLE, 0); /* containers must not read the agent's memory */
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {

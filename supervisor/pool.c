@@ -159,10 +159,13 @@ static void *worker_main(void *arg)
 			return leave(p, &w);
 		w.leading = true;
 		while (w.leading) {
-			/* An owned pool must notice its guest is gone: before 6.x
-			 * (6.1 here) RECV goes on waiting when the filter's last
-			 * task exits, and only poll() says POLLHUP. */
-			if (p->on_done && wait_listener(&p->sup->l))
+			/* An owned pool must notice its guest is gone: before
+			 * 6.11 RECV goes on waiting when the filter's last task
+			 * exits, and only poll() says POLLHUP. Where RECV ends by
+			 * itself the poll is skipped: a syscall and a wake-up
+			 * less on every call, which an agent serving many
+			 * containers on few CPUs pays in every one's latency. */
+			if (p->on_done && !p->sup->l.recv_sees_hangup && wait_listener(&p->sup->l))
 				return leave(p, &w);
 			int rc = cb_notif_recv(&p->sup->l, w.n);
 			if (rc == -ENOENT && listener_hung_up(&p->sup->l)) {
