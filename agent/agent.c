@@ -21,6 +21,7 @@
 #include "../common/cleanup.h"
 #include "../common/seccomp_compat.h"
 #include "oci_state.h"
+#include "policies.h"
 #include "../supervisor/pool.h"
 #include "../supervisor/supervisor.h"
 
@@ -115,6 +116,16 @@ static void serve(int conn, const struct cb_supervisor *tmpl, int workers)
 		fprintf(stderr, "compatbox agent: container ignored: %s\n", err.msg);
 		return;
 	}
+	const struct cb_plan *plan;
+	if (cb_agent_plan_for(st.metadata, &plan, &err)) {
+		/* Closing the listener fails the container's trapped calls
+		 * (ENOSYS): without its policy it must not run supervised by
+		 * another one. */
+		fprintf(stderr, "compatbox agent: container %s refused: %s\n",
+			st.id[0] ? st.id : "(no id)", err.msg);
+		close(fd);
+		return;
+	}
 	struct agent_ctr *c = malloc(sizeof(*c));
 	if (!c) {
 		close(fd);
@@ -122,6 +133,7 @@ static void serve(int conn, const struct cb_supervisor *tmpl, int workers)
 		return;
 	}
 	c->sup = *tmpl;
+	c->sup.plan = plan;
 	snprintf(c->id, sizeof(c->id), "%s", st.id[0] ? st.id : "(no id)");
 	c->pid = st.pid;
 	struct cb_pool *pool;
@@ -177,6 +189,10 @@ int cb_agent_run(const struct cb_agent_opts *o)
 	tmpl.deny_unknown = true;
 	if (cb_dispatch_build(&tmpl.d, &err)) {
 		fprintf(stderr, "compatbox agent: internal error: %s\n", err.msg);
+		return 125;
+	}
+	if (cb_agent_policies_init(o->policy, o->policy_dir, &err)) {
+		fprintf(stderr, "compatbox agent: --policy: %s\n", err.msg);
 		return 125;
 	}
 	if (o->log_path) {

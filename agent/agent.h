@@ -10,6 +10,8 @@ struct cb_agent_opts {
 	const char *socket_path; /* the unix socket the runtime connects to */
 	const char *log_path;    /* --log FILE, or NULL */
 	int workers;             /* at most this many worker threads per container */
+	const char *policy;      /* --policy FILE|NAME for every container, or NULL */
+	const char *policy_dir;  /* --policy-dir: listenerMetadata NAME is DIR/NAME.policy */
 };
 
 /* Listen on O->socket_path and supervise every container sent until

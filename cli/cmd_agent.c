@@ -15,6 +15,11 @@ static const char agent_usage[] =
 	"  --socket PATH   the unix socket to listen on (replaced if it exists)\n"
 	"  --log FILE      append one JSON line per trapped call to FILE (- for stderr)\n"
 	"  --workers N     at most N worker threads per container (default 16)\n"
+	"  --policy FILE|NAME  the policy deciding every container's trapped calls\n"
+	"                  (compatbox-policy(5); default: compatbox's handlers, and EPERM\n"
+	"                  for calls it has none for)\n"
+	"  --policy-dir DIR  a container whose listenerMetadata is NAME gets\n"
+	"                  DIR/NAME.policy (read once); one with no such file is refused\n"
 	"  -h, --help      show this help\n"
 	"\n"
 	"SIGTERM or SIGINT stops the agent; the containers it supervised then fail\n"
@@ -22,7 +27,7 @@ static const char agent_usage[] =
 
 int cb_cmd_agent(int argc, char **argv)
 {
-	const char *sock_path = NULL, *log_path = NULL;
+	const char *sock_path = NULL, *log_path = NULL, *policy = NULL, *policy_dir = NULL;
 	int workers = 16;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -31,7 +36,8 @@ int cb_cmd_agent(int argc, char **argv)
 			return 0;
 		}
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v || (strcmp(a, "--socket") && strcmp(a, "--log") && strcmp(a, "--workers"))) {
+		if (!v || (strcmp(a, "--socket") && strcmp(a, "--log") && strcmp(a, "--workers") &&
+			   strcmp(a, "--policy") && strcmp(a, "--policy-dir"))) {
 			fprintf(stderr, "compatbox agent: %s '%s'\nTry 'compatbox agent --help'.\n",
 				v ? "unknown option" : "option needs a value or is unknown", a);
 			return 125;
@@ -41,6 +47,10 @@ int cb_cmd_agent(int argc, char **argv)
 			sock_path = v;
 		else if (!strcmp(a, "--log"))
 			log_path = v;
+		else if (!strcmp(a, "--policy"))
+			policy = v;
+		else if (!strcmp(a, "--policy-dir"))
+			policy_dir = v;
 		else {
 			char *end;
 			long n = strtol(v, &end, 10);
@@ -55,6 +65,6 @@ int cb_cmd_agent(int argc, char **argv)
 		fprintf(stderr, "compatbox agent: --socket PATH is required\n");
 		return 125;
 	}
-	struct cb_agent_opts o = { sock_path, log_path, workers };
+	struct cb_agent_opts o = { sock_path, log_path, workers, policy, policy_dir };
 	return cb_agent_run(&o);
 }

@@ -3,7 +3,8 @@
 # client (tests/fixtures/oci_client.c) does what runc does: a filter with
 # SCMP_ACT_NOTIFY calls, the state JSON and the notify fd sent to the
 # agent's socket. Many containers at once, each released when it exits;
-# a call compatbox has no handler for is denied, never run unexamined.
+# a call compatbox has no handler for is denied, never run unexamined;
+# --policy-dir picks each container's policy by its listenerMetadata.
 . "$(dirname "$0")/lib.sh"
 
 client=$FIXTURES/oci_client
@@ -71,4 +72,24 @@ kill -TERM "$agent"
 wait "$agent"
 expect_eq "SIGTERM stops the agent cleanly" 0 "$?"
 expect_true "and removes its socket" test ! -e "$sock"
+
+# --policy-dir: the listenerMetadata names the policy; a name with no file
+# there is refused (its trapped calls fail, ENOSYS), none means built-in.
+mkdir "$tmp/pol"
+printf 'ioctl deny EACCES FIONREAD\nioctl default perform\n' >"$tmp/pol/noread.policy"
+"$COMPATBOX" agent --socket "$sock" --policy-dir "$tmp/pol" 2>"$tmp/agent2.err" &
+agent=$!
+wait_for "$sock" 10 || { cat "$tmp/agent2.err"; bad "the agent did not listen"; finish; }
+OCI_METADATA=noread "$client" "$sock" c-noread ioctl "$GUESTS/$one" ioctls 1 2>"$tmp/err" >/dev/null
+expect_true "metadata noread: noread.policy denies FIONREAD (EACCES)" grep -q "errno=13" "$tmp/err"
+OCI_METADATA=nosuch "$client" "$sock" c-nosuch ioctl "$GUESTS/$one" ioctls 1 2>"$tmp/err" >/dev/null
+expect_true "metadata with no policy file: the container's trapped calls fail (ENOSYS)" \
+	grep -q "errno=38" "$tmp/err"
+expect_true "and the agent says why" grep -q "container c-nosuch refused: .*nosuch.policy" "$tmp/agent2.err"
+OCI_METADATA= "$client" "$sock" c-none ioctl "$GUESTS/$one" ioctls 1 >/dev/null
+expect_eq "no metadata: compatbox's own handling" 0 "$?"
+kill -TERM "$agent"
+wait "$agent"
+"$COMPATBOX" agent --socket "$sock" --policy "$tmp/pol/nosuch.policy" 2>"$tmp/err"
+expect_eq "a bad --policy stops the agent before it listens" 125 "$?"
 finish
