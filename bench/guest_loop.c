@@ -22,10 +22,12 @@
  * outside (other tasks, a noisy VM host) only ever adds time, so the best
  * piece is a steadier figure than the whole loop.
  *
- * With GUEST_LOOP_PACE_US=U in the environment, each call is timed alone
- * and followed by a sleep of U microseconds: the latency of a call when the
- * guest is not busy all the time (many guests at once on a few CPUs would
- * otherwise measure time-sharing, not the supervisor). */
+ * With GUEST_LOOP_PACE_US=U in the environment, the guest makes one call
+ * every U microseconds (a fixed schedule from a random phase) and times
+ * each alone: the latency of a call when the guest is not busy all the
+ * time (many guests at once on a few CPUs would otherwise measure
+ * time-sharing, not the supervisor). It also prints the median and the
+ * 90th percentile of the calls, "ns_p50" and "ns_p90". */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* posix_openpt, ptsname (meson defines it for every file) */
 #endif
@@ -66,19 +68,40 @@ static int open_pty(void)
 	return name ? open(name, O_RDWR | O_NOCTTY) : -1;
 }
 
-/* N calls, each timed alone and followed by a sleep of PACE_US. */
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* N calls on a fixed schedule: one every PACE_US, from a random phase
+ * within the first period (so that many guests started together do not
+ * call in step), on absolute deadlines (a slow call does not shift the
+ * ones after it). Each call is timed alone. */
 static int paced(unsigned long n, long pace_us)
 {
 	enum { CHUNKS = 10 };
-	struct timespec gap = { pace_us / 1000000, (pace_us % 1000000) * 1000 };
-	double total = 0, best = -1, chunk = 0;
-	unsigned long in_chunk = 0, per_chunk = n / CHUNKS ? n / CHUNKS : 1;
+	double *lat = malloc(n * sizeof(*lat));
+	if (!lat) {
+		perror("guest_loop");
+		return 1;
+	}
 	for (unsigned long i = 0; i < 100; i++)
 		loop(1); /* warm-up */
+	struct timespec next;
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	srand((unsigned)getpid() ^ (unsigned)next.tv_nsec);
+	long long step = pace_us * 1000LL, at = next.tv_nsec + rand() % step;
+	double total = 0, best = -1, chunk = 0;
+	unsigned long in_chunk = 0, per_chunk = n / CHUNKS ? n / CHUNKS : 1;
 	for (unsigned long i = 0; i < n; i++) {
+		next.tv_sec += at / 1000000000;
+		next.tv_nsec = at % 1000000000;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
 		double t = now_ns();
 		loop(1);
 		double d = now_ns() - t;
+		lat[i] = d;
 		total += d;
 		chunk += d;
 		if (++in_chunk == per_chunk) {
@@ -87,9 +110,12 @@ static int paced(unsigned long n, long pace_us)
 			chunk = 0;
 			in_chunk = 0;
 		}
-		nanosleep(&gap, NULL);
+		at = next.tv_nsec + step;
 	}
-	printf("ns_per_call %.1f\nns_per_call_best_chunk %.1f\n", total / (double)n, best);
+	qsort(lat, n, sizeof(*lat), cmp_double);
+	printf("ns_per_call %.1f\nns_per_call_best_chunk %.1f\nns_p50 %.1f\nns_p90 %.1f\n",
+	       total / (double)n, best, lat[n / 2], lat[n * 9 / 10]);
+	free(lat);
 	return 0;
 }
 
