@@ -7,6 +7,7 @@
 #include "cmd_agent.h"
 #include "cmd_check.h"
 #include "cmd_policy.h"
+#include "cmd_report.h"
 #include "../supervisor/run.h"
 
 #ifndef CB_VERSION
@@ -22,8 +23,10 @@ static const char top_usage[] =
 	"  check                                   what this kernel offers compatbox\n"
 	"  agent --socket PATH ...                 supervise containers an OCI runtime sends\n"
 	"  policy check|show|list ...              check a policy, show its filter\n"
+	"  report [OPTION]... FILE                 what a program asked, from its audit trail\n"
 	"\n"
-	"Run 'compatbox run --help' for the options of run, 'compatbox abi --help' for abi.\n";
+	"Run 'compatbox run --help' for the options of run, 'compatbox abi --help' for abi,\n"
+	"'compatbox report --help' for report.\n";
 
 int main(int argc, char **argv)
 {
@@ -47,6 +50,8 @@ int main(int argc, char **argv)
 		return cb_cmd_abi(argc - 1, argv + 1);
 	if (strcmp(argv[1], "policy") == 0)
 		return cb_cmd_policy(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return cb_cmd_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") != 0) {
 		fprintf(stderr, "compatbox: unknown command '%s'\n%s", argv[1], top_usage);
 		return 125;

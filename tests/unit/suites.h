@@ -23,5 +23,6 @@ Suite *stop_suite(void);
 Suite *oci_state_suite(void);
 Suite *policy_suite(void);
 Suite *json_parse_suite(void);
+Suite *report_suite(void);
 
 #endif
