@@ -94,6 +94,10 @@ expect_true "and the program sees it" grep -q "ioctls=1" <<<"$out"
 expect_true "the denial is in the audit trail" test "$(json_count "$tmp/log" \
 	"r['syscall'] == 'ioctl' and r['request']['name'] == 'FIONREAD' and r['action'] == 'denied' and r['result']['errno'] == 'EACCES'")" -ge 1
 
+rep=$("$COMPATBOX" report "$tmp/log" 2>&1)
+expect_true "compatbox report reads the agent's trail whole" grep -q ", 0 malformed lines" <<<"$rep"
+expect_true "and counts the refusals" grep -qE "^Calls +[0-9]+ recorded, [1-9][0-9]* refused" <<<"$rep"
+
 # The agent outlives the containers, released everything, and takes the next.
 for _ in $(seq 100); do [ "$(ls /proc/$agent/fd | wc -l)" = "$base_fds" ] && break; sleep 0.05; done
 expect_eq "the container's fds are released" "$base_fds" "$(ls /proc/$agent/fd | wc -l)"
