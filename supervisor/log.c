@@ -55,6 +55,8 @@ static void header(struct cb_json *j, struct cb_call *c)
 	cb_json_str(j, "arch", cb_arch_name(c->arch));
 	cb_json_str(j, "syscall", cb_syscall_name(c->arch, c->nr));
 	cb_json_int(j, "nr", c->nr);
+	if (c->via_nr > 0)
+		cb_json_str(j, "via", cb_syscall_name(c->arch, c->via_nr));
 	if (c->why) {
 		char at[600];
 		snprintf(at, sizeof(at), "%s:%d:%d", c->why->file, c->why->line, c->why->col);

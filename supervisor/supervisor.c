@@ -37,7 +37,12 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	} else {
 		c.act = (struct cb_action){ .kind = CB_ACT_PERFORM };
 	}
-	if (!done && (h->flags & CB_H_SLOW) && cb_call_may_block(&c)) {
+	if (!done && h == &cb_handler_passthrough && w->sup->deny_unknown) {
+		if (w->sup->log)
+			cb_log_syscall(w->sup->log, &c, "denied");
+		c.v = (struct cb_verdict){ .kind = CB_V_RETURN, .err = EPERM };
+		done = true;
+	} else if (!done && (h->flags & CB_H_SLOW) && cb_call_may_block(&c)) {
 		/* No worker is free to take the lead: the guest thread waits in
 		 * the kernel instead of in a worker. CONTINUE is safe: the
 		 * handler has not run, nothing but the registers was looked at,

@@ -69,10 +69,13 @@ struct gpollfd {
 int cb_xio_poll(struct cb_xctx *x)
 {
 	struct cb_call *c = x->c;
-	uint64_t gaddr = c->args[0];
-	uint32_t nfds = (uint32_t)c->args[1];
 	int timeout = (int32_t)c->args[2];
 	int64_t deadline = timeout < 0 ? -1 : xio_now_ns() + (int64_t)timeout * 1000000;
+	return xio_poll_core(c, c->args[0], (uint32_t)c->args[1], deadline, timeout == 0);
+}
+
+int xio_poll_core(struct cb_call *c, uint64_t gaddr, uint32_t nfds, int64_t deadline, bool zero)
+{
 	struct cb_wait_left left;
 	if (cb_wait_resumed(c, &left)) {
 		if (!left.stopped)
@@ -124,7 +127,7 @@ int cb_xio_poll(struct cb_xctx *x)
 		r = -ENOMEM;
 		goto out;
 	}
-	if (timeout)
+	if (!zero)
 		cb_wait_begin(c, CLOCK_MONOTONIC, deadline);
 	for (;;) {
 		int s = xio_sigfds_ready(c, &sf, sready);
@@ -132,7 +135,7 @@ int cb_xio_poll(struct cb_xctx *x)
 			r = s;
 			goto out;
 		}
-		int ms = timeout == 0 || s ? 0 : slice_ms(deadline, xio_now_ns());
+		int ms = zero || s ? 0 : slice_ms(deadline, xio_now_ns());
 		if (ms && (r = cb_call_may_block(c)) < 0)
 			goto out;
 		r = poll(h, nfds, ms);
@@ -152,7 +155,7 @@ int cb_xio_poll(struct cb_xctx *x)
 			if (e->revents)
 				r = (r < 0 ? 0 : r) + 1;
 		}
-		if (r > 0 || timeout == 0 || (deadline >= 0 && xio_now_ns() >= deadline)) {
+		if (r > 0 || zero || (deadline >= 0 && xio_now_ns() >= deadline)) {
 			if (r < 0)
 				r = 0;
 			break;
@@ -169,7 +172,7 @@ int cb_xio_poll(struct cb_xctx *x)
 	if (w)
 		r = w;
 out:
-	if (timeout)
+	if (!zero)
 		cb_wait_end(c, r == -ENOENT);
 	xio_fds_free(&fds);
 	xio_sigfds_free(&sf);
@@ -206,8 +209,8 @@ static int write_left(struct cb_call *c, uint64_t tvp, int64_t deadline)
 /* TVP: the guest's timeout, kept current while the call waits (natively
  * it holds the time left when a signal interrupts the call, and the
  * supervisor hears of the interruption only after the guest does). */
-static int select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int64_t deadline,
-		       bool zero_timeout, uint64_t tvp)
+int xio_select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int64_t deadline,
+		    bool zero_timeout, uint64_t tvp)
 {
 	if (n < 0)
 		return -EINVAL;
@@ -388,7 +391,7 @@ int cb_xio_select(struct cb_xctx *x)
 	const uint64_t sets[3] = { c->args[1], c->args[2], c->args[3] };
 	if (!zero)
 		cb_wait_begin(c, CLOCK_MONOTONIC, deadline);
-	int r = select_core(c, (int32_t)c->args[0], sets, deadline, zero, tvp);
+	int r = xio_select_core(c, (int32_t)c->args[0], sets, deadline, zero, tvp);
 	if (!zero)
 		cb_wait_end(c, r == -ENOENT);
 	if (tvp && !zero && r != -ENOENT) {
@@ -445,7 +448,26 @@ int cb_xio_epoll_wait(struct cb_xctx *x)
 	size_t pre = 0;
 	if (ok < len && (rc = xio_read_prefix(c, gev, b.p, ok, &pre)) != 0)
 		goto out;
+	bool excl = timeout != 0 && xio_epoll_exclusive(hep);
 	for (;;) {
+		if (excl) {
+			/* Only a waiter inside epoll_wait counts as the one an
+			 * exclusive wake-up stops at (ep_poll_callback); one that
+			 * polls the instance lets it go on to the next instance.
+			 * So wait inside, in slices; events that come in the
+			 * instant the guest's call goes away are lost to it. */
+			if ((rc = cb_call_may_block(c)) < 0)
+				break;
+			long k = syscall(SYS_epoll_wait, hep, b.p, n, slice_ms(deadline, xio_now_ns()));
+			rc = k < 0 ? -errno : (int)k;
+			if (rc == -EINTR)
+				rc = 0;
+			if (rc != 0 || (deadline >= 0 && xio_now_ns() >= deadline))
+				break;
+			if ((rc = cb_call_live(c)) != 0)
+				break;
+			continue;
+		}
 		/* Events are taken only once the wait is over and the guest is
 		 * still there: edge-triggered ones are not lost to a slice. */
 		long k = syscall(SYS_epoll_wait, hep, b.p, n, 0);
@@ -696,5 +718,8 @@ int cb_xio_epoll_ctl(struct cb_xctx *x)
 		rc = cb_xsys_hold_fd(x, (int32_t)c->args[2], &htgt);
 	if (rc)
 		return rc;
-	return ep_ctl(hep, op, (int32_t)c->args[2], htgt, has_ev ? &ev : NULL);
+	rc = ep_ctl(hep, op, (int32_t)c->args[2], htgt, has_ev ? &ev : NULL);
+	if (rc == 0 && op == EPOLL_CTL_ADD && (ev.events & EPOLLEXCLUSIVE))
+		xio_epoll_mark_exclusive(hep);
+	return rc;
 }

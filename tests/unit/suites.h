@@ -18,7 +18,11 @@ Suite *abifile_suite(void);
 Suite *cmd_abi_suite(void);
 Suite *xsys_suite(void);
 Suite *guest_addr_suite(void);
+Suite *check_suite(void);
+Suite *stop_suite(void);
+Suite *oci_state_suite(void);
 Suite *policy_suite(void);
 Suite *json_parse_suite(void);
+Suite *report_suite(void);
 
 #endif
