@@ -110,30 +110,66 @@ static void own_init(void)
 		own.ok = own.ok && stat(own_paths[i], &own.id[i]) == 0;
 }
 
+/* Does the calling thread share the supervisor's mount and user
+ * namespaces? Kept per thread (cb_guest_same_ns): only its own setns or
+ * unshare, or an execve, change them. */
+static int ns_check(struct cb_call *c)
+{
+	static const char *const theirs_fmt[] = { "/proc/%u/ns/mnt", "/proc/%u/ns/user" };
+	bool same = own.ok;
+	for (size_t i = 0; same && i < 2; i++) {
+		char p[40];
+		struct stat theirs;
+		snprintf(p, sizeof(p), theirs_fmt[i], c->n->pid);
+		same = stat(p, &theirs) == 0 && theirs.st_dev == own.id[i].st_dev &&
+		       theirs.st_ino == own.id[i].st_ino;
+	}
+	int live = cb_call_live(c); /* the tid named the caller */
+	return live ? live : same;
+}
+
 /* CB_X_PATH: a path resolves for the supervisor as for the guest only from
  * the same root, through the same mounts, as the same user namespace, and
  * with the guest's credentials (taken around the host call). Otherwise the
  * kernel runs the call: CB_XSYS_KERNEL, safe before any memory is read. */
 static int path_gate(struct cb_xctx *x)
 {
-	static const char *const theirs_fmt[] = { "/proc/%u/ns/mnt", "/proc/%u/ns/user",
-						  "/proc/%u/root" };
 	pthread_once(&own.once, own_init);
-	bool same = own.ok;
-	for (size_t i = 0; same && i < 3; i++) {
+	int same = cb_guest_same_ns(x->c, ns_check);
+	if (same == -ENOENT)
+		return same; /* the call is gone (and proved the tid was the caller's) */
+	if (same == 1) {
+		/* The root is looked at on every call: a chroot by any thread
+		 * sharing the guest's fs_struct changes it, and nothing of that
+		 * reaches the supervisor after the fact. No ID_VALID for this
+		 * look: until the guest's path is read it decides only whether
+		 * the kernel runs the call, and that read (every CB_X_PATH row
+		 * has one, cb_xsys_check) ends with the ID_VALID that proves
+		 * the tid named the caller when it was looked at. */
 		char p[40];
 		struct stat theirs;
-		snprintf(p, sizeof(p), theirs_fmt[i], x->c->n->pid);
-		same = stat(p, &theirs) == 0 && theirs.st_dev == own.id[i].st_dev &&
-		       theirs.st_ino == own.id[i].st_ino;
+		snprintf(p, sizeof(p), "/proc/%u/root", x->c->n->pid);
+		same = stat(p, &theirs) == 0 && theirs.st_dev == own.id[2].st_dev &&
+		       theirs.st_ino == own.id[2].st_ino;
 	}
-	int r = same ? cb_creds_of_guest(x->c, &x->creds) : cb_call_live(x->c);
+	int r = same == 1 ? cb_guest_creds(x->c, &x->creds) : 0;
 	if (r == -ENOENT)
-		return r; /* the call is gone (and proved the tid was the caller's) */
-	if (!same || r < 0 || cb_creds_worker(&x->self) < 0 ||
+		return r;
+	if (same != 1 || r < 0 || cb_creds_worker(&x->self) < 0 ||
 	    !cb_creds_can_assume(&x->creds, &x->self))
 		return CB_XSYS_KERNEL;
 	return 0;
+}
+
+/* Just before the host call, after the guest's memory was read: the
+ * credentials again, since only a read shows an execve (a new program,
+ * maybe other credentials) since they were kept. A hit costs nothing. */
+static int path_creds_now(struct cb_xctx *x)
+{
+	int r = cb_guest_creds(x->c, &x->creds);
+	if (r)
+		return r;
+	return cb_creds_can_assume(&x->creds, &x->self) ? 0 : -EPERM;
 }
 
 /* The count a BUF or ARRAY argument is given: above max, EINVAL, or max
@@ -261,7 +297,8 @@ void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row)
 		 * Failing to take them (path_gate checked they can be) fails
 		 * the call: never with the supervisor's. */
 		bool as_guest = row->flags & CB_X_PATH;
-		if (as_guest && (x.result = cb_creds_assume(&x.creds, &x.self)) < 0) {
+		if (as_guest && ((x.result = path_creds_now(&x)) < 0 ||
+				 (x.result = cb_creds_assume(&x.creds, &x.self)) < 0)) {
 			as_guest = false;
 		} else if (row->call) {
 			x.result = row->call(&x);
@@ -332,6 +369,12 @@ int cb_xsys_check(struct cb_err *err)
 		if (hn < 0)
 			return cb_fail(err, EINVAL, "translation row %s: no such x86_64 syscall %s",
 				       row->guest, row->host);
+		bool str = false;
+		for (int i = 0; i < 6; i++)
+			str |= row->arg[i].kind == CB_XA_STR;
+		if ((row->flags & CB_X_PATH) && !str)
+			return cb_fail(err, EINVAL, "translation row %s: a path call without a path "
+				       "argument (its read proves path_gate's looks)", row->guest);
 		for (int i = 0; i < 6; i++) {
 			const struct cb_xarg *a = &row->arg[i];
 			if ((a->kind == CB_XA_RECORD || a->kind == CB_XA_ARRAY) &&
