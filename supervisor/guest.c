@@ -449,6 +449,13 @@ static int writable(struct cb_call *c, struct cb_task *t, uint64_t addr, size_t 
 {
 	if (__atomic_load_n(&no_procmap_query, __ATOMIC_RELAXED))
 		return writable_text(c, t, addr, len);
+	/* A result written in pieces (a converted record around the bytes the
+	 * kernel leaves alone) asks once: within one call the answer is as
+	 * good as it was for the first piece, the mprotect race above being
+	 * the same for every piece. */
+	if (t->wr_call == c->n->id && t->wr_hi > t->wr_lo && addr >= t->wr_lo &&
+	    addr + len <= t->wr_hi)
+		return 0;
 	int rc = t->mapsfd < 0 ? open_maps(c, t) : 0;
 	bool reopened = false;
 	for (uint64_t at = addr, end = addr + len; !rc && at < end;) {
@@ -457,6 +464,9 @@ static int writable(struct cb_call *c, struct cb_task *t, uint64_t addr, size_t 
 			if (!(q.vma_flags & CB_PROCMAP_QUERY_VMA_WRITABLE) || q.vma_end <= at)
 				return -EFAULT;
 			at = q.vma_end;
+			t->wr_call = c->n->id;
+			t->wr_lo = q.vma_start;
+			t->wr_hi = q.vma_end;
 		} else if (errno == ENOENT) {
 			return -EFAULT; /* no mapping covers AT */
 		} else if (errno == ENOTTY) {

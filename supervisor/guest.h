@@ -57,6 +57,9 @@ struct cb_task {
 	 * (or the thread that took its tid, the leader's, in an execve by
 	 * another thread) has exec'd. */
 	uint32_t mm_epoch;
+	/* The writable mapping the last PROCMAP_QUERY of call WR_CALL found,
+	 * [WR_LO, WR_HI): later writes of that call inside it ask nothing. */
+	uint64_t wr_call, wr_lo, wr_hi;
 	struct cb_task_view view;
 };
 struct cb_task_cache {
