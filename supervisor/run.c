@@ -27,7 +27,6 @@
 #include "../common/seccomp_compat.h"
 #include "../policy/oci.h"
 #include "../policy/shipped.h"
-#include "../shim/filter.h"
 #include "../shim/handshake.h"
 #include "keeper.h"
 #include "pool.h"
