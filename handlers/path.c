@@ -388,7 +388,14 @@ static int64_t run(struct pathctx *x, struct cb_action *act, const struct cb_pru
 	rc = cb_guest_creds(c, &x->creds);
 	if (rc)
 		return rc;
-	if (cb_creds_worker(&x->self) < 0 || !cb_creds_can_assume(&x->creds, &x->self))
+	/* Capabilities count in the user namespace they were given in: a
+	 * guest's in a namespace of its own must not become the worker's in
+	 * the supervisor's. */
+	int ns = cb_guest_shared_ns(c);
+	if (ns < 0)
+		return ns;
+	if (!(ns & CB_NS_USER) || cb_creds_worker(&x->self) < 0 ||
+	    !cb_creds_can_assume(&x->creds, &x->self))
 		return -EPERM; /* cannot act as the guest: refuse rather than act as ourselves */
 	rc = cb_creds_assume(&x->creds, &x->self);
 	if (rc)

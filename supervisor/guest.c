@@ -62,7 +62,7 @@ static void task_close(struct cb_task *t)
 	if (t->mapsfd >= 0)
 		close(t->mapsfd);
 	*t = (struct cb_task){ .pidfd = -1, .memfd = -1, .procfd = -1, .mapsfd = -1,
-			       .view.same_ns = -1 };
+			       .view.shared_ns = -1 };
 }
 
 void cb_task_cache_init(struct cb_task_cache *tc)
@@ -70,7 +70,7 @@ void cb_task_cache_init(struct cb_task_cache *tc)
 	memset(tc, 0, sizeof(*tc));
 	for (int i = 0; i < CB_TASK_CACHE; i++) {
 		tc->t[i].pidfd = tc->t[i].memfd = tc->t[i].procfd = tc->t[i].mapsfd = -1;
-		tc->t[i].view.same_ns = -1;
+		tc->t[i].view.shared_ns = -1;
 	}
 }
 
@@ -300,7 +300,7 @@ static int task_get_as(struct cb_call *c, struct cb_task **out, bool for_fd)
 	victim->proved_id = c->n->id;
 	victim->last_use = tc->clock;
 	victim->mm_epoch = 0;
-	victim->view = (struct cb_task_view){ .same_ns = -1 };
+	victim->view = (struct cb_task_view){ .shared_ns = -1 };
 	*out = victim;
 	return 0;
 }

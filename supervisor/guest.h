@@ -27,7 +27,7 @@
  * count, taken before the part was read). See docs/threat-model.md. */
 struct cb_task_view {
 	bool creds_ok;
-	int8_t same_ns;        /* -1 unknown, 0 or 1 */
+	int8_t shared_ns;      /* -1 unknown, else CB_NS_* bits */
 	uint32_t creds_epoch, ns_epoch;
 	uint64_t creds_gen, ns_gen;
 	struct cb_creds creds;
@@ -122,9 +122,10 @@ void cb_guest_changes(void);
  * guest memory: call again after the call's guest reads, before using
  * the answer for a host call. */
 int cb_guest_creds(struct cb_call *c, struct cb_creds *out);
-/* The cached answer of CHECK (0 or 1: does the calling thread share the
- * supervisor's namespaces?), asked again when the view is stale. CHECK
- * must prove its answer the caller's (ID_VALID after its looks). */
-int cb_guest_same_ns(struct cb_call *c, int (*check)(struct cb_call *c));
+enum { CB_NS_MNT = 1, CB_NS_USER = 2 };
+/* Which of the supervisor's mount and user namespaces (CB_NS_* bits) the
+ * calling thread is in, from its view when still valid, else from
+ * /proc/TID/ns (proved with ID_VALID); or -ENOENT when the call is gone. */
+int cb_guest_shared_ns(struct cb_call *c);
 
 #endif

@@ -21,6 +21,10 @@
  * entry's mm epoch; the view keeps the epoch it was filled in. So a view is
  * used only after the call has read guest memory through the entry (the
  * path), which is when an execve shows. */
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
 #include "guest.h"
 
 static uint64_t changes; /* cb_guest_changes's count */
@@ -58,7 +62,43 @@ int cb_guest_creds(struct cb_call *c, struct cb_creds *out)
 	return 0;
 }
 
-int cb_guest_same_ns(struct cb_call *c, int (*check)(struct cb_call *c))
+/* The supervisor's own mount and user namespaces, which never change. */
+static struct {
+	pthread_once_t once;
+	bool ok;
+	struct stat id[2];
+} own = { .once = PTHREAD_ONCE_INIT };
+static const char *const ns_names[] = { "mnt", "user" };
+
+static void own_init(void)
+{
+	own.ok = true;
+	for (size_t i = 0; i < 2; i++) {
+		char p[40];
+		snprintf(p, sizeof(p), "/proc/self/ns/%s", ns_names[i]);
+		own.ok = own.ok && stat(p, &own.id[i]) == 0;
+	}
+}
+
+/* Which of the supervisor's namespaces the calling thread is in, from
+ * /proc/TID/ns, proved the caller's with ID_VALID. */
+static int shared_ns_now(struct cb_call *c)
+{
+	pthread_once(&own.once, own_init);
+	int mask = 0;
+	for (size_t i = 0; own.ok && i < 2; i++) {
+		char p[40];
+		struct stat theirs;
+		snprintf(p, sizeof(p), "/proc/%u/ns/%s", c->n->pid, ns_names[i]);
+		if (stat(p, &theirs) == 0 && theirs.st_dev == own.id[i].st_dev &&
+		    theirs.st_ino == own.id[i].st_ino)
+			mask |= 1 << i;
+	}
+	int live = cb_call_live(c);
+	return live ? live : mask;
+}
+
+int cb_guest_shared_ns(struct cb_call *c)
 {
 	struct cb_task *t;
 	int rc = cb_task_of(c, &t);
@@ -66,14 +106,14 @@ int cb_guest_same_ns(struct cb_call *c, int (*check)(struct cb_call *c))
 		return rc;
 	struct cb_task_view *v = &t->view;
 	uint64_t now = changes_now();
-	if (v->same_ns >= 0 && v->ns_gen == now && v->ns_epoch == t->mm_epoch)
-		return v->same_ns;
+	if (v->shared_ns >= 0 && v->ns_gen == now && v->ns_epoch == t->mm_epoch)
+		return v->shared_ns;
 	uint32_t epoch = t->mm_epoch;
-	rc = check(c);
+	rc = shared_ns_now(c);
 	if (rc < 0)
 		return rc;
-	v->same_ns = (int8_t)(rc != 0);
+	v->shared_ns = (int8_t)rc;
 	v->ns_gen = now;
 	v->ns_epoch = epoch;
-	return rc != 0;
+	return rc;
 }

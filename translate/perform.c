@@ -110,24 +110,6 @@ static void own_init(void)
 		own.ok = own.ok && stat(own_paths[i], &own.id[i]) == 0;
 }
 
-/* Does the calling thread share the supervisor's mount and user
- * namespaces? Kept per thread (cb_guest_same_ns): only its own setns or
- * unshare, or an execve, change them. */
-static int ns_check(struct cb_call *c)
-{
-	static const char *const theirs_fmt[] = { "/proc/%u/ns/mnt", "/proc/%u/ns/user" };
-	bool same = own.ok;
-	for (size_t i = 0; same && i < 2; i++) {
-		char p[40];
-		struct stat theirs;
-		snprintf(p, sizeof(p), theirs_fmt[i], c->n->pid);
-		same = stat(p, &theirs) == 0 && theirs.st_dev == own.id[i].st_dev &&
-		       theirs.st_ino == own.id[i].st_ino;
-	}
-	int live = cb_call_live(c); /* the tid named the caller */
-	return live ? live : same;
-}
-
 /* CB_X_PATH: a path resolves for the supervisor as for the guest only from
  * the same root, through the same mounts, as the same user namespace, and
  * with the guest's credentials (taken around the host call). Otherwise the
@@ -135,9 +117,12 @@ static int ns_check(struct cb_call *c)
 static int path_gate(struct cb_xctx *x)
 {
 	pthread_once(&own.once, own_init);
-	int same = cb_guest_same_ns(x->c, ns_check);
-	if (same == -ENOENT)
-		return same; /* the call is gone (and proved the tid was the caller's) */
+	/* Kept per thread: only its own setns or unshare, or an execve,
+	 * change them (cb_guest_shared_ns). */
+	int ns = cb_guest_shared_ns(x->c);
+	if (ns == -ENOENT)
+		return ns; /* the call is gone (and proved the tid was the caller's) */
+	int same = own.ok && ns >= 0 && (ns & (CB_NS_MNT | CB_NS_USER)) == (CB_NS_MNT | CB_NS_USER);
 	if (same == 1) {
 		/* The root is looked at on every call: a chroot by any thread
 		 * sharing the guest's fs_struct changes it, and nothing of that

@@ -58,9 +58,9 @@ for b in $GS; do
 		expect_eq "$bits ${m%% *}: after another thread's execve, the leader's tid has its credentials" "$expected_exec" "$out"
 		# The supervisor's mount namespace has f under a/, the guest's new
 		# one a tmpfs there. Translated: the kernel runs the call (ENOENT);
-		# under path rules the guest's capabilities in its own user
-		# namespace are more than the supervisor may take (EPERM). Never
-		# the supervisor's view (0).
+		# under path rules the call is refused (EPERM): the guest's
+		# capabilities are its own user namespace's, and must not become
+		# the worker's in the supervisor's. Never the supervisor's view (0).
 		# shellcheck disable=SC2086
 		out=$(cb "${CAPS[@]}" $m -- "$g" unshare "$tmp/a")
 		if grep -q -- "-failed" <<<"$out"; then
