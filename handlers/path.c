@@ -390,11 +390,13 @@ static int64_t run(struct pathctx *x, struct cb_action *act, const struct cb_pru
 		return rc;
 	/* Capabilities count in the user namespace they were given in: a
 	 * guest's in a namespace of its own must not become the worker's in
-	 * the supervisor's. */
+	 * the supervisor's. Without any (a guest under compatbox's own user
+	 * namespace keeps none by default), its ids as the supervisor sees
+	 * them are what the kernel checks. */
 	int ns = cb_guest_shared_ns(c);
 	if (ns < 0)
 		return ns;
-	if (!(ns & CB_NS_USER) || cb_creds_worker(&x->self) < 0 ||
+	if ((!(ns & CB_NS_USER) && x->creds.cap_eff) || cb_creds_worker(&x->self) < 0 ||
 	    !cb_creds_can_assume(&x->creds, &x->self))
 		return -EPERM; /* cannot act as the guest: refuse rather than act as ourselves */
 	rc = cb_creds_assume(&x->creds, &x->self);
