@@ -26,6 +26,7 @@
 #include "../common/cleanup.h"
 #include "../common/seccomp_compat.h"
 #include "../policy/oci.h"
+#include "../policy/shipped.h"
 #include "../shim/handshake.h"
 #include "keeper.h"
 #include "pool.h"
@@ -213,7 +214,12 @@ int cb_run(const struct cb_run_opts *o)
 	const char *pname = o->policy ? o->policy
 			    : o->passthrough ? "audit"
 			    : (o->translate || (o->nabi && !o->oci_profile)) ? "translate" : "default";
+	/* A shorthand (or no option) names a shipped policy, never a file:
+	 * a file or directory called "default" or "translate" in the current
+	 * directory must not stand in for it. */
+	const char *shipped = o->policy ? NULL : cb_shipped_policy(pname);
 	rc = o->oci_profile ? cb_oci_load(&pol, o->oci_profile, shim.keep_caps.bits, &err)
+	     : shipped      ? cb_policy_parse(&pol, pname, shipped, &err)
 			    : cb_policy_load(&pol, pname, &err);
 	if (rc)
 		return die(125, "%s\ncompatbox: the guest was not started", err.msg);

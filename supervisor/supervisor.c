@@ -3,6 +3,8 @@
 #include <errno.h>
 
 #include "../handlers/enforce.h"
+#include "../policy/pathcalls.h"
+#include "guest.h"
 #include "log.h"
 
 void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
@@ -22,6 +24,10 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	}
 	for (int i = 0; i < 6; i++)
 		c.args[i] = cb_arg(c.arch, n->data.args[i]);
+	/* Before anything can let it run: what path calls keep of any guest
+	 * thread is stale once such a call may have taken effect. */
+	if (cb_changes_creds(c.arch, c.nr))
+		cb_guest_changes();
 
 	/* The policy first, on the registers the filter saw: the same rule
 	 * that sent the call here. */
