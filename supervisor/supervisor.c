@@ -3,6 +3,8 @@
 #include <errno.h>
 
 #include "../handlers/enforce.h"
+#include "../policy/pathcalls.h"
+#include "guest.h"
 #include "log.h"
 
 /* What --stats counts for verdict V: what its handler said, else what
@@ -46,6 +48,10 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	}
 	for (int i = 0; i < 6; i++)
 		c.args[i] = cb_arg(c.arch, n->data.args[i]);
+	/* Before anything can let it run: what path calls keep of any guest
+	 * thread is stale once such a call may have taken effect. */
+	if (cb_changes_creds(c.arch, c.nr))
+		cb_guest_changes();
 
 	/* The policy first, on the registers the filter saw: the same rule
 	 * that sent the call here. */
@@ -61,7 +67,12 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	} else {
 		c.act = (struct cb_action){ .kind = CB_ACT_PERFORM };
 	}
-	if (!done && (h->flags & CB_H_SLOW) && cb_call_may_block(&c)) {
+	if (!done && h == &cb_handler_passthrough && w->sup->deny_unknown) {
+		if (w->sup->log)
+			cb_log_syscall(w->sup->log, &c, "denied");
+		c.v = (struct cb_verdict){ .kind = CB_V_RETURN, .err = EPERM };
+		done = true;
+	} else if (!done && (h->flags & CB_H_SLOW) && cb_call_may_block(&c)) {
 		/* No worker is free to take the lead: the guest thread waits in
 		 * the kernel instead of in a worker. CONTINUE is safe: the
 		 * handler has not run, nothing but the registers was looked at,
