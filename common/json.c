@@ -123,11 +123,65 @@ void cb_json_null(struct cb_json *j, const char *k)
 	puts_(j, "null");
 }
 
+void cb_json_bool(struct cb_json *j, const char *k, bool v)
+{
+	key(j, k);
+	puts_(j, v ? "true" : "false");
+}
+
+void cb_json_raw(struct cb_json *j, const char *k, const char *raw)
+{
+	key(j, k);
+	puts_(j, raw);
+}
+
 void cb_json_open(struct cb_json *j, const char *k)
 {
 	key(j, k);
 	put(j, "{", 1);
 	j->first = true;
+}
+
+void cb_json_arr_open(struct cb_json *j, const char *k)
+{
+	key(j, k);
+	put(j, "[", 1);
+	j->first = true;
+}
+
+static void elem(struct cb_json *j)
+{
+	if (!j->first)
+		put(j, ",", 1);
+	j->first = false;
+}
+
+void cb_json_arr_str(struct cb_json *j, const char *v, size_t max)
+{
+	elem(j);
+	quoted_max(j, v, max);
+}
+
+void cb_json_arr_hex(struct cb_json *j, uint64_t v)
+{
+	char num[24];
+	elem(j);
+	snprintf(num, sizeof(num), "\"0x%" PRIx64 "\"", v);
+	puts_(j, num);
+}
+
+void cb_json_arr_int(struct cb_json *j, int64_t v)
+{
+	char num[24];
+	elem(j);
+	snprintf(num, sizeof(num), "%" PRId64, v);
+	puts_(j, num);
+}
+
+void cb_json_arr_close(struct cb_json *j)
+{
+	put(j, "]", 1);
+	j->first = false;
 }
 
 void cb_json_close(struct cb_json *j)

@@ -9,7 +9,7 @@
 
 #include "../supervisor/dispatch.h"
 #include "../supervisor/guest.h"
-#include "../supervisor/log.h"
+#include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 
 #define CHECK_NS 20000000L /* 20 ms */

@@ -12,6 +12,7 @@
 
 struct cb_worker;
 struct cb_supervisor;
+struct cb_log_pend;
 
 enum cb_verdict_kind {
 	CB_V_RETURN,    /* answer with val or -err */
@@ -39,6 +40,10 @@ struct cb_call {
 	struct cb_action act;
 	uint8_t layer;            /* enum cb_layer (policy/compile.h) */
 	const struct cb_loc *why; /* the rule that decided, for the log; NULL: a default */
+	/* For the audit trail (when there is one): when the notification was
+	 * received, and a record to finish after the answer. */
+	uint64_t t_real, t_mono;
+	struct cb_log_pend *pend;
 };
 
 /* Called by a handler just before it may block for long: pass the lead

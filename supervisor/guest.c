@@ -360,6 +360,33 @@ int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len)
 }
 
 
+int cb_guest_prove(struct cb_call *c)
+{
+	struct cb_task *t;
+	return task_get(c, &t);
+}
+
+int cb_guest_peek(struct cb_call *c, uint64_t addr, void *buf, size_t len)
+{
+	if (len == 0 || !addr_ok(c, addr, len))
+		return -EFAULT;
+	struct cb_task_cache *tc = &c->w->tc;
+	for (int i = 0; i < CB_TASK_CACHE; i++) {
+		struct cb_task *t = &tc->t[i];
+		if (t->tid != (pid_t)c->n->pid || t->proved_id != c->n->id ||
+		    (t->shared_mm && t->call_id != c->n->id))
+			continue;
+		/* No ID_VALID can follow (the call was answered), and none is
+		 * needed: this mem fd was proved the caller's during the call
+		 * and reaches that mm alone, whatever the tid names now; an mm
+		 * gone or replaced by an execve reads as 0 bytes, and is not
+		 * reopened. */
+		ssize_t n = pread(t->memfd, buf, len, (off_t)addr);
+		return n < 0 ? -EFAULT : (int)n;
+	}
+	return -ENOENT;
+}
+
 /* /proc/TID/maps of T's thread, checked to be its own like a new entry. */
 static int open_maps(struct cb_call *c, struct cb_task *t)
 {

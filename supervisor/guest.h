@@ -63,6 +63,15 @@ int cb_task_cache_live(const struct cb_task_cache *tc);
 /* Copy LEN guest bytes at ADDR into BUF. 0; -EFAULT when the range is not
  * readable; -ENOENT when the call is gone (the caller abandons). */
 int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len);
+/* Prove the calling thread's cached handles its own for this call (an
+ * ID_VALID at most), so that cb_guest_peek can read after the answer.
+ * 0 or -errno. */
+int cb_guest_prove(struct cb_call *c);
+/* After the call was answered with CONTINUE, for the record only (never
+ * to decide or to perform anything): up to LEN bytes at ADDR of the mm
+ * the caller had, through the handle cb_guest_prove proved. Bytes read
+ * (0: that mm is gone), -EFAULT, or -ENOENT when nothing was proved. */
+int cb_guest_peek(struct cb_call *c, uint64_t addr, void *buf, size_t len);
 /* Copy BUF to the guest at ADDR, after checking the call is still live:
  * 0, -EFAULT where the guest could not write itself (unmapped, or not
  * writable: told on 6.11+ only, before that a private read-only page is

@@ -238,10 +238,14 @@ int cb_run(const struct cb_run_opts *o)
 	struct cb_trapset unused; /* the plan says what is trapped */
 	if (cb_xsys_install(&sup.d, &unused, &err))
 		return die(125, "internal error: %s", err.msg);
-	static struct cb_log log = { .fd = -1 };
+	static struct cb_log log;
 	if (o->log_path) {
-		if (cb_log_open(&log, o->log_path, &err))
-			return die(125, "--log: %s (check the directory exists and is writable)", err.msg);
+		struct cb_log_opts lo = { .path = o->log_path, .max_size = o->log_max_size,
+					  .policy = o->oci_profile ? o->oci_profile : pname,
+					  .argv = o->argv };
+		if (cb_log_open(&log, &lo, &err))
+			return die(125, "%s: %s (check the directory exists and is writable)",
+				   o->audit ? "--out" : "--log", err.msg);
 		sup.log = &log;
 	}
 	struct sock_fprog prog;
@@ -383,6 +387,10 @@ int cb_run(const struct cb_run_opts *o)
 			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD &&
 			    si.ssi_code != SI_KERNEL) /* tty signals reached the guest already */
 				syscall(SYS_pidfd_send_signal, guest_pidfd, si.ssi_signo, NULL, 0);
+			/* What the trail holds so far reaches the disk now, in
+			 * case the next signal is a SIGKILL. */
+			if (sup.log && si.ssi_signo != SIGCHLD)
+				cb_log_kick(sup.log);
 			/* Orphans reparented to us when the keeper is gone. */
 			int st;
 			pid_t r;
@@ -409,6 +417,10 @@ finish:
 	if (keeper > 0)
 		waitpid(keeper, NULL, __WALL);
 	cb_kill_descendants();
+	/* The guest is gone (exited or killed): the trail gets everything
+	 * queued, then its end record. */
+	if (sup.log)
+		cb_log_close(sup.log, code);
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	return code;
 }

@@ -1,9 +1,10 @@
 #include "supervisor.h"
 
 #include <errno.h>
+#include <time.h>
 
 #include "../handlers/enforce.h"
-#include "log.h"
+#include "../audit/log.h"
 
 void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 {
@@ -22,6 +23,17 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	}
 	for (int i = 0; i < 6; i++)
 		c.args[i] = cb_arg(c.arch, n->data.args[i]);
+	/* Untouched unless an ioctl record waits for the answer. */
+	struct cb_log_pend pend;
+	if (w->sup->log) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		c.t_real = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		c.t_mono = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		pend.active = false;
+		c.pend = &pend;
+	}
 
 	/* The policy first, on the registers the filter saw: the same rule
 	 * that sent the call here. */
@@ -67,4 +79,6 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	case CB_V_ABANDON:
 		break;
 	}
+	if (c.pend)
+		cb_log_finish(&c);
 }

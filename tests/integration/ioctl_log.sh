@@ -9,7 +9,9 @@ for g in $GUEST_VARIANTS; do
 	expect_eq "$g ran" "0 ioctls $N" "$rc $out"
 	arch=i386; nr=54
 	case $g in guest64*) arch=x86_64; nr=16;; esac
-	expect_eq "$g log has $N lines" "$N" "$(wc -l < "$log")"
+	# A start record, the guest's process record, N calls, the end record.
+	expect_eq "$g log has $N call records" "$N" "$(json_count "$log" "r['kind']=='call'")"
+	expect_eq "$g log has $N lines in all" "$((N + 3))" "$(wc -l < "$log")"
 	expect_eq "$g: every line a performed FIONREAD returning 0" "$N" "$(json_count "$log" \
 		"r['arch']=='$arch' and r['nr']==$nr and r['syscall']=='ioctl' and r['request']['name']=='FIONREAD' \
 		 and r['request']['value']=='0x541b' and r['action']=='performed' and r['result']=={'ret':0} \
