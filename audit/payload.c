@@ -188,4 +188,9 @@ void cb_payload_other_sizes(struct cb_json *j, enum cb_arch arch, uint32_t reque
 		cb_json_arr_str(j, s, sizeof(s));
 	}
 	cb_json_arr_close(j);
+	/* This very number in the other ABI's table: a request built for the
+	 * other ABI (a 64-bit size in an i386 program, or the reverse). */
+	const char *same = cb_ioctl_name(other, request);
+	if (same && !cb_ioctl_name(arch, request))
+		cb_json_str(j, "other_abi", same);
 }
