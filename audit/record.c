@@ -19,6 +19,7 @@
 #include "ident.h"
 #include "payload.h"
 #include "sink.h"
+#include "target.h"
 
 #ifndef CB_VERSION
 #define CB_VERSION "0"
@@ -227,39 +228,14 @@ static const struct cb_ioctl *descriptor(const struct cb_call *c, uint32_t reque
 	return NULL;
 }
 
-static const char *file_type(mode_t m)
+static void target(struct cb_json *j, const struct cb_call *c, int gfd, const char *path)
 {
-	switch (m & S_IFMT) {
-	case S_IFCHR: return "chr";
-	case S_IFBLK: return "blk";
-	case S_IFREG: return "reg";
-	case S_IFDIR: return "dir";
-	case S_IFIFO: return "fifo";
-	case S_IFSOCK: return "sock";
-	case S_IFLNK: return "lnk";
-	case 0: return "anon"; /* anon_inode files carry no type */
-	default: return "unknown";
-	}
-}
-
-/* What the guest's fd refers to: type and device, by a stat through
- * /proc/TID/fd/N (the magic link leads to the open file). */
-static void target(struct cb_json *j, const struct cb_call *c, int gfd)
-{
-	char p[64];
-	struct stat st;
-	snprintf(p, sizeof(p), "/proc/%u/fd/%d", c->n->pid, gfd);
+	char dev[32];
 	cb_json_open(j, "target");
-	if (gfd < 0 || stat(p, &st) != 0) {
-		cb_json_str(j, "type", "unknown");
-	} else {
-		cb_json_str(j, "type", file_type(st.st_mode));
-		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-			char dev[32];
-			snprintf(dev, sizeof(dev), "%u:%u", major(st.st_rdev), minor(st.st_rdev));
-			cb_json_str(j, "dev", dev);
-		}
-	}
+	cb_json_str(j, "type", path && path[0] ? cb_target_of(path, (pid_t)c->n->pid, gfd, dev)
+					       : (dev[0] = 0, "unknown"));
+	if (dev[0])
+		cb_json_str(j, "dev", dev);
 	cb_json_close(j);
 }
 
@@ -324,7 +300,7 @@ void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *pat
 	header(log, j, pe->buf, sizeof(pe->buf), c);
 	cb_json_int(j, "fd", fd);
 	cb_json_str_max(j, "path", path, LOG_PATH_MAX);
-	target(j, c, fd);
+	target(j, c, fd, path);
 	cb_json_open(j, "request");
 	cb_json_hex(j, "value", request);
 	cb_json_str_max(j, "name", request_name(c, request, ioc), LOG_NAME_MAX);

@@ -5,6 +5,7 @@
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../abi/arch.h"
 #include "../policy/policy.h"
@@ -44,6 +45,7 @@ struct cb_call {
 	 * received, and a record to finish after the answer. */
 	uint64_t t_real, t_mono;
 	struct cb_log_pend *pend;
+	pid_t tgid; /* the caller's thread group, once proved (0: not yet) */
 };
 
 /* Called by a handler just before it may block for long: pass the lead

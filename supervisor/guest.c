@@ -552,23 +552,54 @@ int cb_guest_fd(struct cb_call *c, int gfd)
 	return fd;
 }
 
+/* The group a cached entry says TID belongs to, unproved (0: none). */
+static pid_t cached_tgid(struct cb_call *c)
+{
+	struct cb_task_cache *tc = &c->w->tc;
+	for (int i = 0; i < CB_TASK_CACHE; i++)
+		if (tc->t[i].tid == (pid_t)c->n->pid && !tc->t[i].shared_mm)
+			return tc->t[i].tgid;
+	return 0;
+}
+
 void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)
 {
-	char link[48];
+	char link[64];
 	buf[0] = 0;
 	if (gfd < 0 || len < 2)
 		return;
-	snprintf(link, sizeof(link), "/proc/%u/fd/%d", c->n->pid, gfd);
-	ssize_t n = readlink(link, buf, len - 1);
-	if (n < 0 || cb_call_live(c) != 0)
-		n = 0;
-	buf[n] = 0;
+	/* Through /proc/TGID/task/TID with the group the cache remembers:
+	 * a link that resolves there was TID's in TGID, and the ID_VALID
+	 * after it says TID was still the caller, so the group is proved
+	 * too, with no look at the cached task's pidfd. A tid reused in
+	 * another group finds no such directory: then the plain way. */
+	pid_t tg = c->tgid ? 0 : cached_tgid(c);
+	ssize_t n = -1;
+	if (tg > 0) {
+		snprintf(link, sizeof(link), "/proc/%d/task/%u/fd/%d", tg, c->n->pid, gfd);
+		n = readlink(link, buf, len - 1);
+	}
+	if (n < 0) {
+		tg = 0;
+		snprintf(link, sizeof(link), "/proc/%u/fd/%d", c->n->pid, gfd);
+		n = readlink(link, buf, len - 1);
+	}
+	if (cb_call_live(c) != 0)
+		n = -1, tg = 0;
+	buf[n > 0 ? n : 0] = 0;
+	if (tg > 0)
+		c->tgid = tg;
 }
 
 pid_t cb_guest_tgid(struct cb_call *c)
 {
+	if (c->tgid)
+		return c->tgid;
 	struct cb_task *t;
-	return task_get(c, &t) ? 0 : t->tgid;
+	if (task_get(c, &t))
+		return 0;
+	c->tgid = t->tgid;
+	return c->tgid;
 }
 
 int cb_guest_kill(struct cb_call *c)
