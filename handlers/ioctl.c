@@ -165,7 +165,10 @@ static void to_kernel(struct cb_call *c, int gfd, const char *path, uint32_t req
 	log_ioctl(c, gfd, path, request, &r);
 	/* CONTINUE is safe: both callers come here before any guest memory
 	 * is read; the request and fd are registers the kernel re-reads (each
-	 * call site says what else was looked at). */
+	 * call site says what else was looked at). The audit record's payload
+	 * of such a call is read only after this answer (cb_log_finish), so
+	 * a policy that only wants to see a call (log) never makes the
+	 * supervisor perform it. */
 	c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
 }
 
