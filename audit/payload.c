@@ -89,8 +89,12 @@ static void record_fields(struct cb_json *j, const struct cb_abi_db *db, int rec
 		case CB_K_PTR:
 			cb_json_hex(j, f->name, load(p, size));
 			break;
+		case CB_K_UNION:
 		case CB_K_STRUCT:
-			if (depth < MAX_DEPTH && f->record >= 0) {
+			/* A union is shown by member only when it has one: which
+			 * member is live is otherwise the call's to say. */
+			if (depth < MAX_DEPTH && f->record >= 0 &&
+			    (f->kind == CB_K_STRUCT || db->records[f->record].nfields == 1)) {
 				cb_json_open(j, f->name);
 				record_fields(j, db, f->record, arch, p, size, depth + 1);
 				cb_json_close(j);

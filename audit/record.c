@@ -286,7 +286,11 @@ static void infer(struct cb_json *j, struct cb_call *c, uint32_t request, const 
 void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *path,
 		  uint32_t request, const struct cb_log_result *r)
 {
-	struct cb_log_pend local, *pe = c->pend ? c->pend : &local;
+	/* The record's room: every call cb_supervisor_handle makes has it
+	 * when there is a log (not on the worker's stack twice). */
+	struct cb_log_pend *pe = c->pend;
+	if (!pe)
+		return;
 	struct cb_json *j = &pe->j;
 	struct cb_ioctl_fields f = cb_ioctl_split(request);
 	const struct cb_abi_db *db;
@@ -324,7 +328,7 @@ void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *pat
 		if (!ioc)
 			infer(j, c, request, r->payload->bytes, r->payload->len, false,
 			      r->known ? r->err == ENOTTY : -1);
-	} else if (kernel && gives && size && c->pend && c->args[2] && cb_guest_prove(c) == 0) {
+	} else if (kernel && gives && size && c->args[2] && cb_guest_prove(c) == 0) {
 		/* The argument is read after the answer (cb_log_finish). */
 		pe->active = true;
 		pe->argp = c->args[2];

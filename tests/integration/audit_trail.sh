@@ -81,6 +81,10 @@ mm = [r for r in calls if (r["request"]["name"] or r["request"]["value"]) == mis
 other = "FS_IOC_GETFLAGS(%d)" % (4 if arch == "i386" else 8)
 check("the other ABI's FS_IOC_GETFLAGS: same number under another size: %s" % [r["infer"] for r in mm],
       len(mm) == 1 and other in mm[0]["infer"]["other_size"])
+ifr = [r for r in calls if r["request"]["name"] == "SIOCGIFFLAGS"]
+check("SIOCGIFFLAGS: its ifreq decoded by the descriptor, ifrn_name 'lo'",
+      all(r["request"]["known"] and r["payload"]["fields"]["ifr_ifrn"]["ifrn_name"] == "lo"
+          and r["payload"]["len"] == (32 if arch == "i386" else 40) for r in ifr))
 bogus = [r for r in calls if r["request"]["value"] == "0xdeadbeef"]
 check("bogus request decoded: rw, type 0xbe, nr 239, size 7853, unknown",
       all(r["request"]["dir"] == "rw" and r["request"]["type"] == "0xbe" and r["request"]["nr"] == 239
