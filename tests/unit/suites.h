@@ -20,5 +20,6 @@ Suite *xsys_suite(void);
 Suite *guest_addr_suite(void);
 Suite *policy_suite(void);
 Suite *json_parse_suite(void);
+Suite *audit_suite(void);
 
 #endif
