@@ -34,7 +34,7 @@ struct cb_sink {
 	pthread_t th;
 	/* The writer's alone. */
 	int fd;
-	bool nonblock, gave_up;
+	bool nonblock, gave_up, regular;
 	char *path;
 	uint64_t max_size, size;
 	cb_sink_header_fn header;
@@ -116,6 +116,7 @@ static int open_dest(struct cb_sink *s)
 	struct stat st;
 	if (fstat(s->fd, &st) == 0) {
 		if (S_ISREG(st.st_mode)) {
+			s->regular = true;
 			s->size = (uint64_t)st.st_size;
 		} else {
 			/* A FIFO or socket may stall: this open file is ours
@@ -186,7 +187,20 @@ static void write_batch(struct cb_sink *s, const char *p, size_t n)
 				continue;
 			}
 		}
+		uint64_t at = s->size;
 		size_t left = out(s, p, chunk);
+		if (left && s->regular) {
+			/* A file that took part of a record (ENOSPC, EIO) is cut
+			 * back to its last whole one: a torn record may only
+			 * ever be the last line. */
+			size_t done = chunk - left, keep = done;
+			while (keep > 0 && p[keep - 1] != '\n')
+				keep--;
+			if (keep < done && ftruncate(s->fd, (off_t)(at + keep)) == 0) {
+				s->size = at + keep;
+				left = chunk - keep;
+			}
+		}
 		if (left) {
 			lost(s, p + chunk - left, left);
 			if (s->gave_up) {
@@ -256,6 +270,7 @@ static void *writer(void *arg)
 				write_batch(s, s->trailer, s->trailer_len);
 				pthread_mutex_lock(&s->mu);
 			}
+			s->closed = true; /* later puts (a worker's last call) go */
 			break;
 		}
 		if (s->gave_up) {
@@ -375,18 +390,25 @@ uint64_t cb_sink_close(struct cb_sink *s, const char *trailer, size_t len)
 	s->closing = true;
 	pthread_mutex_unlock(&s->mu);
 	pthread_cond_signal(&s->cv);
-	pthread_join(s->th, NULL);
-	uint64_t d = s->total_drop;
-	if (s->gave_up)
-		fprintf(stderr, "compatbox: the audit trail '%s' took nothing for %d s: "
-			"%" PRIu64 " records lost in all\n", s->path, CB_SINK_GIVE_UP_MS / 1000, d);
-	close(s->fd);
-	/* Workers still serving the guest's last calls may put records:
-	 * the sink stays allocated (cb_run's caller exits soon after), its
-	 * buffers dropped. */
+	/* A blocking destination (stderr) that takes nothing would hold the
+	 * writer in write() for ever: compatbox does not wait for it. */
+	struct timespec dl;
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += CB_SINK_GIVE_UP_MS / 1000 + 2;
+	bool joined = pthread_timedjoin_np(s->th, NULL, &dl) == 0;
 	pthread_mutex_lock(&s->mu);
+	uint64_t d = s->total_drop;
+	if (!joined)
+		d += count_lines(s->cur, s->len);
 	s->closed = true;
-	s->len = 0;
 	pthread_mutex_unlock(&s->mu);
+	if (s->gave_up || !joined)
+		fprintf(stderr, "compatbox: the audit trail '%s' took nothing for %d s: "
+			"%" PRIu64 " records lost in all%s\n", s->path, CB_SINK_GIVE_UP_MS / 1000, d,
+			joined ? "" : " (and the batch being written)");
+	if (joined)
+		close(s->fd);
+	/* Workers still serving the guest's last calls may put records:
+	 * the sink stays allocated (cb_run's caller exits soon after). */
 	return d;
 }

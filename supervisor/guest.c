@@ -61,14 +61,16 @@ static void task_close(struct cb_task *t)
 		close(t->procfd);
 	if (t->mapsfd >= 0)
 		close(t->mapsfd);
-	*t = (struct cb_task){ .pidfd = -1, .memfd = -1, .procfd = -1, .mapsfd = -1 };
+	if (t->fddir >= 0)
+		close(t->fddir);
+	*t = (struct cb_task){ .pidfd = -1, .memfd = -1, .procfd = -1, .mapsfd = -1, .fddir = -1 };
 }
 
 void cb_task_cache_init(struct cb_task_cache *tc)
 {
 	memset(tc, 0, sizeof(*tc));
 	for (int i = 0; i < CB_TASK_CACHE; i++)
-		tc->t[i].pidfd = tc->t[i].memfd = tc->t[i].procfd = tc->t[i].mapsfd = -1;
+		tc->t[i].pidfd = tc->t[i].memfd = tc->t[i].procfd = tc->t[i].mapsfd = tc->t[i].fddir = -1;
 }
 
 /* Entries per worker, set once before the workers start. */
@@ -286,6 +288,7 @@ static int task_get_as(struct cb_call *c, struct cb_task **out, bool for_fd)
 	victim->memfd = steal_fd(&memfd);
 	victim->procfd = steal_fd(&procfd);
 	victim->mapsfd = -1;
+	victim->fddir = -1;
 	victim->tgid = tgid;
 	victim->shared_mm = shared;
 	victim->call_id = c->n->id;
@@ -552,14 +555,14 @@ int cb_guest_fd(struct cb_call *c, int gfd)
 	return fd;
 }
 
-/* The group a cached entry says TID belongs to, unproved (0: none). */
-static pid_t cached_tgid(struct cb_call *c)
+/* The cached entry for the calling tid, unproved (NULL: none). */
+static struct cb_task *cached(struct cb_call *c)
 {
 	struct cb_task_cache *tc = &c->w->tc;
 	for (int i = 0; i < CB_TASK_CACHE; i++)
 		if (tc->t[i].tid == (pid_t)c->n->pid && !tc->t[i].shared_mm)
-			return tc->t[i].tgid;
-	return 0;
+			return &tc->t[i];
+	return NULL;
 }
 
 void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)
@@ -568,16 +571,25 @@ void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)
 	buf[0] = 0;
 	if (gfd < 0 || len < 2)
 		return;
-	/* Through /proc/TGID/task/TID with the group the cache remembers:
-	 * a link that resolves there was TID's in TGID, and the ID_VALID
-	 * after it says TID was still the caller, so the group is proved
-	 * too, with no look at the cached task's pidfd. A tid reused in
-	 * another group finds no such directory: then the plain way. */
-	pid_t tg = c->tgid ? 0 : cached_tgid(c);
+	/* Through the fd directory of the task the cache remembers for the
+	 * tid, /proc/TGID/task/TID/fd: it answers only while that task lives
+	 * (a dead one's lookups fail, a reused tid is another task), so a
+	 * link read there, with the ID_VALID after it saying the tid was
+	 * still the caller, proves the caller's group as well, with no look
+	 * at the cached task's pidfd, and the walk is one name long. */
+	struct cb_task *t = c->tgid ? NULL : cached(c);
+	pid_t tg = 0;
 	ssize_t n = -1;
-	if (tg > 0) {
-		snprintf(link, sizeof(link), "/proc/%d/task/%u/fd/%d", tg, c->n->pid, gfd);
-		n = readlink(link, buf, len - 1);
+	if (t) {
+		if (t->fddir < 0) {
+			snprintf(link, sizeof(link), "/proc/%d/task/%d/fd", t->tgid, t->tid);
+			t->fddir = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		}
+		if (t->fddir >= 0) {
+			snprintf(link, sizeof(link), "%d", gfd);
+			n = readlinkat(t->fddir, link, buf, len - 1);
+			tg = t->tgid;
+		}
 	}
 	if (n < 0) {
 		tg = 0;

@@ -15,9 +15,9 @@
  * worker owns its own. At most CB_TASK_CACHE entries, fewer when the fd
  * limit cannot hold that many for every worker (cb_task_cache_fit). */
 #define CB_TASK_CACHE 16
-/* Most fds one entry holds: pidfd, mem, maps, and /proc/TID (no thread
- * pidfds). */
-#define CB_TASK_FDS 4
+/* Most fds one entry holds: pidfd, mem, maps, /proc/TID (no thread
+ * pidfds), and its fd directory (the audit trail's fd paths). */
+#define CB_TASK_FDS 5
 struct cb_task {
 	pid_t tid;   /* 0: free slot */
 	int pidfd;   /* thread pidfd: proves the tid still names the same task;
@@ -27,6 +27,8 @@ struct cb_task {
 		      * proves the tid still names the same thread */
 	int mapsfd;  /* /proc/TID/maps once written to (-1 until then): which
 		      * pages the guest may write, asked of the same mm */
+	int fddir;   /* /proc/TGID/task/TID/fd (O_PATH) once an fd's path was
+		      * asked for (-1 until then) */
 	pid_t tgid;
 	/* The mm is the parent's too (vfork, posix_spawn): after the child's
 	 * execve it lives on in the parent, and handles opened on it would
