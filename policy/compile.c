@@ -544,6 +544,13 @@ int cb_plan_filter(const struct cb_plan *plan, struct sock_fprog *prog, struct c
 	return 0;
 }
 
+void cb_filter_free(struct sock_fprog *prog)
+{
+	free(prog->filter);
+	prog->filter = NULL;
+	prog->len = 0;
+}
+
 int cb_plan_pfc(const struct cb_plan *plan, int fd, struct cb_err *err)
 {
 	int rc = seccomp_export_pfc(plan->ctx, fd);

@@ -46,6 +46,8 @@ int cb_plan_compile(struct cb_plan *plan, const struct cb_policy *pol, struct cb
 void cb_plan_free(struct cb_plan *plan);
 /* The filter as classic BPF (free with cb_filter_free). */
 int cb_plan_filter(const struct cb_plan *plan, struct sock_fprog *prog, struct cb_err *err);
+/* Free a filter from cb_plan_filter; PROG is left empty (twice is harmless). */
+void cb_filter_free(struct sock_fprog *prog);
 /* The filter in libseccomp's pseudo filter code, written to FD. */
 int cb_plan_pfc(const struct cb_plan *plan, int fd, struct cb_err *err);
 

@@ -12,21 +12,6 @@ static void add_nr(struct cb_trapset *ts, enum cb_arch arch, int nr)
 		ts->trap[arch][nr] = true;
 }
 
-void cb_trapset_default(struct cb_trapset *ts)
-{
-	memset(ts, 0, sizeof(*ts));
-	static const char *const denied[] = { "io_uring_setup", "io_uring_enter",
-					      "io_uring_register" };
-	for (int a = 0; a < CB_ARCH_COUNT; a++) {
-		add_nr(ts, a, cb_syscall_nr(a, "ioctl"));
-		for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
-			int nr = cb_syscall_nr(a, denied[i]);
-			if (nr >= 0 && nr < CB_NR_MAX)
-				ts->deny[a][nr] = true;
-		}
-	}
-}
-
 int cb_trapset_add_names(struct cb_trapset *ts, const char *names, struct cb_err *err)
 {
 	cleanup_free char *copy = strdup(names);
@@ -53,9 +38,4 @@ int cb_trapset_add_names(struct cb_trapset *ts, const char *names, struct cb_err
 bool cb_trapset_has(const struct cb_trapset *ts, enum cb_arch arch, int nr)
 {
 	return arch >= 0 && arch < CB_ARCH_COUNT && nr >= 0 && nr < CB_NR_MAX && ts->trap[arch][nr];
-}
-
-bool cb_trapset_denies(const struct cb_trapset *ts, enum cb_arch arch, int nr)
-{
-	return arch >= 0 && arch < CB_ARCH_COUNT && nr >= 0 && nr < CB_NR_MAX && ts->deny[arch][nr];
 }

@@ -12,19 +12,11 @@
 
 struct cb_trapset {
 	bool trap[CB_ARCH_COUNT][CB_NR_MAX];
-	/* Answered ENOSYS by the filter itself, as by a kernel without them:
-	 * calls whose work escapes both trapping and the log. */
-	bool deny[CB_ARCH_COUNT][CB_NR_MAX];
 };
 
-/* The default policy's set: every ioctl, of both ABIs; io_uring denied
- * (its operations run in the kernel's workers, past the filter). */
-void cb_trapset_default(struct cb_trapset *ts);
 /* Add the comma-separated syscall NAMES on every ABI that has them;
  * -EINVAL with a reason when a name exists on none. */
 int cb_trapset_add_names(struct cb_trapset *ts, const char *names, struct cb_err *err);
-/* Whether NR of ARCH is denied (ENOSYS from the filter). */
-bool cb_trapset_denies(const struct cb_trapset *ts, enum cb_arch arch, int nr);
 /* Whether NR of ARCH is trapped. */
 bool cb_trapset_has(const struct cb_trapset *ts, enum cb_arch arch, int nr);
 

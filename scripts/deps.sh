@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [EXTRA-PACKAGE...]
 set -euo pipefail
 need=(gcc gcc-multilib libc6-dev-i386 meson ninja-build pkg-config libseccomp-dev libcap-dev check
-      python3 procps util-linux libfuse3-dev fuse3 clang libclang-rt-dev "$@")
+      python3 procps util-linux libfuse3-dev fuse3 clang libclang-rt-dev cppcheck valgrind "$@")
 missing=()
 for p in "${need[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

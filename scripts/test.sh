@@ -26,12 +26,34 @@ else
 	echo "== this kernel cannot execute i386 code: i386 guests run on the VM kernels only" >&2
 fi
 
-rm -f "$logs"/host.json "$logs"/linux-*.json "$logs"/linux-*.failed
+rm -f "$logs"/host.json "$logs"/asan.json "$logs"/asan.failed "$logs"/memcheck-valgrind.json "$logs"/memcheck-valgrind.failed "$logs"/linux-*.json "$logs"/linux-*.failed build-asan/meson-logs/asan.json
 if [ "${COMPATBOX_TEST_HOST:-yes}" != no ]; then
 	echo "== host: linux $(uname -r), guest ABIs: $host_abis"
+	# The integration suite runs on this host in the sanitizer build below
+	# (and in the VMs in the plain one): once is enough for the time budget.
 	CB_ABIS=$host_abis meson test -C build --no-rebuild --print-errorlogs --num-processes "$(nproc)" \
-		--logbase host
+		--no-suite integration --logbase host
 	runs+=(host)
+	echo "== host, AddressSanitizer + UBSan build (scripts/sanitize.sh): unit and integration"
+	start=$(date +%s)
+	CB_ABIS=$host_abis scripts/sanitize.sh --logbase asan
+	rc=$?
+	echo "== sanitizers: exit $rc after $(( $(date +%s) - start )) s"
+	if [ -s build-asan/meson-logs/asan.json ]; then
+		cp build-asan/meson-logs/asan.json "$logs/asan.json"
+	else
+		echo "the sanitizer build or run did not complete (scripts/sanitize.sh exit $rc)" >"$logs/asan.failed"
+	fi
+	runs+=(asan)
+	echo "== host, valgrind memcheck (scripts/memcheck.sh): the unit suites that need no seccomp"
+	start=$(date +%s)
+	scripts/memcheck.sh --logbase memcheck
+	rc=$?
+	echo "== memcheck: exit $rc after $(( $(date +%s) - start )) s"
+	# meson names the log after the wrapper too: memcheck-valgrind.json.
+	[ -s "$logs/memcheck-valgrind.json" ] ||
+		echo "the valgrind run did not complete (scripts/memcheck.sh exit $rc)" >"$logs/memcheck-valgrind.failed"
+	runs+=(memcheck-valgrind)
 fi
 
 # In the VMs Debian's python3 comes first on PATH: a version manager's shim

@@ -26,7 +26,6 @@
 #include "../common/cleanup.h"
 #include "../common/seccomp_compat.h"
 #include "../policy/oci.h"
-#include "../shim/filter.h"
 #include "../shim/handshake.h"
 #include "keeper.h"
 #include "pool.h"

@@ -4,49 +4,13 @@
 # i386 guest gets ENOTTY natively; under `compatbox run --abi` with a
 # descriptor generated from the header, the supervisor performs its calls
 # with the x86_64 numbers and converted structs, and every field round-trips.
-# Environment besides lib.sh's: FIXTURES (dir with mydev_fuse).
+# Environment besides lib.sh's: FIXTURES (see mount_fuse_fixture).
 . "$(dirname "$0")/lib.sh"
 
 header=$(cd "$(dirname "$0")/../fixtures" && pwd)/mydev.h
-fixture=${FIXTURES:-}/mydev_fuse
-[ -n "${FIXTURES:-}" ] && [ -x "$fixture" ] ||
-	skip "the FUSE fixture was not built (libfuse3-dev missing when meson configured?)"
 needs_abi 32
-# In the VM fuse is a module; elsewhere modprobe may be absent or refused.
-[ -c /dev/fuse ] || modprobe fuse 2>/dev/null
-[ -c /dev/fuse ] || skip "/dev/fuse is missing (modprobe fuse did not help)"
-[ -r /dev/fuse ] && [ -w /dev/fuse ] || skip "/dev/fuse is not accessible to $(id -un)"
-
-mnt="$tmp/mnt"
-flog="$tmp/fixture.log"
-mkdir "$mnt"
-fpid=
-# Unmount and stop the fixture on every exit, then remove $tmp (lib.sh's trap).
-cleanup() {
-	# Also a mount whose server died ("Transport endpoint is not connected").
-	if grep -qF " $mnt " /proc/mounts; then
-		fusermount3 -u "$mnt" 2>/dev/null || umount "$mnt" 2>/dev/null || umount -l "$mnt"
-	fi
-	if [ -n "$fpid" ] && kill -0 "$fpid" 2>/dev/null; then
-		kill "$fpid" 2>/dev/null
-		wait "$fpid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-"$fixture" "$flog" "$mnt" 2>"$tmp/fixture.err" &
-fpid=$!
-i=0
-while [ ! -e "$mnt/mydev" ] && kill -0 "$fpid" 2>/dev/null && [ $i -lt 1000 ]; do
-	sleep 0.01; i=$((i + 1))
-done
-if [ ! -e "$mnt/mydev" ]; then
-	kill -0 "$fpid" 2>/dev/null || fpid=
-	skip "could not mount the FUSE fixture on $mnt: $(tr '\n' ' ' <"$tmp/fixture.err")"
-fi
+mount_fuse_fixture mydev
+flog=$fixture_log
 ok "fixture mounted: $(grep " $mnt " /proc/mounts | cut -d' ' -f1,3)"
 
 # The numbers as each ABI encodes them (struct: 16 bytes on i386, 24 on x86_64).

@@ -5,46 +5,11 @@
 # waits there, another makes FIONREADs, which must go on at a rate
 # comparable to a reference window without the blocker in the same run
 # (relative, not absolute: the CPU may be a slow emulated one).
-# Environment besides lib.sh's: FIXTURES (dir with mydev_fuse; by default
-# the build's tests/fixtures, next to GUESTS).
+# Environment besides lib.sh's: FIXTURES (see mount_fuse_fixture).
 . "$(dirname "$0")/lib.sh"
 
 header=$(cd "$(dirname "$0")/../fixtures" && pwd)/mydev.h
-fixture=${FIXTURES:-$GUESTS/../fixtures}/mydev_fuse
-[ -x "$fixture" ] ||
-	skip "the FUSE fixture was not built (libfuse3-dev missing when meson configured?)"
-# In the VM fuse is a module; elsewhere modprobe may be absent or refused.
-[ -c /dev/fuse ] || modprobe fuse 2>/dev/null
-[ -c /dev/fuse ] || skip "/dev/fuse is missing (modprobe fuse did not help)"
-[ -r /dev/fuse ] && [ -w /dev/fuse ] || skip "/dev/fuse is not accessible to $(id -un)"
-
-mnt="$tmp/mnt"
-mkdir "$mnt"
-fpid=
-cleanup() {
-	if grep -qF " $mnt " /proc/mounts; then
-		fusermount3 -u "$mnt" 2>/dev/null || umount "$mnt" 2>/dev/null || umount -l "$mnt"
-	fi
-	if [ -n "$fpid" ] && kill -0 "$fpid" 2>/dev/null; then
-		kill "$fpid" 2>/dev/null
-		wait "$fpid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-"$fixture" "$tmp/fixture.log" "$mnt" 3000 2>"$tmp/fixture.err" &
-fpid=$!
-i=0
-while [ ! -e "$mnt/slow" ] && kill -0 "$fpid" 2>/dev/null && [ $i -lt 1000 ]; do
-	sleep 0.01; i=$((i + 1))
-done
-if [ ! -e "$mnt/slow" ]; then
-	kill -0 "$fpid" 2>/dev/null || fpid=
-	skip "could not mount the FUSE fixture on $mnt: $(tr '\n' ' ' <"$tmp/fixture.err")"
-fi
+mount_fuse_fixture slow 3000
 
 "$COMPATBOX" abi gen --header "$header" --struct mydev_info --ioctl MYDEV_GET --ioctl MYDEV_SET \
 	-o "$tmp/mydev.abi" 2>"$tmp/gen.err" || bad "abi gen failed: $(cat "$tmp/gen.err")"

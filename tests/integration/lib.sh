@@ -78,3 +78,51 @@ needs_abi() {
 }
 
 GUEST_VARIANTS=$(abi_guests guest32 guest64 guest32-static guest64-static)
+
+# mount_fuse_fixture FILE [ARGS...]: start the FUSE fixture
+# (tests/fixtures/mydev_fuse.c) on $tmp/mnt with ARGS after its log and
+# mount point, and wait until FILE exists in it. Sets mnt, fpid and
+# fixture_log; unmounts and stops it on every exit. Exits 77 saying why
+# when the fixture was not built or FUSE cannot be used here.
+# Environment: FIXTURES (dir with mydev_fuse; by default the build's
+# tests/fixtures, next to GUESTS).
+mount_fuse_fixture() {
+	local file=$1; shift
+	local fixture=${FIXTURES:-$GUESTS/../fixtures}/mydev_fuse
+	[ -x "$fixture" ] ||
+		skip "the FUSE fixture was not built (libfuse3-dev missing when meson configured?)"
+	# In the VM fuse is a module; elsewhere modprobe may be absent or refused.
+	[ -c /dev/fuse ] || modprobe fuse 2>/dev/null
+	[ -c /dev/fuse ] || skip "/dev/fuse is missing (modprobe fuse did not help)"
+	[ -r /dev/fuse ] && [ -w /dev/fuse ] || skip "/dev/fuse is not accessible to $(id -un)"
+	mnt="$tmp/mnt"
+	fixture_log="$tmp/fixture.log"
+	fpid=
+	mkdir -p "$mnt"
+	trap fuse_fixture_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	"$fixture" "$fixture_log" "$mnt" "$@" 2>"$tmp/fixture.err" &
+	fpid=$!
+	local i=0
+	while [ ! -e "$mnt/$file" ] && kill -0 "$fpid" 2>/dev/null && [ $i -lt 1000 ]; do
+		sleep 0.01; i=$((i + 1))
+	done
+	if [ ! -e "$mnt/$file" ]; then
+		kill -0 "$fpid" 2>/dev/null || fpid=
+		skip "could not mount the FUSE fixture on $mnt: $(tr '\n' ' ' <"$tmp/fixture.err")"
+	fi
+}
+
+# Unmount (also a mount whose server died: "Transport endpoint is not
+# connected"), stop the fixture, then remove $tmp.
+fuse_fixture_cleanup() {
+	if grep -qF " $mnt " /proc/mounts; then
+		fusermount3 -u "$mnt" 2>/dev/null || umount "$mnt" 2>/dev/null || umount -l "$mnt"
+	fi
+	if [ -n "$fpid" ] && kill -0 "$fpid" 2>/dev/null; then
+		kill "$fpid" 2>/dev/null
+		wait "$fpid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}

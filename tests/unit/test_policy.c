@@ -21,7 +21,6 @@
 #include "../../policy/match_ioctl.h"
 #include "../../policy/match_path.h"
 #include "../../policy/shipped.h"
-#include "../../shim/filter.h"
 #include "../../translate/xsys.h"
 #include "bpf_run.h"
 #include "suites.h"
