@@ -412,3 +412,14 @@ uint64_t cb_sink_close(struct cb_sink *s, const char *trailer, size_t len)
 	 * the sink stays allocated (cb_run's caller exits soon after). */
 	return d;
 }
+
+void cb_sink_free(struct cb_sink *s)
+{
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s->cur);
+	free(s->spare);
+	free(s->trailer);
+	free(s->path);
+	free(s);
+}

@@ -36,6 +36,9 @@ void cb_sink_kick(struct cb_sink *s);
  * for CB_SINK_GIVE_UP_MS is given up: what was lost is said on stderr.
  * Returns the number of records dropped in all (before the trailer). */
 uint64_t cb_sink_close(struct cb_sink *s, const char *trailer, size_t len);
+/* Free a closed sink that no producer can reach any more (cb_sink_close
+ * leaves it for the workers still serving a guest's last calls). */
+void cb_sink_free(struct cb_sink *s);
 /* Records dropped so far. */
 uint64_t cb_sink_dropped(struct cb_sink *s);
 

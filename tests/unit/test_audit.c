@@ -67,6 +67,7 @@ START_TEST(test_sink_file)
 		cb_sink_put(s, rec, (size_t)n);
 	}
 	ck_assert_uint_eq(cb_sink_close(s, "{\"kind\":\"end\"}\n", 15), 0);
+	cb_sink_free(s);
 	ck_assert_int_eq(count(path, NULL, NULL), 1002);
 	ck_assert_int_eq(count(path, "\"call\"", NULL), 1000);
 	ck_assert_int_eq(count(path, "\"start\"", NULL), 1);
@@ -120,6 +121,7 @@ START_TEST(test_sink_stalled_fifo_drops_and_counts)
 	pthread_t th;
 	pthread_create(&th, NULL, drain_main, &d);
 	uint64_t dropped = cb_sink_close(s, "{\"kind\":\"end\"}\n", 15);
+	cb_sink_free(s);
 	pthread_join(th, NULL);
 	close(r);
 	long sum = 0;
@@ -147,6 +149,7 @@ START_TEST(test_sink_rotation)
 	for (int i = 0; i < 200; i++) /* 20000 bytes: 5 files and a bit */
 		cb_sink_put(s, rec, sizeof(rec));
 	cb_sink_close(s, NULL, 0);
+	cb_sink_free(s);
 	int calls = 0, files = 0;
 	for (int i = 0; i <= 9; i++) {
 		if (i)
