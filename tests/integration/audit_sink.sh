@@ -1,17 +1,16 @@
 #!/bin/bash
 # The audit trail's sink: a destination nobody reads does not hold the
 # guest up, and what could not be queued is counted in dropped records
-# (calls written + dropped = calls made, exactly); a guest killed, or a
-# supervisor told to stop with SIGTERM, still leaves a flushed trail with
-# its end record.
+# (calls written + dropped = calls made, exactly); --log-max-size rotates.
+# (audit_flush.sh: the trail of a killed guest.)
 . "$(dirname "$0")/lib.sh"
 
 g=$(abi_guests guest32 guest64 | cut -d' ' -f1)
 
 # 1. A FIFO whose reader reads nothing until the guest has finished: the
-# queue (128 KiB here, 4 MiB normally) and the pipe hold far fewer than N
+# queue (64 KiB here, 4 MiB normally) and the pipe hold far fewer than N
 # records of ~650 bytes.
-N=1500
+N=600
 mkfifo "$tmp/fifo"
 python3 - "$tmp/fifo" "$tmp/out" "$tmp/trail" <<'PY' &
 import os, sys, time
@@ -30,7 +29,7 @@ with open(trail, "wb") as f:
         f.write(b)
 PY
 reader=$!
-COMPATBOX_TEST_SINK_QUEUE=131072 "$COMPATBOX" audit --out "$tmp/fifo" -- "$GUESTS/$g" ioctls $N > "$tmp/out"; rc=$?
+COMPATBOX_TEST_SINK_QUEUE=65536 "$COMPATBOX" audit --out "$tmp/fifo" -- "$GUESTS/$g" ioctls $N > "$tmp/out"; rc=$?
 wait $reader
 expect_eq "$g ran to the end with the trail's reader asleep" "0 ioctls $N" "$rc $(cat "$tmp/out")"
 python3 - "$tmp/trail" "$N" <<'PY'
@@ -49,32 +48,7 @@ PY
 expect_eq "a stalled sink: dropped records count exactly what was not written" 0 $?
 echo "# part 1 done at ${SECONDS}s"
 
-# 2. The guest killed (SIGKILL): every call is in the trail, then the end.
-"$COMPATBOX" audit --out "$tmp/killed.jsonl" -- /bin/sh -c "\"$GUESTS/$g\" ioctls 200; kill -9 \$\$" >/dev/null
-rc=$?
-expect_eq "a guest killed by SIGKILL: exit 137" 137 "$rc"
-expect_eq "... its 200 ioctls are in the trail" 200 "$(json_count "$tmp/killed.jsonl" \
-	"r['kind']=='call' and r['request']['name']=='FIONREAD'")"
-expect_eq "... and the end record says 137" 1 "$(json_count "$tmp/killed.jsonl" \
-	"r['kind']=='end' and r['status']==137 and r['dropped']==0")"
-
-echo "# part 2 done at ${SECONDS}s"
-
-# 3. SIGTERM to compatbox: forwarded, the guest dies of it, the trail is whole.
-: > "$tmp/hb"
-"$COMPATBOX" audit --out "$tmp/term.jsonl" -- "$GUESTS/$g" heartbeat "$tmp/hb" &
-cbpid=$!
-wait_for_line() { for _ in $(seq 600); do [ "$(wc -l < "$1")" -ge "$2" ] && return 0; sleep 0.05; done; return 1; }
-wait_for_line "$tmp/hb" 3
-kill -TERM $cbpid
-wait $cbpid; rc=$?
-expect_eq "SIGTERM to compatbox: the guest dies of it (143)" 143 "$rc"
-expect_eq "... and the trail ends with its end record" "end 143" "$(tail -1 "$tmp/term.jsonl" |
-	python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["kind"], r["status"])')"
-
-echo "# part 3 done at ${SECONDS}s"
-
-# 4. Rotation: FILE.1 .. and FILE, each starting with a start record, none
+# 2. Rotation: FILE.1 .. and FILE, each starting with a start record, none
 # past the limit, every call in one of them.
 "$COMPATBOX" audit --out "$tmp/rot.jsonl" --log-max-size 16k -- "$GUESTS/$g" ioctls 150 >/dev/null
 files=$(ls "$tmp"/rot.jsonl* | wc -l)
