@@ -38,6 +38,7 @@ void cb_annot_src_free(struct cb_annot_src *s)
 	free(s->len);
 	free(s->select);
 	free(s->mirror);
+	free(s->when);
 	for (int i = 0; i < s->ncases; i++) {
 		free(s->case_value[i]);
 		free(s->case_member[i]);
@@ -180,6 +181,24 @@ static int one(struct cb_annot_src *s, char *const *tok, int n, int *i, struct c
 	}
 	if (KEY("mirror") && eq)
 		return set_str(&s->mirror, val, "mirror=", err);
+	if (KEY("unit") && eq) {
+		uint32_t u;
+		if (!cb_parse_u32(val, &u) || u < 1 || u > 4096)
+			return cb_fail(err, EINVAL, "'%s': unit= takes 1 to 4096 (bytes per element)",
+				       t);
+		s->a.len_unit = (uint16_t)u;
+		return 0;
+	}
+	if (KEY("when") && eq) {
+		const char *colon = strchr(val, ':');
+		if (!colon || colon == val || !cb_parse_u32(colon + 1, &s->a.when_value))
+			return cb_fail(err, EINVAL, "'%s': expected when=FIELD:VALUE", t);
+		if (s->when)
+			return cb_fail(err, EINVAL, "when= given twice");
+		s->when = strndup(val, (size_t)(colon - val));
+		s->a.has_when = true;
+		return s->when ? 0 : cb_fail(err, ENOMEM, "out of memory");
+	}
 	if (KEY("narrow") && eq) {
 		for (int k = 0; k < (int)(sizeof(narrow_names) / sizeof(narrow_names[0])); k++) {
 			if (strcmp(val, narrow_names[k]) == 0) {
@@ -242,7 +261,7 @@ static bool find_outward(const struct cb_abi_db *db, int r, const char *name, in
 	return false;
 }
 
-static int resolve_cases(const struct cb_annot_src *s, struct cb_abi_db *db,
+static int resolve_cases(const struct cb_annot_src *s, struct cb_abi_db *db, int r,
 			 const struct cb_field *f, struct cb_annot *a, struct cb_err *err)
 {
 	if (s->ncases == 0)
@@ -256,7 +275,21 @@ static int resolve_cases(const struct cb_annot_src *s, struct cb_abi_db *db,
 	for (int i = 0; i < s->ncases; i++) {
 		const char *v = s->case_value[i];
 		const struct cb_ioctl *io;
-		if (cb_parse_u32(v, &cases[i].value)) {
+		const char *eq = strchr(v, '=');
+		if (eq) {
+			cases[i].by_field = true;
+			/* case=FIELD=VALUE:MEMBER, checked before the selector. */
+			char fname[128];
+			enum cb_kind k;
+			snprintf(fname, sizeof(fname), "%.*s", (int)(eq - v), v);
+			if (!find_outward(db, r, fname, &cases[i].field, &cases[i].up, &k) ||
+			    !int_kind(k) || !cb_parse_u32(eq + 1, &cases[i].value)) {
+				free(cases);
+				return cb_fail(err, EINVAL, "case=%s: expected FIELD=NUMBER, FIELD an "
+					       "integer field in %s or around it", v,
+					       db->records[r].name);
+			}
+		} else if (cb_parse_u32(v, &cases[i].value)) {
 			/* a number */
 		} else if (a->select_cmd && (io = cb_abi_ioctl_by_name(db, v))) {
 			/* Compared with the host's number of the guest's request. */
@@ -288,9 +321,16 @@ int cb_annot_resolve(const struct cb_annot_src *s, struct cb_abi_db *db, int r, 
 	a.cases = NULL;
 	a.ncases = 0;
 	bool ptr = f->kind == CB_K_PTR || (f->kind == CB_K_ARRAY && f->elem_kind == CB_K_PTR);
-	if (a.target != CB_T_NONE && !ptr)
-		return cb_fail(err, EINVAL, "only a pointer can point (this is %s)",
+	/* A __u64 that holds an address (u64_to_user_ptr: input_mask,
+	 * spi_ioc_transfer, DRM) is as much a pointer. */
+	bool u64 = f->kind == CB_K_UINT;
+	for (int c = 0; c < CB_ARCH_COUNT; c++)
+		u64 = u64 && f->size[c] == 8;
+	if (a.target != CB_T_NONE && !ptr && !u64)
+		return cb_fail(err, EINVAL, "only a pointer or a __u64 can point (this is %s)",
 			       cb_kind_name(f->kind));
+	if (u64 && a.target == CB_T_VALUE)
+		return cb_fail(err, EINVAL, "->value on an integer says nothing");
 	if (s->target) {
 		if (a.target != CB_T_RECORD && a.target != CB_T_ARRAY && a.target != CB_T_BUF)
 			return cb_fail(err, EINVAL, "of= needs ->buf");
@@ -306,6 +346,16 @@ int cb_annot_resolve(const struct cb_annot_src *s, struct cb_abi_db *db, int r, 
 	if (a.flex && f->kind != CB_K_ARRAY)
 		return cb_fail(err, EINVAL, "flex on a field that is not an array");
 	enum cb_kind k;
+	if (a.len_unit > 1 && (a.target != CB_T_BUF || a.len_updated))
+		return cb_fail(err, EINVAL, "unit= needs ->buf (and no len-updated)");
+	if (s->when && a.target == CB_T_NONE)
+		return cb_fail(err, EINVAL, "when= is for a pointer that says where it points");
+	if (s->when && !find_outward(db, r, s->when, &a.when_field, &a.when_up, &k))
+		return cb_fail(err, EINVAL, "when=%s: no such field in %s or around it", s->when,
+			       rname);
+	if (s->when && !int_kind(k))
+		return cb_fail(err, EINVAL, "when=%s: an integer field, not %s", s->when,
+			       cb_kind_name(k));
 	if (s->len && !find_outward(db, r, s->len, &a.len_field, &a.len_up, &k))
 		return cb_fail(err, EINVAL, "len=%s: no such field in %s or around it", s->len,
 			       rname);
@@ -335,7 +385,7 @@ int cb_annot_resolve(const struct cb_annot_src *s, struct cb_abi_db *db, int r, 
 	}
 	if (a.keep && a.mirror)
 		return cb_fail(err, EINVAL, "keep and mirror= contradict each other");
-	int rc = resolve_cases(s, db, f, &a, err);
+	int rc = resolve_cases(s, db, r, f, &a, err);
 	if (rc < 0)
 		return rc;
 	free((void *)f->a.cases);
@@ -395,6 +445,11 @@ void cb_annot_write(const struct cb_abi_db *db, int r, int fi, FILE *out)
 		fprintf(out, " len=%u", a->len_const);
 	if (a->len_in_bytes)
 		fputs(" bytes", out);
+	if (a->len_unit > 1)
+		fprintf(out, " unit=%u", a->len_unit);
+	const char *when = a->has_when ? outward_name(db, r, a->when_up, a->when_field) : NULL;
+	if (when)
+		fprintf(out, " when=%s:0x%x", when, a->when_value);
 	if (a->max)
 		fprintf(out, " max=%u", a->max);
 	if (a->len_updated)
@@ -423,9 +478,12 @@ void cb_annot_write(const struct cb_abi_db *db, int r, int fi, FILE *out)
 		const char *m = c->member >= 0 && c->member < u->nfields ? u->fields[c->member].name
 									 : NULL;
 		const char *io = a->select_cmd ? ioctl_name_of(db, c->value) : NULL;
+		const char *cf = c->by_field ? outward_name(db, r, c->up, c->field) : NULL;
 		if (!m)
 			continue;
-		if (io)
+		if (cf)
+			fprintf(out, " case=%s=%u:%s", cf, c->value, m);
+		else if (io)
 			fprintf(out, " case=%s:%s", io, m);
 		else if (a->select_cmd)
 			fprintf(out, " case=0x%x:%s", c->value, m);

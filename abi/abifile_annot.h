@@ -16,6 +16,7 @@ struct cb_annot_src {
 	char *len;         /* len=FIELD */
 	char *select;      /* select=FIELD */
 	char *mirror;      /* mirror=FIELD */
+	char *when;        /* when=FIELD:VALUE, the FIELD part */
 	int ncases;
 	char **case_value; /* a number, or an ioctl name with select=cmd */
 	char **case_member;

@@ -263,19 +263,50 @@ static int ioctl_line(struct reader *rd, char **tok, int n)
 {
 	if (rd->cur >= 0)
 		return fail(rd, "record %s has no 'end'", rd->db.records[rd->cur].name);
-	if (n < 2 || !valid_name(tok[1], false))
-		return fail(rd, "expected 'ioctl NAME req ... arg ... dir ...'");
+	char base[128];
+	if (n < 2 || cb_ioctl_pattern_split(tok[1], base, sizeof(base)) < 0)
+		return fail(rd, "expected 'ioctl NAME req ... arg ... dir ...' (NAME: an "
+			    "identifier, or a pattern 'NAME(param,...)')");
 	if (cb_abi_ioctl_by_name(&rd->db, tok[1]))
 		return fail(rd, "ioctl %s given twice", tok[1]);
 	struct cb_ioctl io = { .arg_record = CB_NO_INDEX, .arg_kind = CB_K_PAD };
 	int i = 2, rc = per_abi(rd, tok, n, &i, "req", io.req);
 	if (rc < 0)
 		return rc;
+	bool pattern = strchr(tok[1], '(') != NULL;
+	if (i < n && strcmp(tok[i], "mask") == 0) {
+		if (i + 1 >= n || !cb_parse_u32(tok[i + 1], &io.param_mask) || !io.param_mask)
+			return fail(rd, "'mask' takes the request's parameter bits, a nonzero number");
+		i += 2;
+	}
+	if (pattern != (io.param_mask != 0))
+		return fail(rd, "ioctl %s: a pattern NAME(param,...) and 'mask M' go together",
+			    tok[1]);
+	for (int a = 0; a < CB_ARCH_COUNT; a++)
+		if (io.req[a] & io.param_mask)
+			return fail(rd, "ioctl %s: req has bits of the mask set (req is the number "
+				    "with every parameter 0)", tok[1]);
 	if (i >= n || strcmp(tok[i], "arg") != 0 || i + 1 >= n)
-		return fail(rd, "expected 'arg record NAME', 'arg KIND size ...' or 'arg none'");
+		return fail(rd, "expected 'arg record NAME', 'arg array NAME', 'arg buf', "
+			    "'arg KIND size ...' or 'arg none'");
 	const char *record = NULL;
 	i++;
-	if (strcmp(tok[i], "record") == 0) {
+	if (strcmp(tok[i], "buf") == 0 || strcmp(tok[i], "array") == 0) {
+		/* Sized by the request: only a pattern whose size is a parameter. */
+		if (!(io.param_mask & 0x3fff0000u))
+			return fail(rd, "'arg %s' is sized by the request: the mask must cover "
+				    "some of its size bits (0x3fff0000)", tok[i]);
+		io.arg_from_req = true;
+		if (tok[i][0] == 'a') {
+			if (i + 1 >= n || !valid_name(tok[i + 1], true))
+				return fail(rd, "'arg array' needs a record name");
+			record = tok[i + 1];
+			i++;
+		} else {
+			io.arg_kind = CB_K_RAW;
+		}
+		i++;
+	} else if (strcmp(tok[i], "record") == 0) {
 		if (i + 1 >= n || !valid_name(tok[i + 1], true))
 			return fail(rd, "'arg record' needs a record name");
 		record = tok[i + 1];
@@ -570,7 +601,7 @@ static int check_ioctls(struct reader *rd)
 		if (io->dir == CB_DIR_NONE && (io->arg_record != CB_NO_INDEX || io->arg_kind != CB_K_PAD))
 			return fail_at(rd, p->line, EINVAL, "ioctl %s: 'dir none' but the argument "
 				       "is a pointer: say in, out or inout", io->name);
-		if (io->arg_record != CB_NO_INDEX || io->arg_kind == CB_K_PAD)
+		if (io->arg_record != CB_NO_INDEX || io->arg_kind == CB_K_PAD || io->arg_from_req)
 			continue;
 		for (int a = 0; a < CB_ARCH_COUNT; a++) {
 			uint32_t s = io->arg_size[a];

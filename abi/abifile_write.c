@@ -50,7 +50,13 @@ static void write_ioctl(FILE *f, const struct cb_abi_db *db, const struct cb_ioc
 {
 	fprintf(f, "ioctl %s", io->name);
 	per_abi(f, "req", io->req, true);
-	if (io->arg_record >= 0 && io->arg_record < db->nrecords) {
+	if (io->param_mask)
+		fprintf(f, " mask 0x%x", io->param_mask);
+	if (io->arg_from_req && io->arg_record >= 0 && io->arg_record < db->nrecords) {
+		fprintf(f, " arg array %s", db->records[io->arg_record].name);
+	} else if (io->arg_from_req) {
+		fputs(" arg buf", f);
+	} else if (io->arg_record >= 0 && io->arg_record < db->nrecords) {
 		fprintf(f, " arg record %s", db->records[io->arg_record].name);
 	} else if (io->arg_kind == CB_K_PAD) {
 		fputs(" arg none", f);

@@ -780,6 +780,10 @@ static int follow_buf(struct walk *w, struct frame *f, const struct cb_annot *a,
 		if (r < 0)
 			return r;
 	}
+	if (a->len_unit > 1) {
+		len *= a->len_unit; /* at most 2^32 * 8: no overflow */
+		ref.f = NULL;       /* a count, not bytes: nothing to update */
+	}
 	bool updated = ref.f && ref.f->a.len_updated;
 	if (gp) {
 		if (w->depth >= CB_CONV_MAX_DEPTH)
@@ -816,6 +820,18 @@ static int follow(struct walk *w, struct frame *f, const struct cb_field *fld, u
 		/* Never the guest's value: NULL, or the call is refused. */
 		store(hslot, 8, 0);
 		return !gp ? 0 : a->target == CB_T_NONE ? -EINVAL : -EOPNOTSUPP;
+	}
+	if (a->has_when && gp) {
+		/* Followed only when its selector says the kernel reads it;
+		 * otherwise NULL, never the guest's value. */
+		struct lenref sel;
+		r = find_field(f, a->when_up, a->when_field, cv->guest, &sel);
+		if (r < 0)
+			return r;
+		if ((uint32_t)load(sel.g, sel.f->size[cv->guest], false) != a->when_value) {
+			store(hslot, 8, 0);
+			return 0;
+		}
 	}
 	if (a->target == CB_T_BUF)
 		return follow_buf(w, f, a, gp, hslot, tdir);
@@ -900,7 +916,18 @@ static int walk_elem(struct walk *w, struct frame *f, const struct cb_field *fld
 	struct cb_conv *cv = w->cv;
 	bool out_part = dir_bits(eff) & CB_DIR_OUT;
 	switch (kind) {
-	case CB_K_SINT: case CB_K_UINT: case CB_K_SLONG: case CB_K_ULONG: {
+	case CB_K_UINT:
+		if (fld->a.target != CB_T_NONE && fld->kind == CB_K_UINT) {
+			/* A __u64 holding an address: followed as a pointer, so
+			 * the host gets the supervisor's copy, never the value. */
+			if (w->out || !(dir_bits(eff) & CB_DIR_IN))
+				return 0;
+			if (gs != 8 || hs != 8)
+				return -EINVAL;
+			return follow(w, f, fld, load(g, gs, false), h, hs, eff);
+		}
+		/* fall through */
+	case CB_K_SINT: case CB_K_SLONG: case CB_K_ULONG: {
 		bool sign = is_signed_kind(kind);
 		if (w->out)
 			return out_part ? int_conv(h, hs, g, gs, sign, fld->a.narrow) : 0;
@@ -1140,7 +1167,7 @@ static int walk_record(struct walk *w, struct frame *f, enum cb_dir dir, int nes
 		if (absent_field(w, f, fld, dir))
 			continue;
 		if ((k == CB_K_SINT || k == CB_K_UINT || k == CB_K_SLONG || k == CB_K_ULONG) &&
-		    !fld->a.is_fd) {
+		    !fld->a.is_fd && fld->a.target == CB_T_NONE) {
 			r = walk_int(w, f, fld, dir);
 		} else if (k == CB_K_PTR && fld->a.target != CB_T_VALUE) {
 			if (w->out || !(dir_bits(dir) & CB_DIR_IN))
@@ -1179,12 +1206,31 @@ static int select_member(struct walk *w, struct frame *f, const struct cb_field 
 	uint32_t key;
 	if (a->ncases <= 0 || !a->cases)
 		return -ENOENT;
+	/* Cases on another field first: they override the selector. */
+	for (int i = 0; i < a->ncases; i++) {
+		const struct cb_case *c = &a->cases[i];
+		if (!c->by_field)
+			continue;
+		struct lenref o;
+		int r = find_field(f, c->up, c->field, cv->guest, &o);
+		if (r < 0)
+			return r;
+		bool sign = is_signed_kind(o.f->kind);
+		uint32_t v = w->out ? (uint32_t)load(o.h, o.f->size[H], sign)
+				    : (uint32_t)load(o.g, o.f->size[cv->guest], sign);
+		if (v != c->value)
+			continue;
+		if (c->member < 0 || c->member >= u->nfields)
+			return -EINVAL;
+		*m = c->member;
+		return 0;
+	}
 	if (a->select_cmd) {
 		if (!cv->host_cmd_known) {
 			/* Cases hold host numbers; translate the guest's once. */
 			const struct cb_ioctl *io =
 				cv->db ? cb_abi_ioctl_by_req(cv->db, cv->guest, cv->cmd) : NULL;
-			cv->host_cmd = io ? io->req[H] : cv->cmd;
+			cv->host_cmd = io ? cb_abi_ioctl_host_req(io, cv->cmd, 0) : cv->cmd;
 			cv->host_cmd_known = true;
 		}
 		key = cv->host_cmd;
@@ -1198,7 +1244,7 @@ static int select_member(struct walk *w, struct frame *f, const struct cb_field 
 			     : (uint32_t)load(sel.g, sel.f->size[cv->guest], sign);
 	}
 	for (int i = 0; i < a->ncases; i++) {
-		if (a->cases[i].value == key) {
+		if (!a->cases[i].by_field && a->cases[i].value == key) {
 			if (a->cases[i].member < 0 || a->cases[i].member >= u->nfields)
 				return -EINVAL;
 			*m = a->cases[i].member;

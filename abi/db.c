@@ -9,6 +9,7 @@ void cb_annot_init(struct cb_annot *a)
 	a->target_record = CB_NO_INDEX;
 	a->len_field = CB_NO_INDEX;
 	a->select_field = CB_NO_INDEX;
+	a->when_field = CB_NO_INDEX;
 }
 
 /* Grow an array by one element (records and fields number in the tens). */
@@ -128,6 +129,11 @@ void cb_abi_db_free(struct cb_abi_db *db)
 	}
 	for (int i = 0; i < db->nioctls; i++)
 		free((char *)db->ioctls[i].name);
+	for (int i = 0; i < db->nknown; i++) {
+		free((char *)db->known[i].name);
+		free((char *)db->known[i].family);
+	}
+	free((void *)db->known);
 	free((void *)db->records);
 	free((void *)db->ioctls);
 	memset(db, 0, sizeof(*db));

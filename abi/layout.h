@@ -9,6 +9,7 @@
 #define CB_LAYOUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch.h"
@@ -59,6 +60,13 @@ enum cb_narrow {
 struct cb_case {
 	uint32_t value;
 	int member; /* field index in the union's record */
+	/* by_field: a case checked before the selector's, when the integer
+	 * field `field` (found as len_field, `up` levels out) holds VALUE
+	 * (v4l2_buffer: a multi-planar `type` means `planes`, whatever
+	 * `memory` says). Otherwise VALUE is the selector's. */
+	bool by_field;
+	int field;
+	int up;
 };
 
 /* What the headers do not say; all optional. */
@@ -71,6 +79,16 @@ struct cb_annot {
 	uint32_t len_const;       /* fixed length/count when len_field is CB_NO_INDEX */
 	uint32_t max;             /* upper bound on a guest-given length/count, or string cap */
 	bool len_in_bytes;        /* CB_T_ARRAY: len_field counts bytes, not elements */
+	uint16_t len_unit;        /* CB_T_BUF: bytes per counted element (0: 1), e.g. 2
+				   * for ff_periodic_effect's __s16 samples */
+	/* A pointer followed only when an integer field (as len_field, len_up
+	 * levels out) holds when_value; otherwise the host gets NULL: the
+	 * kernel does not look at it then (ff_effect's custom_data unless
+	 * waveform is FF_CUSTOM). */
+	bool has_when;
+	int when_field;
+	int when_up;
+	uint32_t when_value;
 	bool len_updated;         /* on a length field: the kernel writes back the used length */
 	bool flex;                /* trailing flexible array, counted by len_field */
 	bool is_fd;               /* the integer is a file descriptor */
@@ -126,6 +144,23 @@ struct cb_ioctl {
 	uint32_t arg_size[CB_ARCH_COUNT];
 	enum cb_dir dir;
 	bool task_tied;
+	/* A request pattern ("EVIOCGNAME(len)", "EVIOCGABS(abs)"): the bits of
+	 * the number that are the macro's parameters, the same on every ABI;
+	 * req[] is the number with every parameter 0. 0: an exact number. */
+	uint32_t param_mask;
+	/* The argument is as long as the request's _IOC size says: bytes
+	 * (arg_kind CB_K_RAW, arg_size 0), or with arg_record that many bytes
+	 * of records, back to back (SPI_IOC_MESSAGE(n)). */
+	bool arg_from_req;
+};
+
+/* A request the headers of a family define, described or not: what
+ * `abi list --stats` measures the database against (the spec's `scan`
+ * lines; only the built-in database has them). */
+struct cb_abi_known {
+	const char *name;   /* the macro; a pattern's parameters at 0 */
+	const char *family;
+	uint32_t req[CB_ARCH_COUNT];
 };
 
 struct cb_abi_db {
@@ -133,14 +168,27 @@ struct cb_abi_db {
 	int nrecords;
 	const struct cb_ioctl *ioctls;
 	int nioctls;
+	const struct cb_abi_known *known;
+	int nknown;
 };
 
 /* Look-ups; NULL when absent. */
 const struct cb_record *cb_abi_record(const struct cb_abi_db *db, const char *name);
 int cb_abi_record_index(const struct cb_abi_db *db, const char *name);
 const struct cb_ioctl *cb_abi_ioctl_by_name(const struct cb_abi_db *db, const char *name);
+/* An exact number first, else the first pattern whose fixed bits match. */
 const struct cb_ioctl *cb_abi_ioctl_by_req(const struct cb_abi_db *db, enum cb_arch arch,
 					   uint32_t req);
+/* The host's number for the guest's REQ of IO (a pattern keeps the guest's
+ * parameter bits; with arg_from_req the size bits become HOST_SIZE). */
+uint32_t cb_abi_ioctl_host_req(const struct cb_ioctl *io, uint32_t req, uint32_t host_size);
+/* "EVIOCGBIT(ev,len)": the macro's name into BASE, its parameters' count
+ * (0 for a plain name); -1 when NAME is neither a C identifier nor such a
+ * pattern (identifiers separated by commas, no blanks). */
+int cb_ioctl_pattern_split(const char *name, char *base, size_t cap);
+/* NAME's C expression with every parameter 0 but parameter WHICH (-1:
+ * none) set to VALUE, into BUF: "EVIOCGBIT(0,0x4)". -ENAMETOOLONG, -EINVAL. */
+int cb_ioctl_pattern_expr(const char *name, int which, uint32_t value, char *buf, size_t cap);
 int cb_abi_field_index(const struct cb_record *r, const char *name);
 /* The first pointer field (or array of pointers) with no ->target: 0 and
  * REC and FIELD set, or -ENOENT when every pointer says where it points. */

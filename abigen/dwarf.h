@@ -43,7 +43,8 @@ enum cb_probe_what {
 struct cb_probe_item {
 	enum cb_probe_what what;
 	const char *name;  /* the record's name, or the request macro: an identifier */
-	const char *ctype; /* RECORD, SCALAR: a C type name ("struct stat64", "pid_t") */
+	const char *ctype; /* RECORD, SCALAR: a C type name ("struct stat64", "pid_t");
+			    * REQUEST: its C expression when not the name ("EVIOCGABS(0x1u)") */
 };
 
 /* One item as one ABI sees it. */

@@ -147,7 +147,7 @@ static char *pass1_stub(const struct cb_probe_item *items, int nitems)
 	for (int i = 0; i < nitems; i++)
 		if (items[i].what == CB_PROBE_REQUEST)
 			sb_printf(&b, "\tcb__rq_%d_%s = (unsigned int)(%s),\n", i, items[i].name,
-				  items[i].name);
+				  items[i].ctype ? items[i].ctype : items[i].name);
 	sb_printf(&b, "\tcb__probe_end\n};\nenum cb__probe cb__probe_anchor;\n");
 	if (!b.ok)
 		free(b.s);
@@ -270,6 +270,7 @@ int cb_dw_probe(const struct cb_dw_tools *tools, enum cb_arch arch, const char *
 	snprintf(p.diag, sizeof(p.diag), "%s/probe.err", p.dir);
 	snprintf(p.deps, sizeof(p.deps), "%s/probe.d", p.dir);
 	rc = run(&p, prelude, items, nitems, out, err);
-	cb_dw_tmpdir_remove(p.dir);
+	if (!getenv("CB_ABIGEN_KEEP")) /* for a failing probe: look at it */
+		cb_dw_tmpdir_remove(p.dir);
 	return rc;
 }

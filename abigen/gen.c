@@ -28,11 +28,24 @@ static int fail_at(struct cb_err *err, int rc, const struct cb_spec *s, int line
 	return cb_fail(err, rc, "%s", msg);
 }
 
-/* What a unit asks the probe: its records, then per ioctl its request and,
- * for a scalar argument, the argument's type. */
+/* A pattern's parameter is probed at every single bit up to this one. */
+#define PARAM_BITS 16
+
+/* Probe items of one request: its number; a pattern's number with each
+ * parameter at each single bit; a scalar argument's type. */
+static int ioctl_nitems(const struct cb_spec_ioctl *io)
+{
+	return 1 + io->nparams * PARAM_BITS + (io->arg == CB_ARG_TYPE);
+}
+
+/* What a unit asks the probe: its records, then its requests. Request
+ * items carry their C expression in ctype (malloc'd; free_items). */
 static struct cb_probe_item *unit_items(const struct cb_spec_unit *u, int *n)
 {
-	struct cb_probe_item *it = calloc((size_t)(u->nrecords + 2 * u->nioctls + 1), sizeof(*it));
+	int total = u->nrecords + 1;
+	for (int i = 0; i < u->nioctls; i++)
+		total += ioctl_nitems(&u->ioctls[i]);
+	struct cb_probe_item *it = calloc((size_t)total, sizeof(*it));
 	if (!it)
 		return NULL;
 	int k = 0;
@@ -41,12 +54,70 @@ static struct cb_probe_item *unit_items(const struct cb_spec_unit *u, int *n)
 						  u->records[i].ctype };
 	for (int i = 0; i < u->nioctls; i++) {
 		const struct cb_spec_ioctl *io = &u->ioctls[i];
-		it[k++] = (struct cb_probe_item){ CB_PROBE_REQUEST, io->name, NULL };
+		char base[128], expr[512];
+		cb_ioctl_pattern_split(io->name, base, sizeof(base));
+		for (int p = -1; p < io->nparams; p++) {
+			for (int b = 0; b < (p < 0 ? 1 : PARAM_BITS); b++) {
+				char *e = cb_ioctl_pattern_expr(io->name, p, 1u << b, expr, sizeof(expr)) < 0
+						  ? NULL : strdup(expr);
+				char *nm = strdup(base);
+				it[k++] = (struct cb_probe_item){ CB_PROBE_REQUEST, nm, e };
+				if (!e || !nm) {
+					*n = k;
+					return it; /* the caller sees the NULL and frees */
+				}
+			}
+		}
 		if (io->arg == CB_ARG_TYPE)
 			it[k++] = (struct cb_probe_item){ CB_PROBE_SCALAR, io->name, io->arg_name };
 	}
 	*n = k;
 	return it;
+}
+
+static bool items_whole(const struct cb_probe_item *it, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (it[i].what == CB_PROBE_REQUEST && (!it[i].name || !it[i].ctype))
+			return false;
+	return true;
+}
+
+static void free_items(struct cb_probe_item *it, int n)
+{
+	for (int i = 0; it && i < n; i++)
+		if (it[i].what == CB_PROBE_REQUEST) {
+			free((char *)it[i].name);
+			free((char *)it[i].ctype);
+		}
+	free(it);
+}
+
+/* The _IOC field a bit lies in: nr, type, size or dir. */
+static int ioc_field(int bit)
+{
+	return bit < 8 ? 0 : bit < 16 ? 1 : bit < 30 ? 2 : 3;
+}
+
+/* A parameter's bits: the run of single bits it sets alone, starting at
+ * its value 1, within one _IOC field. Beyond, the macro's arithmetic
+ * carries (EVIOCGABS(abs) is nr 0x40 + abs: abs 0x40 sets two bits) or
+ * leaves the field. */
+static uint32_t param_bits(const uint32_t *v)
+{
+	uint32_t mask = 0;
+	int prev = -1;
+	for (int b = 0; b < PARAM_BITS; b++) {
+		uint32_t d = v[1 + b] ^ v[0];
+		if (d == 0 || (d & (d - 1)))
+			break;
+		int bit = __builtin_ctz(d);
+		if ((prev >= 0 && (bit != prev + 1 || ioc_field(bit) != ioc_field(prev))))
+			break;
+		mask |= d;
+		prev = bit;
+	}
+	return mask;
 }
 
 static enum cb_dir ioc_dir(uint32_t req)
@@ -77,6 +148,32 @@ static int add_ioctl(struct cb_gen *g, const struct cb_spec *s, int unit,
 	io->dir = sio->dir;
 	for (int a = 0; a < CB_ARCH_COUNT; a++)
 		io->req[a] = views[a].values[item].value;
+	for (int p = 0; p < sio->nparams; p++) {
+		uint32_t m[CB_ARCH_COUNT];
+		for (int a = 0; a < CB_ARCH_COUNT; a++) {
+			uint32_t v[1 + PARAM_BITS];
+			v[0] = io->req[a];
+			for (int b = 0; b < PARAM_BITS; b++)
+				v[1 + b] = views[a].values[item + 1 + p * PARAM_BITS + b].value;
+			m[a] = param_bits(v);
+			if (!m[a] || (m[a] & io->param_mask) || m[a] != m[0])
+				return fail_at(err, EINVAL, s, sio->line,
+					       "%s: parameter %d does not set bits of its own in the "
+					       "number, the same on every ABI (%s: 0x%x)", sio->name,
+					       p + 1, cb_arch_name((enum cb_arch)a), m[a]);
+		}
+		io->param_mask |= m[0];
+	}
+	if ((sio->arg == CB_ARG_BUF || sio->arg == CB_ARG_ARRAY) &&
+	    !(io->param_mask & 0x3fff0000u))
+		return fail_at(err, EINVAL, s, sio->line,
+			       "%s: 'buf' and 'array' are sized by the request, but no parameter is "
+			       "in its _IOC size", sio->name);
+	if (sio->arg == CB_ARG_BUF) {
+		io->arg_from_req = true;
+		io->arg_kind = CB_K_RAW;
+	}
+	io->arg_from_req = sio->arg == CB_ARG_BUF || sio->arg == CB_ARG_ARRAY;
 	if (sio->dir_auto) {
 		io->dir = ioc_dir(io->req[0]);
 		for (int a = 1; a < CB_ARCH_COUNT; a++)
@@ -88,8 +185,9 @@ static int add_ioctl(struct cb_gen *g, const struct cb_spec *s, int unit,
 		enum cb_kind kind[CB_ARCH_COUNT];
 		bool present[CB_ARCH_COUNT];
 		for (int a = 0; a < CB_ARCH_COUNT; a++) {
-			kind[a] = views[a].values[item + 1].kind;
-			io->arg_size[a] = views[a].values[item + 1].size;
+			int at = item + 1 + sio->nparams * PARAM_BITS;
+			kind[a] = views[a].values[at].kind;
+			io->arg_size[a] = views[a].values[at].size;
 			present[a] = true;
 		}
 		int k = cb_gen_scalar_kind(views, kind, io->arg_size, present);
@@ -123,13 +221,38 @@ static int run_unit(struct cb_gen *g, const struct cb_spec *s, int unit,
 			return fail_at(err, EINVAL, s, u->records[i].line, "'%s' is not a C identifier",
 				       u->records[i].name);
 	for (int i = 0; i < u->nioctls; i++)
-		if (!identifier(u->ioctls[i].name))
-			return fail_at(err, EINVAL, s, u->ioctls[i].line, "'%s' is not a C identifier",
+		if (!identifier(u->ioctls[i].name) && u->ioctls[i].nparams == 0)
+			return fail_at(err, EINVAL, s, u->ioctls[i].line,
+				       "'%s' is not a C identifier (nor a pattern NAME(param,...))",
 				       u->ioctls[i].name);
-	int nitems;
-	cleanup_free struct cb_probe_item *items = unit_items(u, &nitems);
-	if (!items)
+	int nitems = 0, nscan = 0;
+	char **scan = NULL;
+	const char **fams = NULL;
+	struct cb_err why_scan = { "" };
+	if (cb_gen_scan_macros(u, tools, &scan, &fams, &nscan, &why_scan) < 0)
+		return fail_at(err, EINVAL, s, u->scans[0].line, "unit %s: scan: %s", u->name,
+			       why_scan.msg);
+	struct cb_probe_item *items = unit_items(u, &nitems);
+	int first_scan = nitems;
+	struct cb_probe_item *more = items ? realloc(items, (size_t)(nitems + nscan + 1) *
+								 sizeof(*items)) : NULL;
+	if (more)
+		items = more;
+	for (int i = 0; more && i < nscan; i++) {
+		char base[128], expr[512];
+		cb_ioctl_pattern_split(scan[i], base, sizeof(base));
+		cb_ioctl_pattern_expr(scan[i], -1, 0, expr, sizeof(expr));
+		items[nitems++] = (struct cb_probe_item){ CB_PROBE_REQUEST, strdup(base),
+							  strdup(expr) };
+	}
+	if (!more || !items_whole(items, nitems)) {
+		free_items(items, nitems);
+		for (int i = 0; i < nscan; i++)
+			free(scan[i]);
+		free(scan);
+		free(fams);
 		return cb_fail(err, ENOMEM, "out of memory");
+	}
 	struct cb_dw_view views[CB_ARCH_COUNT];
 	memset(views, 0, sizeof(views));
 	int rc = 0;
@@ -147,10 +270,29 @@ static int run_unit(struct cb_gen *g, const struct cb_spec *s, int unit,
 	int item = u->nrecords;
 	for (int i = 0; rc == 0 && i < u->nioctls; i++) {
 		rc = add_ioctl(g, s, unit, &u->ioctls[i], views, item, err);
-		item += u->ioctls[i].arg == CB_ARG_TYPE ? 2 : 1;
+		item += ioctl_nitems(&u->ioctls[i]);
 	}
+	struct cb_abi_known *kv = rc == 0 && nscan
+		? realloc((void *)g->db.known, (size_t)(g->db.nknown + nscan) * sizeof(*kv)) : NULL;
+	if (kv)
+		g->db.known = kv;
+	else if (rc == 0 && nscan)
+		rc = cb_fail(err, ENOMEM, "out of memory");
+	for (int i = 0; rc == 0 && i < nscan; i++) {
+		struct cb_abi_known *k = &kv[g->db.nknown++];
+		k->name = scan[i];
+		scan[i] = NULL;
+		k->family = strdup(fams[i]);
+		for (int a = 0; a < CB_ARCH_COUNT; a++)
+			k->req[a] = views[a].values[first_scan + i].value;
+	}
+	for (int i = 0; i < nscan; i++)
+		free(scan[i]);
+	free(scan);
+	free(fams);
 	for (int a = 0; a < CB_ARCH_COUNT; a++)
 		cb_dw_view_free(&views[a]);
+	free_items(items, nitems);
 	return rc;
 }
 
@@ -204,7 +346,7 @@ static int ioctl_args(struct cb_gen *g, const struct cb_spec *s, struct cb_err *
 			const struct cb_spec_ioctl *sio = &s->units[u].ioctls[i];
 			struct cb_ioctl *io = cb_db_ioctl(&g->db, k);
 			int rc = 0;
-			if (sio->arg == CB_ARG_RECORD) {
+			if (sio->arg == CB_ARG_RECORD || sio->arg == CB_ARG_ARRAY) {
 				io->arg_record = cb_abi_record_index(&g->db, sio->arg_name);
 				if (io->arg_record == CB_NO_INDEX)
 					rc = fail_at(err, ENOENT, s, sio->line, "%s: no record %s",

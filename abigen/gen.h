@@ -20,6 +20,8 @@ enum cb_spec_arg {
 	CB_ARG_RECORD, /* arg_name: a record of the database */
 	CB_ARG_TYPE,   /* arg_name: a scalar C type ("int", "pid_t") */
 	CB_ARG_AUTO,   /* the record whose size the request encodes */
+	CB_ARG_BUF,    /* bytes, as many as the request's size parameter says */
+	CB_ARG_ARRAY,  /* arg_name: records, as many bytes of them as the size says */
 };
 
 struct cb_spec_annot {
@@ -38,7 +40,8 @@ struct cb_spec_record {
 };
 
 struct cb_spec_ioctl {
-	char *name;     /* the request macro */
+	char *name;     /* the request macro, or a pattern "EVIOCGBIT(ev,len)" */
+	int nparams;    /* a pattern's parameters; 0 for a plain macro */
 	enum cb_spec_arg arg;
 	char *arg_name;
 	enum cb_dir dir;
@@ -47,8 +50,18 @@ struct cb_spec_ioctl {
 	int line;
 };
 
+/* scan FAMILY PREFIX...: every request macro of the unit's headers whose
+ * name starts with a PREFIX, counted for FAMILY. */
+struct cb_spec_scan {
+	char *family;
+	char *prefixes; /* blank-separated */
+	int line;
+};
+
 struct cb_spec_unit {
 	char *name;
+	struct cb_spec_scan *scans;
+	int nscans;
 	char *prelude; /* C: #includes and declarations, compiled before the probe */
 	struct cb_spec_record *records;
 	int nrecords;
@@ -103,7 +116,7 @@ struct cb_gen_ioc {
 };
 
 struct cb_gen {
-	struct cb_abi_db db; /* malloc'd */
+	struct cb_abi_db db; /* malloc'd; db.known too */
 	struct cb_gen_rec *rec; /* parallel to db.records */
 	struct cb_gen_ioc *ioc; /* parallel to db.ioctls */
 };
@@ -117,6 +130,12 @@ void cb_gen_free(struct cb_gen *g);
  * reconciled, CB_K_PAD when no ABI has it. */
 int cb_gen_scalar_kind(const struct cb_dw_view *views, const enum cb_kind *kind,
 		       const uint32_t *size, const bool *present);
+/* The request macros a unit's scan lines ask for: NAMES[i] (malloc'd,
+ * NULL-terminated array of malloc'd names, a pattern as NAME(p,...)) and
+ * FAMILIES[i] (pointers into the spec), from `cc -E -dM` of the unit
+ * (abigen/gen_scan.c). */
+int cb_gen_scan_macros(const struct cb_spec_unit *u, const struct cb_dw_tools *tools,
+		       char ***names, const char ***families, int *n, struct cb_err *err);
 /* Merge one unit's per-ABI views into G (abigen/gen_merge.c). */
 int cb_gen_merge_unit(struct cb_gen *g, int unit, const struct cb_dw_view *views,
 		      struct cb_err *err);

@@ -64,10 +64,16 @@ static const char *index_c(int i, char *buf, size_t cap)
  * whose "none" is not zero. */
 static void annot(FILE *f, const struct cb_annot *a, int r, int i)
 {
-	char b1[16], b2[16], b3[16];
-	fprintf(f, ".a = { .target_record = %s, .len_field = %s, .select_field = %s",
+	char b1[16], b2[16], b3[16], b4[16];
+	fprintf(f, ".a = { .target_record = %s, .len_field = %s, .select_field = %s, "
+		   ".when_field = %s",
 		index_c(a->target_record, b1, sizeof(b1)), index_c(a->len_field, b2, sizeof(b2)),
-		index_c(a->select_field, b3, sizeof(b3)));
+		index_c(a->select_field, b3, sizeof(b3)), index_c(a->when_field, b4, sizeof(b4)));
+	if (a->len_unit)
+		fprintf(f, ", .len_unit = %u", a->len_unit);
+	if (a->has_when)
+		fprintf(f, ", .has_when = true, .when_up = %d, .when_value = 0x%xu", a->when_up,
+			a->when_value);
 	if (a->dir)
 		fprintf(f, ", .dir = %s", dir_c[a->dir]);
 	if (a->target)
@@ -111,8 +117,9 @@ static void record_tables(FILE *f, const struct cb_abi_db *db, int r)
 			continue;
 		fprintf(f, "static const struct cb_case cb_cases_%d_%d[] = {", r, i);
 		for (int c = 0; c < a->ncases; c++)
-			fprintf(f, "%s { 0x%xu, %d }", c ? "," : "", a->cases[c].value,
-				a->cases[c].member);
+			fprintf(f, "%s { 0x%xu, %d, %s, %d, %d }", c ? "," : "", a->cases[c].value,
+				a->cases[c].member, a->cases[c].by_field ? "true" : "false",
+				a->cases[c].field, a->cases[c].up);
 		fputs(" };\n", f);
 	}
 	if (rec->nfields == 0)
@@ -167,13 +174,25 @@ int cb_gen_emit_tables(const struct cb_gen *g, const char *name, const char *sou
 		fprintf(f, ",\n\t  .arg_record = %s, .arg_kind = %s, ",
 			index_c(io->arg_record, ib, sizeof(ib)), kind_c(io->arg_kind, kb, sizeof(kb)));
 		per_abi(f, "arg_size", io->arg_size, false);
-		fprintf(f, ", .dir = %s, .task_tied = %s },\n", dir_c[io->dir],
+		fprintf(f, ", .dir = %s, .task_tied = %s", dir_c[io->dir],
 			io->task_tied ? "true" : "false");
+		if (io->param_mask || io->arg_from_req)
+			fprintf(f, ",\n\t  .param_mask = 0x%xu, .arg_from_req = %s", io->param_mask,
+				io->arg_from_req ? "true" : "false");
+		fputs(" },\n", f);
 	}
-	fprintf(f, "};\n\nconst struct cb_abi_db %s = {\n"
+	fputs("};\n\nstatic const struct cb_abi_known cb_known[] = {\n", f);
+	for (int i = 0; i < db->nknown; i++) {
+		const struct cb_abi_known *k = &db->known[i];
+		fprintf(f, "\t{ \"%s\", \"%s\", ", k->name, k->family);
+		per_abi(f, "req", k->req, true);
+		fputs(" },\n", f);
+	}
+	fprintf(f, "\t{ NULL, NULL, { 0 } }\n};\n\nconst struct cb_abi_db %s = {\n"
 		   "\t.records = cb_records, .nrecords = %d,\n"
-		   "\t.ioctls = cb_ioctls, .nioctls = %d,\n};\n",
-		name, db->nrecords, db->nioctls);
+		   "\t.ioctls = cb_ioctls, .nioctls = %d,\n"
+		   "\t.known = cb_known, .nknown = %d,\n};\n",
+		name, db->nrecords, db->nioctls, db->nknown);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -229,8 +248,11 @@ static void check_unit(FILE *f, const struct cb_gen *g, int u, int a)
 		const struct cb_ioctl *io = &g->db.ioctls[i];
 		if (g->ioc[i].unit != u)
 			continue;
+		char expr[256];
+		if (cb_ioctl_pattern_expr(io->name, -1, 0, expr, sizeof(expr)) < 0)
+			continue;
 		fprintf(f, "_Static_assert((unsigned int)(%s) == 0x%xu, \"%s: request on %s\");\n",
-			io->name, io->req[a], io->name, an);
+			expr, io->req[a], io->name, an);
 		if (g->ioc[i].arg_ctype)
 			fprintf(f, "_Static_assert(sizeof(%s) == %u, \"%s: argument size on %s\");"
 				   "\n",

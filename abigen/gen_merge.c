@@ -77,7 +77,11 @@ int cb_gen_scalar_kind(const struct cb_dw_view *views, const enum cb_kind *kind,
 		return sign ? CB_K_SINT : CB_K_UINT;
 	if (long_sized)
 		return sign ? CB_K_SLONG : CB_K_ULONG;
-	return -1;
+	/* Integers of one signedness but a width of their own per ABI
+	 * (loop_info.lo_device: a u16 __kernel_old_dev_t on i386, an unsigned
+	 * long on x86_64): the sizes say the width, the converter widens and
+	 * narrows as for a long. */
+	return sign ? CB_K_SINT : CB_K_UINT;
 }
 
 static int merge_record(struct mctx *m, const char *name, int *out);

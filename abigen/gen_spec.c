@@ -90,6 +90,9 @@ struct cb_spec_ioctl *cb_spec_add_ioctl(struct cb_spec_unit *u, const char *name
 		return NULL;
 	}
 	io->name = nm;
+	char base[128];
+	int np = cb_ioctl_pattern_split(name, base, sizeof(base));
+	io->nparams = np > 0 ? np : 0;
 	return io;
 }
 
@@ -107,6 +110,11 @@ void cb_spec_free(struct cb_spec *s)
 			free(r->name);
 			free(r->ctype);
 		}
+		for (int j = 0; j < u->nscans; j++) {
+			free(u->scans[j].family);
+			free(u->scans[j].prefixes);
+		}
+		free(u->scans);
 		for (int j = 0; j < u->nioctls; j++) {
 			free(u->ioctls[j].name);
 			free(u->ioctls[j].arg_name);
@@ -251,17 +259,21 @@ static int annot_line(struct sp *p, char **tok, int n, char *raw)
 	return a->path && a->text ? 0 : oom(p);
 }
 
-/* ioctl NAME DIR [task-tied] (record NAME | type C TYPE | none | auto) */
+/* ioctl NAME[(P,...)] DIR [task-tied] (record R | array R | buf | type C TYPE | none | auto) */
 static int ioctl_line(struct sp *p, char **tok, int n, char *raw)
 {
-	if (n < 4 || !ident(tok[1]))
-		return fail(p, "expected 'ioctl NAME DIR [task-tied] record R|type T|none|auto'");
+	char base[128];
+	int np = n >= 4 ? cb_ioctl_pattern_split(tok[1], base, sizeof(base)) : -1;
+	if (np < 0)
+		return fail(p, "expected 'ioctl NAME[(PARAM,...)] DIR [task-tied] "
+			    "record R|array R|buf|type T|none|auto'");
 	if (ioctl_known(p->s, tok[1]))
 		return fail(p, "ioctl %s given twice", tok[1]);
 	struct cb_spec_ioctl *io = cb_spec_add_ioctl(p->unit, tok[1]);
 	if (!io)
 		return oom(p);
 	io->line = p->line;
+	io->nparams = np;
 	int d = cb_dir_parse(tok[2]);
 	if (strcmp(tok[2], "auto") == 0)
 		io->dir_auto = true;
@@ -275,13 +287,27 @@ static int ioctl_line(struct sp *p, char **tok, int n, char *raw)
 		i++;
 	}
 	if (i >= n)
-		return fail(p, "%s: no argument (record R, type T, none or auto)", tok[1]);
+		return fail(p, "%s: no argument (record R, array R, buf, type T, none or auto)",
+			    tok[1]);
+	if (strcmp(tok[i], "buf") == 0 || strcmp(tok[i], "array") == 0) {
+		if (np == 0)
+			return fail(p, "%s: '%s' is sized by the request: only a pattern "
+				    "NAME(len) has that size as a parameter", tok[1], tok[i]);
+		io->arg = tok[i][0] == 'b' ? CB_ARG_BUF : CB_ARG_ARRAY;
+		if (io->arg == CB_ARG_BUF)
+			return i + 1 == n ? 0 : fail(p, "unexpected '%s'", tok[i + 1]);
+		if (i + 2 != n || !ident(tok[i + 1]))
+			return fail(p, "'array' takes one record name");
+		io->arg_name = strdup(tok[i + 1]);
+		return io->arg_name ? 0 : oom(p);
+	}
 	if (strcmp(tok[i], "none") == 0 || strcmp(tok[i], "auto") == 0) {
 		io->arg = tok[i][0] == 'n' ? CB_ARG_NONE : CB_ARG_AUTO;
 		return i + 1 == n ? 0 : fail(p, "unexpected '%s'", tok[i + 1]);
 	}
 	if (i + 1 >= n || (strcmp(tok[i], "record") != 0 && strcmp(tok[i], "type") != 0))
-		return fail(p, "'%s': expected record NAME, type C-TYPE, none or auto", tok[i]);
+		return fail(p, "'%s': expected record NAME, array NAME, buf, type C-TYPE, none or "
+			    "auto", tok[i]);
 	io->arg = tok[i][0] == 'r' ? CB_ARG_RECORD : CB_ARG_TYPE;
 	if (io->arg == CB_ARG_RECORD && (i + 2 != n || !ident(tok[i + 1])))
 		return fail(p, "'record' takes one record name");
@@ -295,7 +321,9 @@ static int line(struct sp *p, char *s)
 	char raw[MAX_LINE + 1];
 	snprintf(raw, sizeof(raw), "%s", s);
 	const char *first = s + strspn(s, " \t");
-	if (first[0] == 'c' && (first[1] == ' ' || first[1] == '\t' || first[1] == 0)) {
+	/* Inside a record a line names a field, and a field may be called c
+	 * (snd_pcm_sync_ptr's). */
+	if (!p->rec && first[0] == 'c' && (first[1] == ' ' || first[1] == '\t' || first[1] == 0)) {
 		if (!p->unit)
 			return fail(p, "C before the first 'unit'");
 		return cb_spec_add_c(p->unit, first[1] ? first + 2 : "") < 0 ? oom(p) : 0;
@@ -355,7 +383,21 @@ static int line(struct sp *p, char *s)
 		return record_line(p, tok, n, raw);
 	if (strcmp(tok[0], "ioctl") == 0)
 		return ioctl_line(p, tok, n, raw);
-	return fail(p, "unknown line '%s' (expected unit, include, c, record or ioctl)", tok[0]);
+	if (strcmp(tok[0], "scan") == 0) {
+		if (!p->unit || p->rec || n < 3)
+			return fail(p, "expected 'scan FAMILY PREFIX...' in a unit, outside records");
+		struct cb_spec_unit *u = p->unit;
+		struct cb_spec_scan *v = realloc(u->scans, (size_t)(u->nscans + 1) * sizeof(*v));
+		if (!v)
+			return oom(p);
+		u->scans = v;
+		struct cb_spec_scan *sc = &v[u->nscans++];
+		sc->family = strdup(tok[1]);
+		sc->prefixes = strdup(rest(raw, 2));
+		sc->line = p->line;
+		return sc->family && sc->prefixes ? 0 : oom(p);
+	}
+	return fail(p, "unknown line '%s' (expected unit, include, c, record, ioctl or scan)", tok[0]);
 }
 
 int cb_spec_parse(const char *path, const char *text, struct cb_spec *s, struct cb_err *err)

@@ -146,6 +146,8 @@ static void header(struct cb_log *log, struct cb_json *j, char *buf, size_t cap,
 	cb_json_str(j, "arch", cb_arch_name(c->arch));
 	cb_json_str(j, "syscall", cb_syscall_name(c->arch, c->nr));
 	cb_json_int(j, "nr", c->nr);
+	if (c->via_nr > 0) /* a socketcall's operation: the multiplexer it came through */
+		cb_json_str(j, "via", cb_syscall_name(c->arch, c->via_nr));
 	cb_json_arr_open(j, "args");
 	for (int i = 0; i < 6; i++)
 		cb_json_arr_hex(j, c->args[i]);

@@ -28,7 +28,9 @@ const char cb_abi_usage[] =
 	"         structs and requests as a .abi file (stdout without -o); an ioctl\n"
 	"         without =STRUCT takes the struct whose sizes its number encodes,\n"
 	"         without :DIR the direction its number encodes (a number with\n"
-	"         none needs :DIR); every pointer needs an --annotate\n"
+	"         none needs :DIR); every pointer needs an --annotate. A pattern\n"
+	"         NAME(PARAM,...) covers every value of its parameters; =buf says\n"
+	"         its argument is as many bytes as its size parameter\n"
 	"  --abi FILE   read FILE instead of the built-in database\n"
 	"  --stats      list: requests per family, and how many differ between ABIs\n"
 	"\n"
@@ -400,6 +402,8 @@ static int gen_spec(const struct genopts *o, struct cb_spec *s, struct cb_err *e
 		}
 		if (strcmp(arg, "none") == 0) {
 			io->arg = CB_ARG_NONE;
+		} else if (strcmp(arg, "buf") == 0) {
+			io->arg = CB_ARG_BUF; /* a pattern's bytes: EVIOCGNAME(len)=buf */
 		} else if (*arg) {
 			bool known = false;
 			for (int k = 0; k < o->nstructs; k++)

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "cmd_abi.h"
 #include "cmd_policy.h"
+#include "cmd_report.h"
 #include "../supervisor/run.h"
 
 #ifndef CB_VERSION
@@ -20,8 +21,10 @@ static const char top_usage[] =
 	"  audit [--out FILE] [--] PROGRAM [ARG]... record what PROGRAM asks of the kernel\n"
 	"  abi list|show|gen ...                   the ABI layout database\n"
 	"  policy check|show|list ...              check a policy, show its filter\n"
+	"  report [OPTION]... FILE                 what a program asked, from its audit trail\n"
 	"\n"
-	"Run 'compatbox run --help' for the options of run, 'compatbox abi --help' for abi.\n";
+	"Run 'compatbox run --help' for the options of run, 'compatbox abi --help' for abi,\n"
+	"'compatbox report --help' for report.\n";
 
 int main(int argc, char **argv)
 {
@@ -41,6 +44,8 @@ int main(int argc, char **argv)
 		return cb_cmd_abi(argc - 1, argv + 1);
 	if (strcmp(argv[1], "policy") == 0)
 		return cb_cmd_policy(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return cb_cmd_report(argc - 1, argv + 1);
 	bool audit = strcmp(argv[1], "audit") == 0;
 	if (strcmp(argv[1], "run") != 0 && !audit) {
 		fprintf(stderr, "compatbox: unknown command '%s'\n%s", argv[1], top_usage);

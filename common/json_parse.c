@@ -1,6 +1,7 @@
 #include "json_parse.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,86 @@ struct reader {
 	int line, col;
 	struct cb_err *err;
 	int depth;
+	struct cb_jarena *arena; /* NULL: each value from malloc */
 };
+
+/* ---- memory: malloc, or an arena a caller resets between texts ---- */
+
+struct cb_jblock {
+	struct cb_jblock *next;
+	size_t cap, used;
+	max_align_t data[];
+};
+
+#define BLOCK_BYTES (64 * 1024)
+
+static void *arena_alloc(struct cb_jarena *a, size_t n)
+{
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	struct cb_jblock *b = a->head;
+	if (!b || b->cap - b->used < n) {
+		if (a->spare && a->spare->cap >= n) {
+			b = a->spare;
+			a->spare = b->next;
+		} else {
+			size_t cap = n > BLOCK_BYTES ? n : BLOCK_BYTES;
+			b = malloc(sizeof(*b) + cap);
+			if (!b)
+				return NULL;
+			b->cap = cap;
+		}
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+void cb_jarena_reset(struct cb_jarena *a)
+{
+	/* Blocks go to the spare list: the next text of the same size
+	 * allocates nothing. */
+	while (a->head) {
+		struct cb_jblock *b = a->head;
+		a->head = b->next;
+		b->used = 0;
+		b->next = a->spare;
+		a->spare = b;
+	}
+}
+
+void cb_jarena_free(struct cb_jarena *a)
+{
+	cb_jarena_reset(a);
+	while (a->spare) {
+		struct cb_jblock *b = a->spare;
+		a->spare = b->next;
+		free(b);
+	}
+}
+
+static void *ralloc(struct reader *r, size_t n)
+{
+	return r->arena ? arena_alloc(r->arena, n) : malloc(n);
+}
+
+static void *rrealloc(struct reader *r, void *p, size_t old, size_t n)
+{
+	if (!r->arena)
+		return realloc(p, n);
+	void *q = arena_alloc(r->arena, n);
+	if (q && p)
+		memcpy(q, p, old);
+	return q;
+}
+
+static void rfree(struct reader *r, void *p)
+{
+	if (!r->arena)
+		free(p);
+}
 
 __attribute__((format(printf, 2, 3)))
 static int fail(struct reader *r, const char *fmt, ...)
@@ -42,8 +122,14 @@ static void step(struct reader *r)
 
 static void blanks(struct reader *r)
 {
-	while (peek(r) == ' ' || peek(r) == '\t' || peek(r) == '\n' || peek(r) == '\r')
-		step(r);
+	while (r->p < r->end) {
+		switch (*r->p) {
+		case ' ': case '\t': case '\n': case '\r':
+			step(r);
+			continue;
+		}
+		return;
+	}
 }
 
 static int expect_word(struct reader *r, const char *w)
@@ -94,17 +180,20 @@ static int string(struct reader *r, char **out)
 {
 	step(r); /* the quote */
 	/* Decoded text is never longer than the source. */
-	const char *q = r->p;
-	while (q < r->end && *q != '"')
-		q += *q == '\\' && q + 1 < r->end ? 2 : 1;
-	char *s = malloc((size_t)(q - r->p) + 1);
+	const char *q = memchr(r->p, '"', (size_t)(r->end - r->p));
+	if (!q || memchr(r->p, '\\', (size_t)(q - r->p))) { /* escapes: walk them */
+		q = r->p;
+		while (q < r->end && *q != '"')
+			q += *q == '\\' && q + 1 < r->end ? 2 : 1;
+	}
+	char *s = ralloc(r, (size_t)(q - r->p) + 1);
 	if (!s)
 		return cb_fail(r->err, ENOMEM, "out of memory");
 	size_t o = 0;
 	for (;;) {
 		int c = peek(r);
 		if (c < 0) {
-			free(s);
+			rfree(r, s);
 			return fail(r, "string not closed");
 		}
 		if (c == '"') {
@@ -112,12 +201,20 @@ static int string(struct reader *r, char **out)
 			break;
 		}
 		if (c < 0x20) {
-			free(s);
+			rfree(r, s);
 			return fail(r, "control character in a string (write it as \\u%04x)", c);
 		}
 		if (c != '\\') {
-			s[o++] = (char)c;
-			step(r);
+			/* A run of plain characters at once: no newline can be in
+			 * it (a control character), so only columns move. */
+			const char *run = r->p;
+			while (run < r->end && *run != '"' && *run != '\\' && (unsigned char)*run >= 0x20) {
+				r->col += ((unsigned char)*run & 0xc0) != 0x80;
+				run++;
+			}
+			memcpy(s + o, r->p, (size_t)(run - r->p));
+			o += (size_t)(run - r->p);
+			r->p = run;
 			continue;
 		}
 		step(r);
@@ -130,13 +227,13 @@ static int string(struct reader *r, char **out)
 			continue;
 		}
 		if (c != 'u') {
-			free(s);
+			rfree(r, s);
 			return fail(r, "unknown escape in a string (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
 		}
 		step(r);
 		uint32_t u, lo;
 		if (hex4(r, &u)) {
-			free(s);
+			rfree(r, s);
 			return -EINVAL;
 		}
 		if (u >= 0xd800 && u < 0xdc00) {
@@ -147,24 +244,24 @@ static int string(struct reader *r, char **out)
 			if (pair)
 				step(r);
 			if (!pair) {
-				free(s);
+				rfree(r, s);
 				return fail(r, "lone UTF-16 surrogate in \\u escape");
 			}
 			if (hex4(r, &lo)) {
-				free(s);
+				rfree(r, s);
 				return -EINVAL;
 			}
 			if (lo < 0xdc00 || lo > 0xdfff) {
-				free(s);
+				rfree(r, s);
 				return fail(r, "lone UTF-16 surrogate in \\u escape");
 			}
 			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
 		} else if (u >= 0xdc00 && u < 0xe000) {
-			free(s);
+			rfree(r, s);
 			return fail(r, "lone UTF-16 surrogate in \\u escape");
 		}
 		if (u == 0) {
-			free(s);
+			rfree(r, s);
 			return fail(r, "\\u0000 in a string is not accepted");
 		}
 		put_utf8(s, &o, u);
@@ -222,17 +319,17 @@ static int number(struct reader *r, struct cb_jval *v)
 
 static int value(struct reader *r, struct cb_jval *v);
 
-static int push(struct cb_jval *v, int *cap)
+static int push(struct reader *r, struct cb_jval *v, int *cap)
 {
 	if (v->n < *cap)
 		return 0;
 	int ncap = *cap ? *cap * 2 : 8;
-	struct cb_jval *items = realloc(v->v, sizeof(*items) * (size_t)ncap);
+	struct cb_jval *items = rrealloc(r, v->v, sizeof(*items) * (size_t)*cap, sizeof(*items) * (size_t)ncap);
 	if (!items)
 		return -ENOMEM;
 	v->v = items;
 	if (v->type == CB_J_OBJECT) {
-		char **keys = realloc(v->k, sizeof(*keys) * (size_t)ncap);
+		char **keys = rrealloc(r, v->k, sizeof(*keys) * (size_t)*cap, sizeof(*keys) * (size_t)ncap);
 		if (!keys)
 			return -ENOMEM;
 		v->k = keys;
@@ -266,8 +363,8 @@ static int container(struct reader *r, struct cb_jval *v, bool obj)
 			if (rc)
 				return rc;
 			for (int i = 0; i < v->n; i++) {
-				if (!strcmp(v->k[i], key)) {
-					free(key);
+				if (v->k[i][0] == key[0] && !strcmp(v->k[i], key)) {
+					rfree(r, key);
 					r->line = kl;
 					r->col = kc;
 					return fail(r, "duplicate key \"%s\"", v->k[i]);
@@ -275,13 +372,13 @@ static int container(struct reader *r, struct cb_jval *v, bool obj)
 			}
 			blanks(r);
 			if (peek(r) != ':') {
-				free(key);
+				rfree(r, key);
 				return fail(r, "expected ':' after the key");
 			}
 			step(r);
 		}
-		if (push(v, &cap)) {
-			free(key);
+		if (push(r, v, &cap)) {
+			rfree(r, key);
 			return cb_fail(r->err, ENOMEM, "out of memory");
 		}
 		memset(&v->v[v->n], 0, sizeof(v->v[0]));
@@ -359,12 +456,15 @@ void cb_jval_free(struct cb_jval *v)
 	}
 }
 
-int cb_json_parse(const char *text, size_t len, struct cb_jval **out, struct cb_err *err)
+static int parse(const char *text, size_t len, struct cb_jarena *arena, struct cb_jval **out,
+		 struct cb_err *err)
 {
-	struct reader r = { .p = text, .end = text + len, .line = 1, .col = 1, .err = err };
-	struct cb_jval *v = calloc(1, sizeof(*v));
+	struct reader r = { .p = text, .end = text + len, .line = 1, .col = 1, .err = err,
+			    .arena = arena };
+	struct cb_jval *v = ralloc(&r, sizeof(*v));
 	if (!v)
 		return cb_fail(err, ENOMEM, "out of memory");
+	memset(v, 0, sizeof(*v));
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
 		r.p += 3; /* a byte-order mark */
 	int rc = value(&r, v);
@@ -374,11 +474,23 @@ int cb_json_parse(const char *text, size_t len, struct cb_jval **out, struct cb_
 			rc = fail(&r, "expected the end of the text after the value");
 	}
 	if (rc) {
-		cb_jval_free(v);
+		if (!arena)
+			cb_jval_free(v);
 		return rc;
 	}
 	*out = v;
 	return 0;
+}
+
+int cb_json_parse(const char *text, size_t len, struct cb_jval **out, struct cb_err *err)
+{
+	return parse(text, len, NULL, out, err);
+}
+
+int cb_json_parse_arena(const char *text, size_t len, struct cb_jarena *arena,
+			struct cb_jval **out, struct cb_err *err)
+{
+	return parse(text, len, arena, out, err);
 }
 
 const struct cb_jval *cb_jval_get(const struct cb_jval *o, const char *key)
@@ -386,7 +498,7 @@ const struct cb_jval *cb_jval_get(const struct cb_jval *o, const char *key)
 	if (!o || o->type != CB_J_OBJECT)
 		return NULL;
 	for (int i = 0; i < o->n; i++)
-		if (!strcmp(o->k[i], key))
+		if (o->k[i][0] == key[0] && !strcmp(o->k[i], key))
 			return &o->v[i];
 	return NULL;
 }

@@ -28,6 +28,18 @@ struct cb_jval {
  * -EINVAL with "LINE:COL: what was expected" in ERR. */
 int cb_json_parse(const char *text, size_t len, struct cb_jval **out, struct cb_err *err);
 void cb_jval_free(struct cb_jval *v);
+
+/* Memory for many parses in a row (the lines of a JSON-lines file): the
+ * values of a parse live until the next reset, and a reset keeps the blocks
+ * for the next parse. Zero-initialise; free with cb_jarena_free. */
+struct cb_jarena {
+	struct cb_jblock *head, *spare;
+};
+/* As cb_json_parse, the tree in ARENA (not freed with cb_jval_free). */
+int cb_json_parse_arena(const char *text, size_t len, struct cb_jarena *arena,
+			struct cb_jval **out, struct cb_err *err);
+void cb_jarena_reset(struct cb_jarena *a);
+void cb_jarena_free(struct cb_jarena *a);
 /* The member KEY of object O, or NULL (also when O is not an object). */
 const struct cb_jval *cb_jval_get(const struct cb_jval *o, const char *key);
 /* "a string", "an array", ... for messages. */

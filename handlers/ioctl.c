@@ -286,7 +286,7 @@ static void handle_ioctl(struct cb_call *c)
 	}
 	if (ioc) {
 		struct cb_log_result lr;
-		cb_translate_ioctl(c, db, ioc, fd, argp, &lr);
+		cb_translate_ioctl(c, db, ioc, request, fd, argp, &lr);
 		log_ioctl(c, gfd, path, request, &lr);
 		return;
 	}

@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 
 #include "../abi/convert.h"
+#include "../abi/ioctl_decode.h"
 #include "../common/cleanup.h"
 #include "../supervisor/guest.h"
 #include "../supervisor/supervisor.h"
@@ -38,7 +39,8 @@ static int mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 }
 
 /* A scalar argument (int *, long *): widen on the way in, narrow back. */
-static int64_t scalar_call(struct cb_call *c, const struct cb_ioctl *ioc, int fd, uint64_t argp)
+static int64_t scalar_call(struct cb_call *c, const struct cb_ioctl *ioc, uint32_t request, int fd,
+			   uint64_t argp)
 {
 	uint32_t gsize = ioc->arg_size[c->arch], hsize = ioc->arg_size[CB_CONV_HOST];
 	if (gsize > 8 || hsize > 8)
@@ -54,7 +56,7 @@ static int64_t scalar_call(struct cb_call *c, const struct cb_ioctl *ioc, int fd
 		else
 			memcpy(h.b, g.b, gsize < hsize ? gsize : hsize);
 	}
-	int r = ioctl(fd, ioc->req[CB_CONV_HOST], h.b);
+	int r = ioctl(fd, cb_abi_ioctl_host_req(ioc, request, 0), h.b);
 	if (r < 0)
 		return -errno;
 	if (ioc->dir == CB_DIR_OUT || ioc->dir == CB_DIR_INOUT) {
@@ -90,21 +92,63 @@ static int swap_fds(struct cb_call *c, struct cb_conv *cv, int *held, int max, i
 	return 0;
 }
 
+/* The argument's size: the record's, or what the guest's request says
+ * (a pattern sized by its parameter: EVIOCGNAME(len), SPI_IOC_MESSAGE(n)).
+ * *COUNT records, or *COUNT bytes when there is no record; *HSIZE the
+ * host's bytes. */
+static int arg_extent(const struct cb_abi_db *db, const struct cb_ioctl *ioc, enum cb_arch arch,
+		      uint32_t request, uint32_t *count, uint32_t *hsize)
+{
+	if (!ioc->arg_from_req) {
+		*count = 1;
+		*hsize = ioc->arg_size[CB_CONV_HOST];
+		return 0;
+	}
+	uint32_t bytes = cb_ioctl_split(request).size;
+	if (ioc->arg_record == CB_NO_INDEX) {
+		*count = *hsize = bytes;
+		return 0;
+	}
+	const struct cb_record *r = &db->records[ioc->arg_record];
+	if (!r->size[arch] || bytes % r->size[arch])
+		return -EINVAL; /* not a whole number of records: the kernel says EINVAL too */
+	*count = bytes / r->size[arch];
+	uint64_t h = (uint64_t)*count * r->size[CB_CONV_HOST];
+	if (h > 0x3fff)
+		return -EINVAL; /* no host number can say that size */
+	*hsize = (uint32_t)h;
+	return 0;
+}
+
 static int64_t record_call(struct cb_call *c, const struct cb_abi_db *db, const struct cb_ioctl *ioc,
-			   int fd, uint64_t argp)
+			   uint32_t request, int fd, uint64_t argp)
 {
 	struct cb_guest_mem mem = { mem_read, mem_write, c };
 	struct cb_conv cv;
 	int held[8], nheld = 0;
-	int64_t r = cb_conv_init(&cv, db, c->arch, ioc->req[c->arch], &mem, 0);
+	uint32_t count = 0, hsize = 0;
+	int64_t r = arg_extent(db, ioc, c->arch, request, &count, &hsize);
+	if (r)
+		return r;
+	r = cb_conv_init(&cv, db, c->arch, request, &mem, 0);
 	void *host = NULL;
-	if (!r)
+	/* A buffer the kernel fills may be written only in part (EVIOCGNAME
+	 * writes the name and its NUL): it is read first, so that the rest
+	 * goes back to the guest as it was. */
+	enum cb_dir bufdir = ioc->dir == CB_DIR_OUT ? CB_DIR_INOUT : ioc->dir;
+	if (r)
+		;
+	else if (ioc->arg_record == CB_NO_INDEX)
+		r = count ? cb_conv_in_buf(&cv, argp, count, bufdir, &host) : 0;
+	else if (ioc->arg_from_req)
+		r = count ? cb_conv_in_array(&cv, ioc->arg_record, argp, count, ioc->dir, &host) : 0;
+	else
 		r = cb_conv_in(&cv, ioc->arg_record, argp, ioc->dir, &host);
 	if (!r)
 		r = swap_fds(c, &cv, held, 8, &nheld);
 	if (!r) {
 		/* A NULL argument stays NULL: the kernel reports it as it would. */
-		int k = ioctl(fd, ioc->req[CB_CONV_HOST], host);
+		int k = ioctl(fd, cb_abi_ioctl_host_req(ioc, request, hsize), host);
 		r = k < 0 ? -errno : k;
 		if (k >= 0) {
 			int o = cb_conv_out(&cv);
@@ -119,18 +163,18 @@ static int64_t record_call(struct cb_call *c, const struct cb_abi_db *db, const 
 }
 
 void cb_translate_ioctl(struct cb_call *c, const struct cb_abi_db *db, const struct cb_ioctl *ioc,
-			int fd, uint64_t argp, struct cb_log_result *lr)
+			uint32_t request, int fd, uint64_t argp, struct cb_log_result *lr)
 {
 	int64_t r;
 	if (fd < 0)
 		r = fd;
-	else if (ioc->arg_record != CB_NO_INDEX)
-		r = record_call(c, db, ioc, fd, argp);
+	else if (ioc->arg_record != CB_NO_INDEX || ioc->arg_from_req)
+		r = record_call(c, db, ioc, request, fd, argp);
 	else if (ioc->arg_kind != CB_K_PAD)
-		r = scalar_call(c, ioc, fd, argp);
+		r = scalar_call(c, ioc, request, fd, argp);
 	else {
 		/* No pointer: the argument is a plain value. */
-		int k = ioctl(fd, ioc->req[CB_CONV_HOST], (unsigned long)argp);
+		int k = ioctl(fd, cb_abi_ioctl_host_req(ioc, request, 0), (unsigned long)argp);
 		r = k < 0 ? -errno : k;
 	}
 	/* ENOENT from the host call is a result; from the guest accessors it

@@ -23,12 +23,12 @@ struct cb_translator {
  * (not an i386 guest, translation off, unknown or task-tied request). */
 const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_arch arch,
 					 uint32_t request, const struct cb_abi_db **db);
-/* Perform the guest's ioctl through IOC of DB on FD, the supervisor's copy
+/* Perform the guest's ioctl REQUEST through IOC of DB on FD, the supervisor's copy
  * of its fd (the very file an ioctl rule decided on, when one looked), or
  * the -errno taking it failed with; sets the call's verdict and fills LR
  * for the log. The caller takes the copy first, to hand the lead off
  * before a request that may wait. */
 void cb_translate_ioctl(struct cb_call *c, const struct cb_abi_db *db, const struct cb_ioctl *ioc,
-			int fd, uint64_t argp, struct cb_log_result *lr);
+			uint32_t request, int fd, uint64_t argp, struct cb_log_result *lr);
 
 #endif

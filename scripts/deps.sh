@@ -1,9 +1,16 @@
 #!/bin/bash
 # Install the Debian packages compatbox needs, when any is missing.
-# Usage: scripts/deps.sh [EXTRA-PACKAGE...]
+# Usage: scripts/deps.sh [--optional] [EXTRA-PACKAGE...]
+#   --optional  also what optional tests need: chromium (report_html renders
+#               the report's HTML page headless; without it the test skips)
 set -euo pipefail
+optional=()
+if [ "${1:-}" = --optional ]; then
+	optional=(chromium)
+	shift
+fi
 need=(gcc gcc-multilib libc6-dev-i386 meson ninja-build pkg-config libseccomp-dev libcap-dev check
-      python3 procps util-linux libfuse3-dev fuse3 clang libclang-rt-dev cppcheck valgrind "$@")
+      python3 procps util-linux libfuse3-dev fuse3 clang libclang-rt-dev cppcheck valgrind "${optional[@]}" "$@")
 missing=()
 for p in "${need[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,7 +9,8 @@
 # COMPATBOX_VM_TIMEOUT (seconds per VM run, default 1500).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh || exit 1
+# --optional: also chromium, so that report_html runs rather than skips.
+scripts/deps.sh --optional || exit 1
 scripts/build.sh || exit 1
 
 kernels=${COMPATBOX_TEST_KERNELS:-6.1 6.12}

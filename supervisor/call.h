@@ -33,6 +33,7 @@ struct cb_call {
 	enum cb_arch arch;
 	int nr;
 	uint64_t args[6]; /* already narrowed to the guest's register width */
+	int via_nr;       /* > 0: the multiplexer (socketcall) nr came through */
 	struct cb_worker *w;
 	const struct cb_supervisor *sup;
 	struct cb_verdict v;

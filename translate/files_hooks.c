@@ -273,6 +273,15 @@ int cb_xf_gate_getdents(struct cb_xctx *x)
 	return 0;
 }
 
+int cb_xf_gate_llseek(struct cb_xctx *x)
+{
+	int fd = -1, r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &fd);
+	struct stat st;
+	if (r < 0 || fd < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
+		return r; /* only directories' positions depend on the caller */
+	return cb_xf_gate_getdents(x);
+}
+
 /* The directory's position before the call, for undo. */
 int cb_xf_pre_getdents(struct cb_xctx *x)
 {

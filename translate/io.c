@@ -42,6 +42,22 @@ const struct cb_xsys cb_xsys_io[] = {
 	  .flags = CB_X_WAITS,
 	  .why = "fds inside the argument: fd_set bits of guest fds to host fds and back; "
 		 "old timeval updated with the time left" },
+	/* A signal mask (a register says whether there is one) stays in the
+	 * kernel: it is the caller's during the wait. */
+	{ "ppoll", "ppoll", { VAL, VAL, VAL, VAL, VAL }, .gate = cb_xio_gate_pwait,
+	  .call = cb_xio_ppoll, .flags = CB_X_WAITS,
+	  .why = "fds inside the argument: as poll; old 32-bit timespec, time left written back; "
+		 "a signal mask stays in the kernel" },
+	{ "ppoll_time64", "ppoll", { VAL, VAL, VAL, VAL, VAL }, .gate = cb_xio_gate_pwait,
+	  .call = cb_xio_ppoll64, .flags = CB_X_WAITS,
+	  .why = "fds inside the argument: as ppoll, 64-bit timespec" },
+	{ "pselect6", "pselect6", { SVAL, VAL, VAL, VAL, VAL, VAL }, .gate = cb_xio_gate_pwait,
+	  .call = cb_xio_pselect6, .flags = CB_X_WAITS,
+	  .why = "fds inside the argument: as _newselect; old 32-bit timespec; a signal mask "
+		 "stays in the kernel" },
+	{ "pselect6_time64", "pselect6", { SVAL, VAL, VAL, VAL, VAL, VAL },
+	  .gate = cb_xio_gate_pwait, .call = cb_xio_pselect6_64, .flags = CB_X_WAITS,
+	  .why = "fds inside the argument: what i386 glibc's select() calls; 64-bit timespec" },
 	{ "epoll_ctl", "epoll_ctl", { VAL, VAL, VAL, VAL }, .gate = cb_xio_gate_epoll_ctl,
 	  .call = cb_xio_epoll_ctl,
 	  .why = "registers under the guest's fd number (a helper thread with its own fd "

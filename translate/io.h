@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
@@ -193,8 +194,54 @@ void xio_sigfds_free(struct xio_sigfds *s);
  * kernel runs epoll_wait on them ---- */
 void xio_epoll_taint(int hepfd);
 bool xio_epoll_tainted(int hepfd);
+/* ---- epoll instances that watch a file with EPOLLEXCLUSIVE (added
+ * through the supervisor): epoll_wait waits inside epoll_wait on them ---- */
+void xio_epoll_mark_exclusive(int hepfd);
+bool xio_epoll_exclusive(int hepfd);
 
-/* ---- the hooks (vectored.c, messages.c, readiness.c) ---- */
+/* ---- messages (messages.c), for the socket calls (sockets.c) ---- */
+
+/* The i386 struct msghdr (28 bytes). */
+struct xio_gmsg {
+	uint32_t name;
+	int32_t namelen;
+	uint32_t iov;
+	uint32_t iovlen;
+	uint32_t control;
+	uint32_t controllen;
+	int32_t flags;
+};
+_Static_assert(sizeof(struct xio_gmsg) == 28, "i386 msghdr");
+
+/* Send the guest's message M (already read) on host fd HFD, as sendmsg
+ * does, with FLAGS (no MSG_CMSG_COMPAT). ONE: M->iov is one buffer of
+ * M->iovlen bytes (sendto), not an iovec array. The count or -errno. */
+long xio_send(struct cb_xctx *x, int hfd, const struct xio_gmsg *m, unsigned flags, bool one);
+/* recvfrom's source address, for its caller to write back. */
+struct xio_from {
+	bool want;                     /* the guest gave an address buffer */
+	struct sockaddr_storage name;  /* out */
+	uint32_t namelen;              /* out: the kernel's length */
+};
+/* Receive into the guest's message M as recvmsg does, with GFLAGS (no
+ * MSG_CMSG_COMPAT); on success M holds what goes back to the guest's
+ * msghdr (namelen, controllen, flags), written by the caller. FROM:
+ * recvfrom, M->iov is one buffer of M->iovlen bytes and the name goes to
+ * FROM. The count or -errno. */
+long xio_recv(struct cb_xctx *x, int hfd, struct xio_gmsg *m, unsigned gflags,
+	      struct xio_from *from);
+
+/* ---- poll and select (readiness.c), for ppoll and pselect6 (pwait.c) ---- */
+
+/* poll of the guest's NFDS pollfds at GADDR until DEADLINE (CLOCK_MONOTONIC
+ * ns, <0: none; ZERO: do not wait): the count or -errno. */
+int xio_poll_core(struct cb_call *c, uint64_t gaddr, uint32_t nfds, int64_t deadline, bool zero);
+/* select of the guest's fd_sets at SET_ADDR (in, out, except) of N bits,
+ * as xio_poll_core. */
+int xio_select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int64_t deadline,
+		    bool zero_timeout);
+
+/* ---- the hooks (vectored.c, messages.c, readiness.c, pwait.c) ---- */
 int cb_xio_gate_rw(struct cb_xctx *x);
 int cb_xio_readv(struct cb_xctx *x);
 int cb_xio_writev(struct cb_xctx *x);
@@ -205,6 +252,11 @@ int cb_xio_sendmsg(struct cb_xctx *x);
 int cb_xio_recvmsg(struct cb_xctx *x);
 int cb_xio_poll(struct cb_xctx *x);
 int cb_xio_select(struct cb_xctx *x);
+int cb_xio_gate_pwait(struct cb_xctx *x);
+int cb_xio_ppoll(struct cb_xctx *x);
+int cb_xio_ppoll64(struct cb_xctx *x);
+int cb_xio_pselect6(struct cb_xctx *x);
+int cb_xio_pselect6_64(struct cb_xctx *x);
 int cb_xio_gate_epoll_ctl(struct cb_xctx *x);
 int cb_xio_epoll_ctl(struct cb_xctx *x);
 int cb_xio_gate_epoll_wait(struct cb_xctx *x);

@@ -767,15 +767,20 @@ void xio_sigfds_free(struct xio_sigfds *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* ---- epoll instances holding a signalfd ---- */
+/* ---- epoll instances to remember: holding a signalfd, or watching a
+ * file with EPOLLEXCLUSIVE ---- */
 
 /* All epoll files share one anonymous inode, so an instance is known by a
- * kept host copy, compared with kcmp(KCMP_FILE). Instances are few (only
- * those a signalfd was added to) and kept for the run. */
-#define TAINT_MAX 64
-static pthread_mutex_t taint_mu = PTHREAD_MUTEX_INITIALIZER;
-static int tainted[TAINT_MAX];
-static int ntainted;
+ * kept host copy, compared with kcmp(KCMP_FILE). Instances are few (those
+ * a signalfd or an exclusive watch was added to) and kept for the run. */
+#define MARK_MAX 64
+struct mark_set {
+	pthread_mutex_t mu;
+	int fd[MARK_MAX];
+	int n;
+};
+static struct mark_set tainted = { PTHREAD_MUTEX_INITIALIZER, { 0 }, 0 };
+static struct mark_set exclusive = { PTHREAD_MUTEX_INITIALIZER, { 0 }, 0 };
 
 static bool same_file(int a, int b)
 {
@@ -783,25 +788,30 @@ static bool same_file(int a, int b)
 	return syscall(SYS_kcmp, me, me, 0 /* KCMP_FILE */, a, b) == 0;
 }
 
-bool xio_epoll_tainted(int hepfd)
+static bool marked(struct mark_set *m, int hepfd)
 {
 	bool found = false;
-	pthread_mutex_lock(&taint_mu);
-	for (int i = 0; i < ntainted && !found; i++)
-		found = same_file(tainted[i], hepfd);
-	pthread_mutex_unlock(&taint_mu);
+	pthread_mutex_lock(&m->mu);
+	for (int i = 0; i < m->n && !found; i++)
+		found = same_file(m->fd[i], hepfd);
+	pthread_mutex_unlock(&m->mu);
 	return found;
 }
 
-void xio_epoll_taint(int hepfd)
+static void mark(struct mark_set *m, int hepfd)
 {
-	if (hepfd < 0 || xio_epoll_tainted(hepfd))
+	if (hepfd < 0 || marked(m, hepfd))
 		return;
-	pthread_mutex_lock(&taint_mu);
-	if (ntainted < TAINT_MAX) {
+	pthread_mutex_lock(&m->mu);
+	if (m->n < MARK_MAX) {
 		int keep = fcntl(hepfd, F_DUPFD_CLOEXEC, 3);
 		if (keep >= 0)
-			tainted[ntainted++] = keep;
+			m->fd[m->n++] = keep;
 	}
-	pthread_mutex_unlock(&taint_mu);
+	pthread_mutex_unlock(&m->mu);
 }
+
+bool xio_epoll_tainted(int hepfd) { return marked(&tainted, hepfd); }
+void xio_epoll_taint(int hepfd) { mark(&tainted, hepfd); }
+bool xio_epoll_exclusive(int hepfd) { return marked(&exclusive, hepfd); }
+void xio_epoll_mark_exclusive(int hepfd) { mark(&exclusive, hepfd); }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -32,29 +33,43 @@
 #define NAME_MAX_ 128u     /* sockaddr_storage: the kernel's cap on msg_namelen */
 #define SCM_MAX_FD_ 253
 
-/* The i386 struct msghdr (28 bytes). */
-struct gmsg {
-	uint32_t name;
-	int32_t namelen;
-	uint32_t iov;
-	uint32_t iovlen;
-	uint32_t control;
-	uint32_t controllen;
-	int32_t flags;
-};
-_Static_assert(sizeof(struct gmsg) == 28, "i386 msghdr");
-
 static size_t align4(size_t v) { return (v + 3) & ~(size_t)3; }
 static size_t align8(size_t v) { return (v + 7) & ~(size_t)7; }
 
-/* Never MSG_ZEROCOPY: with SO_ZEROCOPY the kernel would pin the
- * supervisor's temporary copy and send it after it was freed and reused
- * (heap bytes to the peer). cb_xio_gate_sendmsg leaves such sends to the
- * kernel; this is the backstop for any that get here. */
+/* MSG_ZEROCOPY only from a zero-copy bounce (ZC): with SO_ZEROCOPY the
+ * kernel pins the pages it is given and sends them after the call
+ * returned; a supervisor buffer that is freed and reused would send heap
+ * bytes to the peer. cb_xio_gate_sendmsg leaves direct calls with the flag
+ * to the kernel; through socketcall xio_send bounces. */
+static long host_call_zc(long nr, int hfd, const struct msghdr *h, unsigned flags, bool zc)
+{
+	long r = syscall(nr, hfd, h, zc ? flags : flags & ~(unsigned)MSG_ZEROCOPY);
+	return r < 0 ? -errno : r;
+}
+
 static long host_call(long nr, int hfd, const struct msghdr *h, unsigned flags)
 {
-	long r = syscall(nr, hfd, h, flags & ~(unsigned)MSG_ZEROCOPY);
-	return r < 0 ? -errno : r;
+	return host_call_zc(nr, hfd, h, flags, false);
+}
+
+/* A zero-copy send's data, gathered into pages of its own that are
+ * unmapped after the call and never reused: what the kernel pinned stays
+ * its until it is sent (the completion then comes on the guest's socket,
+ * the same one). NULL when there is nothing to send or no memory. */
+static void *zc_bounce(const struct xio_iov *v, struct iovec *one)
+{
+	if (!v->total || v->refused || v->faulty)
+		return NULL;
+	void *p = mmap(NULL, v->total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	size_t o = 0;
+	for (uint32_t i = 0; i < v->n; i++) {
+		memcpy((char *)p + o, v->h[i].iov_base, v->h[i].iov_len);
+		o += v->h[i].iov_len;
+	}
+	*one = (struct iovec){ p, v->total };
+	return p;
 }
 
 /* May the supervisor name another process in SCM_CREDENTIALS? Then the
@@ -286,8 +301,10 @@ int cb_xio_gate_sendmsg(struct cb_xctx *x)
 	 * and reports on the error queue when they are free again: only the
 	 * kernel, on the guest's memory, can do that. Without SO_ZEROCOPY it
 	 * ignores the flag, with it the guest gets its completions as
-	 * natively. Safe to CONTINUE: only the flags register was looked at. */
-	return (unsigned)x->c->args[2] & MSG_ZEROCOPY ? CB_XSYS_KERNEL : 0;
+	 * natively. Safe to CONTINUE: only the flags register was looked at.
+	 * Through socketcall the flags came from guest memory: performed from
+	 * a zero-copy bounce (xio_send). */
+	return !x->args_read && ((unsigned)x->c->args[2] & MSG_ZEROCOPY) ? CB_XSYS_KERNEL : 0;
 }
 
 int cb_xio_sendmsg(struct cb_xctx *x)
@@ -297,16 +314,23 @@ int cb_xio_sendmsg(struct cb_xctx *x)
 	int rc = cb_xsys_hold_fd(x, (int32_t)c->args[0], &hfd);
 	if (rc)
 		return rc;
-	unsigned gflags = (unsigned)c->args[2];
-	unsigned flags = gflags & ~(unsigned)MSG_CMSG_COMPAT;
+	unsigned flags = (unsigned)c->args[2] & ~(unsigned)MSG_CMSG_COMPAT;
 	xio_signals_setup();
-	struct gmsg m;
+	struct xio_gmsg m;
 	rc = xio_read(c, c->args[1], &m, sizeof(m));
 	if (rc == -EFAULT) /* after the fd checks, as the host makes them */
 		return (int)host_call(SYS_sendmsg, hfd, xio_guard(), flags);
 	if (rc)
 		return rc;
+	return (int)xio_send(x, hfd, &m, flags, false);
+}
 
+long xio_send(struct cb_xctx *x, int hfd, const struct xio_gmsg *mp, unsigned flags, bool one)
+{
+	struct cb_call *c = x->c;
+	struct xio_gmsg m = *mp;
+	int rc;
+	xio_signals_setup();
 	struct msghdr h = { 0 };
 	uint8_t name[NAME_MAX_];
 	h.msg_namelen = (socklen_t)m.namelen; /* negative: EINVAL from the host */
@@ -325,7 +349,8 @@ int cb_xio_sendmsg(struct cb_xctx *x)
 	struct xio_iov v;
 	struct xio_fds fds = { 0 };
 	struct ctl_out co = { 0 };
-	rc = xio_iov_in(c, m.iov, m.iovlen, false, false, &v);
+	rc = one ? xio_iov_one(c, m.iov, m.iovlen, false, &v)
+		 : xio_iov_in(c, m.iov, m.iovlen, false, false, &v);
 	if (!rc)
 		rc = ctl_send(c, m.control, m.controllen, &fds, &co);
 	if (!rc && !co.err)
@@ -351,8 +376,17 @@ int cb_xio_sendmsg(struct cb_xctx *x)
 			bool wait = how == XIO_WAIT && !(flags & MSG_DONTWAIT) && !v.refused;
 			int64_t deadline = wait ? xio_sock_deadline(hfd, true) : -1;
 			size_t done = 0;
+			/* MSG_ZEROCOPY here came through socketcall (see host_call). */
+			struct iovec zone;
+			void *zc = (flags & MSG_ZEROCOPY) ? zc_bounce(&v, &zone) : NULL;
+			size_t zclen = v.total;
+			if (zc) {
+				h.msg_iov = &zone;
+				h.msg_iovlen = 1;
+			}
 			for (;;) {
-				r = host_call(SYS_sendmsg, hfd, &h, flags | (wait ? MSG_DONTWAIT : 0));
+				r = host_call_zc(SYS_sendmsg, hfd, &h, flags | (wait ? MSG_DONTWAIT : 0),
+						 zc != NULL);
 				if (r >= 0 && wait && type == SOCK_STREAM && r > 0 &&
 				    done + (size_t)r < v.total) {
 					/* A blocking stream send takes it all. The rest
@@ -362,6 +396,12 @@ int cb_xio_sendmsg(struct cb_xctx *x)
 					xio_iov_advance(&v, (size_t)r);
 					h.msg_iov = (struct iovec *)(uintptr_t)v.hptr;
 					h.msg_iovlen = v.hcount;
+					if (zc) {
+						zone.iov_base = (char *)zone.iov_base + r;
+						zone.iov_len -= (size_t)r;
+						h.msg_iov = &zone;
+						h.msg_iovlen = 1;
+					}
 					h.msg_control = co.creds_len ? co.creds : NULL;
 					h.msg_controllen = co.creds_len;
 					continue;
@@ -381,13 +421,15 @@ int cb_xio_sendmsg(struct cb_xctx *x)
 					break;
 				}
 			}
+			if (zc)
+				munmap(zc, zclen);
 		}
 		xio_forward_signals(x);
 	}
 	free(co.h);
 	xio_fds_free(&fds);
 	xio_iov_free(&v);
-	return (int)r;
+	return r;
 }
 
 /* ---- recvmsg ---- */
@@ -514,17 +556,28 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 	if (rc)
 		return rc;
 	uint64_t gm = c->args[1];
-	unsigned gflags = (unsigned)c->args[2];
-	/* Received fds are close-on-exec in the supervisor whatever the guest
-	 * asked; MSG_CMSG_CLOEXEC is the guest's again in msg_flags. */
-	unsigned flags = (gflags & ~(unsigned)MSG_CMSG_COMPAT) | MSG_CMSG_CLOEXEC;
-	struct gmsg m;
+	unsigned gflags = (unsigned)c->args[2] & ~(unsigned)MSG_CMSG_COMPAT;
+	struct xio_gmsg m;
 	rc = xio_read(c, gm, &m, sizeof(m));
 	if (rc == -EFAULT)
-		return (int)host_call(SYS_recvmsg, hfd, xio_guard(), flags);
+		return (int)host_call(SYS_recvmsg, hfd, xio_guard(), gflags | MSG_CMSG_CLOEXEC);
 	if (rc)
 		return rc;
+	long r = xio_recv(x, hfd, &m, gflags, NULL);
+	if (r >= 0 && (rc = cb_guest_write(c, gm, &m, sizeof(m))) != 0)
+		r = rc;
+	return (int)r;
+}
 
+long xio_recv(struct cb_xctx *x, int hfd, struct xio_gmsg *mp, unsigned gflags,
+	      struct xio_from *from)
+{
+	struct cb_call *c = x->c;
+	struct xio_gmsg m = *mp;
+	int rc;
+	/* Received fds are close-on-exec in the supervisor whatever the guest
+	 * asked; MSG_CMSG_CLOEXEC is the guest's again in msg_flags. */
+	unsigned flags = gflags | MSG_CMSG_CLOEXEC;
 	struct msghdr h = { 0 };
 	struct xio_buf nb = { 0 };
 	struct xio_iov v = { 0 };
@@ -533,7 +586,14 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 	size_t glen = 0, hcap = 0;
 	long r;
 	h.msg_namelen = (socklen_t)m.namelen;
-	if (m.name) {
+	if (from) {
+		/* recvfrom: the name goes to the caller, which reads the guest's
+		 * length only after the data came, as move_addr_to_user does. */
+		h.msg_namelen = from->want ? NAME_MAX_ : 0;
+		if (from->want && (rc = xio_buf_make(&nb, NAME_MAX_, NAME_MAX_)) != 0)
+			goto out;
+		h.msg_name = from->want ? nb.p : NULL;
+	} else if (m.name) {
 		size_t nl = m.namelen > 0 ? ((uint32_t)m.namelen < NAME_MAX_ ? (size_t)m.namelen
 									    : NAME_MAX_)
 					  : 0;
@@ -548,12 +608,13 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 	}
 	/* A name that cannot be written fails the call after the data was
 	 * received and copied: the data buffers then go back whole. */
-	rc = xio_iov_in(c, m.iov, m.iovlen, true, name_faulty, &v);
+	rc = from ? xio_iov_one(c, m.iov, m.iovlen, true, &v)
+		  : xio_iov_in(c, m.iov, m.iovlen, true, name_faulty, &v);
 	if (rc)
 		goto out;
 	h.msg_iov = (struct iovec *)(uintptr_t)v.hptr;
 	h.msg_iovlen = v.hcount;
-	if (m.control) {
+	if (!from && m.control) {
 		glen = m.controllen < CTL_MAX ? m.controllen : CTL_MAX;
 		hcap = cb_conv_cmsg_host_space(CB_ARCH_I386, glen);
 		size_t ok;
@@ -576,7 +637,8 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 			h.msg_controllen = hcap;
 		}
 	} else {
-		h.msg_controllen = m.controllen; /* NULL: CTRUNC if anything came */
+		/* NULL: CTRUNC if anything came */
+		h.msg_controllen = from ? 0 : m.controllen;
 	}
 
 	int type;
@@ -657,7 +719,10 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 		r = rc;
 		goto out_fds;
 	}
-	if (r >= 0) {
+	if (r >= 0 && from) {
+		memcpy(&from->name, &first_name, first_namelen);
+		from->namelen = first_namelen;
+	} else if (r >= 0) {
 		if (m.name) {
 			size_t n = (uint32_t)m.namelen < first_namelen ? (size_t)m.namelen : first_namelen;
 			if (n && (rc = cb_guest_write(c, m.name, &first_name, n)) != 0) {
@@ -669,9 +734,7 @@ int cb_xio_recvmsg(struct cb_xctx *x)
 		m.flags = (int32_t)(((unsigned)out_flags & ~(unsigned)(MSG_CMSG_CLOEXEC | MSG_CMSG_COMPAT)) |
 				    (gflags & MSG_CMSG_CLOEXEC) | (ctrunc ? MSG_CTRUNC : 0));
 		m.controllen = (uint32_t)gl;
-		rc = cb_guest_write(c, gm, &m, sizeof(m));
-		if (rc)
-			r = rc;
+		*mp = m; /* the caller writes it back */
 	}
 out_fds:
 	if (hctl)

@@ -7,10 +7,12 @@
 #include "xsys.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../supervisor/dispatch.h"
+#include "../supervisor/guest.h"
 #include "files.h"
 #include "io.h"
 
@@ -112,7 +114,30 @@ static int call_pwrite64(struct cb_xctx *x)
 	return prw(x, false);
 }
 
+/* _llseek(fd, hi, lo, result, whence): the offset from the pair (high word
+ * first), the new position written to RESULT after the seek was made (a
+ * bad pointer is EFAULT with the position moved, as natively). */
+static int call_llseek(struct cb_xctx *x)
+{
+	struct cb_call *c = x->c;
+	int hfd;
+	int rc = cb_xsys_hold_fd(x, (int32_t)c->args[0], &hfd);
+	if (rc)
+		return rc;
+	int64_t off = (int64_t)(((uint64_t)(uint32_t)c->args[1] << 32) | (uint32_t)c->args[2]);
+	int64_t r = lseek(hfd, off, (int)(uint32_t)c->args[4]);
+	if (r < 0)
+		return -errno;
+	return cb_guest_write(c, c->args[3], &r, sizeof(r));
+}
+
 const struct cb_xsys cb_xsys_offsets[] = {
+	/* ext4's directories (and overlayfs', ecryptfs') read a 32-bit
+	 * caller's positions as 31-bit hashes: the kernel seeks in them. */
+	{ "_llseek", "lseek", { VAL, VAL, VAL, VAL, VAL }, .gate = cb_xf_gate_llseek,
+	  .call = call_llseek,
+	  .why = "fd call: offset from two registers (high first), position written back; "
+		 "ext4 directories stay in the kernel (32-bit hash positions)" },
 	{ "pread64", "pread64", { VAL, VAL, VAL, VAL, VAL }, .call = call_pread64,
 	  .why = "fd call: offset from two registers; buffer keeps the guest's alignment" },
 	{ "pwrite64", "pwrite64", { VAL, VAL, VAL, VAL, VAL }, .call = call_pwrite64,

@@ -14,8 +14,10 @@
 #include "../supervisor/guest.h"
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
+#include "sockets.h"
 
-static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets };
+static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets,
+						 cb_xsys_sockets };
 #define FOR_EACH_ROW(row)                                                        \
 	for (size_t t_ = 0; t_ < sizeof(tables) / sizeof(tables[0]); t_++)       \
 		for (const struct cb_xsys *row = tables[t_]; row->guest; row++)
@@ -78,6 +80,16 @@ int cb_xsys_hold_fd(struct cb_xctx *x, int gfd, int *host)
 	return 0;
 }
 
+int cb_xsys_as_guest(struct cb_xctx *x)
+{
+	return cb_creds_assume(&x->creds, &x->self);
+}
+
+void cb_xsys_as_self(struct cb_xctx *x)
+{
+	cb_creds_restore(&x->self);
+}
+
 int cb_xsys_same_ns(struct cb_call *c, const char *ns)
 {
 	char p[64];
@@ -114,13 +126,15 @@ static void own_init(void)
  * the same root, through the same mounts, as the same user namespace, and
  * with the guest's credentials (taken around the host call). Otherwise the
  * kernel runs the call: CB_XSYS_KERNEL, safe before any memory is read. */
-static int path_gate(struct cb_xctx *x)
+static int path_gate(struct cb_xctx *x, bool paths)
 {
 	static const char *const theirs_fmt[] = { "/proc/%u/ns/mnt", "/proc/%u/ns/user",
 						  "/proc/%u/root" };
 	pthread_once(&own.once, own_init);
 	bool same = own.ok;
-	for (size_t i = 0; same && i < 3; i++) {
+	/* Without a path, only the user namespace (whose capabilities the
+	 * credentials hold) has to be the same. */
+	for (size_t i = paths ? 0 : 1; same && i < (paths ? 3u : 2u); i++) {
 		char p[40];
 		struct stat theirs;
 		snprintf(p, sizeof(p), theirs_fmt[i], x->c->n->pid);
@@ -228,15 +242,31 @@ static int trim_outputs(struct cb_xctx *x)
 	return 0;
 }
 
+static void perform(struct cb_call *c, const struct cb_xsys *row, int nr, uint64_t block, int n);
+
 void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row)
 {
-	struct cb_guest_mem mem = { mem_read, mem_write, c };
+	perform(c, row, -1, 0, 0);
+}
+
+void cb_xsys_perform_block(struct cb_call *c, const struct cb_xsys *row, int nr, uint64_t block,
+			   int n)
+{
+	perform(c, row, nr, block, n);
+}
+
+/* NR >= 0: C is a multiplexer; the direct call NR's N arguments are at
+ * BLOCK. */
+static void perform(struct cb_call *outer, const struct cb_xsys *row, int nr, uint64_t block, int n)
+{
+	struct cb_call sub, *c = outer;
+	struct cb_guest_mem mem = { mem_read, mem_write, outer };
 	struct cb_conv cv;
 	struct cb_xctx x = { .c = c, .cv = &cv, .row = row };
 	int64_t r = cb_conv_init(&cv, &cb_abi_builtin, c->arch, 0, &mem, 0);
-	if (!r && (row->flags & CB_X_PATH))
-		r = path_gate(&x);
-	if (!r && row->gate)
+	if (!r && (row->flags & (CB_X_PATH | CB_X_CREDS)))
+		r = path_gate(&x, row->flags & CB_X_PATH);
+	if (!r && nr < 0 && row->gate)
 		r = row->gate(&x);
 	if (!r && (row->flags & CB_X_WAITS) && !cb_call_can_block(c))
 		r = CB_XSYS_KERNEL;
@@ -244,11 +274,29 @@ void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row)
 		for (int i = 0; i < x.nheld; i++)
 			if (x.held[i].host >= 0)
 				close(x.held[i].host);
+		cb_conv_free(&cv);
 		if (c->sup->log)
 			cb_log_syscall(c->sup->log, c, "kernel");
 		/* Safe: the gates saw registers only, no guest memory (see xsys.h). */
 		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
 		return;
+	}
+	if (!r && nr >= 0) {
+		/* The multiplexer's block, read once: from here on the call is
+		 * the direct one, answered by the supervisor whatever a gate
+		 * says (the kernel would read the block again). */
+		uint32_t a[6] = { 0 };
+		sub = *outer;
+		sub.nr = nr;
+		sub.via_nr = outer->nr;
+		r = cb_guest_read(outer, block, a, (size_t)n * 4);
+		for (int i = 0; i < 6; i++)
+			sub.args[i] = a[i];
+		c = x.c = &sub;
+		mem.ctx = c;
+		x.args_read = true;
+		if (!r && row->gate && (r = row->gate(&x)) == CB_XSYS_KERNEL)
+			r = -ENOSYS; /* a backstop: gates look at args_read */
 	}
 	for (int i = 0; !r && i < 6; i++)
 		r = convert_arg(&x, i);
@@ -260,7 +308,7 @@ void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row)
 		/* CB_X_PATH: the guest's credentials for the host call only.
 		 * Failing to take them (path_gate checked they can be) fails
 		 * the call: never with the supervisor's. */
-		bool as_guest = row->flags & CB_X_PATH;
+		bool as_guest = (row->flags & CB_X_PATH) || ((row->flags & CB_X_CREDS) && !row->call);
 		if (as_guest && (x.result = cb_creds_assume(&x.creds, &x.self)) < 0) {
 			as_guest = false;
 		} else if (row->call) {
@@ -307,6 +355,16 @@ void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row)
 	if (c->sup->log)
 		cb_log_syscall(c->sup->log, c,
 			       c->v.kind == CB_V_ABANDON ? "abandoned" : "translated");
+	outer->v = c->v;
+}
+
+const struct cb_xsys *cb_xsys_row(const char *name)
+{
+	FOR_EACH_ROW(row) {
+		if (!strcmp(row->guest, name))
+			return row;
+	}
+	return NULL;
 }
 
 static void xsys_handler(struct cb_call *c)
@@ -321,6 +379,7 @@ static void xsys_handler(struct cb_call *c)
 
 static const struct cb_handler xsys_fast = { "(translated)", CB_ARCH_I386, xsys_handler, 0 };
 static const struct cb_handler xsys_slow = { "(translated)", CB_ARCH_I386, xsys_handler, CB_H_SLOW };
+static const struct cb_handler xsys_socketcall = { "(translated)", CB_ARCH_I386, cb_xsys_socketcall, 0 };
 
 int cb_xsys_check(struct cb_err *err)
 {
@@ -349,7 +408,7 @@ int cb_xsys_check(struct cb_err *err)
 					       "ret_len an output buffer", row->guest, i);
 		}
 	}
-	return 0;
+	return cb_xsys_socketcall_check(err);
 }
 
 /* Route every row's i386 syscall to the performer and trap it. */
@@ -365,5 +424,8 @@ int cb_xsys_install(struct cb_dispatch *d, struct cb_trapset *ts, struct cb_err 
 		d->h[CB_ARCH_I386][g] = (row->flags & CB_H_SLOW) ? &xsys_slow : &xsys_fast;
 		ts->trap[CB_ARCH_I386][g] = true;
 	}
+	int sc = cb_syscall_nr(CB_ARCH_I386, "socketcall");
+	d->h[CB_ARCH_I386][sc] = &xsys_socketcall;
+	ts->trap[CB_ARCH_I386][sc] = true;
 	return 0;
 }

@@ -61,10 +61,13 @@ struct gpollfd {
 int cb_xio_poll(struct cb_xctx *x)
 {
 	struct cb_call *c = x->c;
-	uint64_t gaddr = c->args[0];
-	uint32_t nfds = (uint32_t)c->args[1];
 	int timeout = (int32_t)c->args[2];
 	int64_t deadline = timeout < 0 ? -1 : xio_now_ns() + (int64_t)timeout * 1000000;
+	return xio_poll_core(c, c->args[0], (uint32_t)c->args[1], deadline, timeout == 0);
+}
+
+int xio_poll_core(struct cb_call *c, uint64_t gaddr, uint32_t nfds, int64_t deadline, bool zero)
+{
 	if (nfds) {
 		/* The guest's RLIMIT_NOFILE bounds the count. */
 		struct rlimit rl;
@@ -116,7 +119,7 @@ int cb_xio_poll(struct cb_xctx *x)
 			r = s;
 			goto out;
 		}
-		int ms = timeout == 0 || s ? 0 : slice_ms(deadline, xio_now_ns());
+		int ms = zero || s ? 0 : slice_ms(deadline, xio_now_ns());
 		if (ms && (r = cb_call_may_block(c)) < 0)
 			goto out;
 		r = poll(h, nfds, ms);
@@ -136,7 +139,7 @@ int cb_xio_poll(struct cb_xctx *x)
 			if (e->revents)
 				r = (r < 0 ? 0 : r) + 1;
 		}
-		if (r > 0 || timeout == 0 || (deadline >= 0 && xio_now_ns() >= deadline)) {
+		if (r > 0 || zero || (deadline >= 0 && xio_now_ns() >= deadline)) {
 			if (r < 0)
 				r = 0;
 			break;
@@ -173,8 +176,8 @@ static bool bit_get(const uint32_t *s, int i)
 	return s && (s[i / 32] >> (i % 32)) & 1;
 }
 
-static int select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int64_t deadline,
-		       bool zero_timeout)
+int xio_select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int64_t deadline,
+		    bool zero_timeout)
 {
 	if (n < 0)
 		return -EINVAL;
@@ -342,7 +345,7 @@ int cb_xio_select(struct cb_xctx *x)
 		deadline = xio_now_ns() + sec * 1000000000 + nsec;
 	}
 	const uint64_t sets[3] = { c->args[1], c->args[2], c->args[3] };
-	int r = select_core(c, (int32_t)c->args[0], sets, deadline, zero);
+	int r = xio_select_core(c, (int32_t)c->args[0], sets, deadline, zero);
 	if (tvp && !zero && r != -ENOENT) {
 		/* The time left goes back whatever the outcome (and a failure
 		 * to write it is not one: poll_select_finish). */
@@ -398,7 +401,26 @@ int cb_xio_epoll_wait(struct cb_xctx *x)
 	size_t pre = 0;
 	if (ok < len && (rc = xio_read_prefix(c, gev, b.p, ok, &pre)) != 0)
 		goto out;
+	bool excl = timeout != 0 && xio_epoll_exclusive(hep);
 	for (;;) {
+		if (excl) {
+			/* Only a waiter inside epoll_wait counts as the one an
+			 * exclusive wake-up stops at (ep_poll_callback); one that
+			 * polls the instance lets it go on to the next instance.
+			 * So wait inside, in slices; events that come in the
+			 * instant the guest's call goes away are lost to it. */
+			if ((rc = cb_call_may_block(c)) < 0)
+				break;
+			long k = syscall(SYS_epoll_wait, hep, b.p, n, slice_ms(deadline, xio_now_ns()));
+			rc = k < 0 ? -errno : (int)k;
+			if (rc == -EINTR)
+				rc = 0;
+			if (rc != 0 || (deadline >= 0 && xio_now_ns() >= deadline))
+				break;
+			if ((rc = cb_call_live(c)) != 0)
+				break;
+			continue;
+		}
 		/* Events are taken only once the wait is over and the guest is
 		 * still there: edge-triggered ones are not lost to a slice. */
 		long k = syscall(SYS_epoll_wait, hep, b.p, n, 0);
@@ -647,5 +669,8 @@ int cb_xio_epoll_ctl(struct cb_xctx *x)
 		rc = cb_xsys_hold_fd(x, (int32_t)c->args[2], &htgt);
 	if (rc)
 		return rc;
-	return ep_ctl(hep, op, (int32_t)c->args[2], htgt, has_ev ? &ev : NULL);
+	rc = ep_ctl(hep, op, (int32_t)c->args[2], htgt, has_ev ? &ev : NULL);
+	if (rc == 0 && op == EPOLL_CTL_ADD && (ev.events & EPOLLEXCLUSIVE))
+		xio_epoll_mark_exclusive(hep);
+	return rc;
 }

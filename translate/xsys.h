@@ -25,6 +25,13 @@ enum {
 	 * take the lead the kernel runs the call, decided before any guest
 	 * memory is read: the last receiver never waits. */
 	CB_X_WAITS = 1 << 9,
+	/* The host call runs with the guest thread's credentials as CB_X_PATH
+	 * rows do (its capabilities are what the kernel checks), when the
+	 * guest shares the supervisor's user namespace; no path is resolved,
+	 * so the mount namespace and root do not matter. A CALL hook takes
+	 * them itself, around its host call only (cb_xsys_as_guest): guest
+	 * memory is read and written with the supervisor's. */
+	CB_X_CREDS = 1 << 10,
 };
 
 enum cb_xarg_kind {
@@ -74,6 +81,9 @@ struct cb_xctx {
 	 * thread right after the answer: before it, a pending signal would
 	 * interrupt the guest's wait for the answer. */
 	int signal_after;
+	/* The arguments came from guest memory (socketcall's block), not
+	 * registers: a gate may no longer let the kernel run the call. */
+	bool args_read;
 };
 typedef int (*cb_xhook)(struct cb_xctx *x);
 
@@ -113,6 +123,11 @@ struct cb_xsys {
  * host call then fails with EBADF where the kernel would. 0, -ENOENT when
  * the call is gone, or another negative errno. */
 int cb_xsys_hold_fd(struct cb_xctx *x, int gfd, int *host);
+/* A CB_X_CREDS row's CALL hook: the guest's credentials for the host
+ * call it is about to make (0, or a negative errno: then make none), and
+ * back to the worker's right after it. */
+int cb_xsys_as_guest(struct cb_xctx *x);
+void cb_xsys_as_self(struct cb_xctx *x);
 /* 1 when the guest thread of C is in the supervisor's namespace of kind NS
  * ("uts", "time", "mnt", ...; or the kernel has no such kind), 0 when it is
  * not or that cannot be told, -ENOENT when the call is gone. */
@@ -122,6 +137,7 @@ int cb_xsys_same_ns(struct cb_call *c, const char *ns);
 extern const struct cb_xsys cb_xsys_files[];
 extern const struct cb_xsys cb_xsys_io[];
 extern const struct cb_xsys cb_xsys_offsets[];
+extern const struct cb_xsys cb_xsys_sockets[];
 
 /* The row for ARCH's syscall NR, or NULL. Only i386 guests are translated. */
 const struct cb_xsys *cb_xsys_find(enum cb_arch arch, int nr);
@@ -129,6 +145,17 @@ const struct cb_xsys *cb_xsys_find(enum cb_arch arch, int nr);
 void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row);
 struct cb_dispatch;
 struct cb_trapset;
+/* Perform C, a multiplexer (socketcall), as ROW says for the call NR
+ * (the i386 number of the direct syscall) whose N 32-bit arguments are
+ * at guest address BLOCK. The checks of registers and the guest's
+ * identity run first (the kernel may still run the call then), then the block is read
+ * (EFAULT when it cannot be), then everything else as for a direct call
+ * (arguments past N are 0); the log names the direct call and C's
+ * syscall as "via". */
+void cb_xsys_perform_block(struct cb_call *c, const struct cb_xsys *row, int nr, uint64_t block,
+			   int n);
+/* The row of the i386 syscall named NAME, or NULL. */
+const struct cb_xsys *cb_xsys_row(const char *name);
 /* Route every row's i386 syscall to the performer in D and trap it in TS
  * (--translate). -EINVAL with a reason when a row is inconsistent. */
 int cb_xsys_install(struct cb_dispatch *d, struct cb_trapset *ts, struct cb_err *err);

@@ -1498,6 +1498,46 @@ static void sotimeo_case(void)
 	close(sp[1]);
 }
 
+/* EPOLLEXCLUSIVE: two epoll instances watch one pipe exclusively, a
+ * thread waits in each; one byte wakes exactly one of them (the kernel
+ * stops at the first exclusive waiter that is really waiting). */
+struct excl_arg {
+	int ep;
+	int got;
+};
+
+static void *excl_wait(void *p)
+{
+	struct excl_arg *a = p;
+	struct epoll_event ev;
+	a->got = epoll_wait(a->ep, &ev, 1, 400);
+	return NULL;
+}
+
+static void exclusive_case(void)
+{
+	int p[2];
+	pipe(p);
+	struct excl_arg a[2];
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++) {
+		a[i].ep = epoll_create1(0);
+		struct epoll_event ev = { EPOLLIN | EPOLLEXCLUSIVE, { .u32 = (uint32_t)i } };
+		res("add exclusive", epoll_ctl(a[i].ep, EPOLL_CTL_ADD, p[0], &ev));
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, excl_wait, &a[i]);
+	usleep(150000); /* both are waiting */
+	write(p[1], "x", 1);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	printf("woken: %d\n", (a[0].got == 1) + (a[1].got == 1));
+	for (int i = 0; i < 2; i++)
+		close(a[i].ep);
+	close(p[0]);
+	close(p[1]);
+}
+
 static const struct diff_case cases[] = {
 	{ "readv", readv_case, "translated" },
 	{ "writev", writev_case, "translated" },
@@ -1508,6 +1548,7 @@ static const struct diff_case cases[] = {
 	{ "rights", rights_case, "translated" },
 	{ "creds", creds_case, "translated" },
 	{ "epoll", epoll_case, "translated" },
+	{ "exclusive", exclusive_case, "translated=epoll_wait" },
 	{ "poll", poll_case, "translated" },
 	{ "select", select_case, "translated" },
 	{ "threads", threads_case, "translated" },

@@ -55,7 +55,8 @@ def policy_seeds(src, out):
             g.write(f.read())
 
 
-SEEDERS = {"abifile": abi_seeds, "convert": convert_seeds, "policy": policy_seeds}
+SEEDERS = {"abifile": abi_seeds, "convert": convert_seeds, "policy": policy_seeds,
+           "report": policy_seeds}  # report: the trails of tests/fuzz/corpus/report as they are
 
 
 def main():
@@ -69,9 +70,9 @@ def main():
         cmd = [fuzzer, f"-max_total_time={seconds}", "-timeout=10", "-rss_limit_mb=2048",
                "-max_len=65536", "-print_final_stats=1",
                f"-artifact_prefix={tmp}/"]
-        if kind == "abifile":
+        if kind in ("abifile", "report"):
             cmd.append("-dict=" + os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                "abi.dict"))
+                                                "abi.dict" if kind == "abifile" else "report.dict"))
         cmd += [corpus, seeds]
         print(" ".join(cmd), flush=True)
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -86,7 +87,7 @@ def main():
             if re.match(r"(crash|leak|timeout|oom|slow-unit)-", name):
                 data = open(os.path.join(tmp, name), "rb").read()
                 print(f"--- {name} ({len(data)} bytes):")
-                print(data.decode(errors="replace") if kind in ("abifile", "policy")
+                print(data.decode(errors="replace") if kind in ("abifile", "policy", "report")
                       else data.hex())
         return 1
 

@@ -593,6 +593,15 @@ int main(int argc, char **argv)
 		raise(atoi(argv[2]));
 		return 99;
 	}
+	if (!strcmp(m, "ioctls") && argc > 3 && !strcmp(argv[3], "plus")) {
+		/* One request more than "ioctls N" makes: what a policy made
+		 * from the trail of "ioctls N" must refuse (report_policy.sh). */
+		int rc = do_ioctls(atol(argv[2]));
+		int on = 1;
+		int r = ioctl(pipe_with(0), FIONBIO, &on);
+		printf("FIONBIO %d %s\n", r, r ? strerrorname_np(errno) : "ok");
+		return rc;
+	}
 	if (!strcmp(m, "ioctls") && argc > 2)
 		return do_ioctls(atol(argv[2]));
 	if (!strcmp(m, "dups"))

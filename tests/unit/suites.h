@@ -21,5 +21,6 @@ Suite *guest_addr_suite(void);
 Suite *policy_suite(void);
 Suite *json_parse_suite(void);
 Suite *audit_suite(void);
+Suite *report_suite(void);
 
 #endif

@@ -223,7 +223,7 @@ START_TEST(test_parse_errors)
 	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x struct off 0 0 size 4 4 record b\nend\n",
 		     "t.abi:4: x: no record b");
 	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x sint off 0 0 size 4 4 ->buf\nend\n",
-		     "t.abi:4: x: only a pointer can point");
+		     "t.abi:4: x: only a pointer or a __u64 can point");
 	expect_error(HEAD "record a struct size 8 8 align 4 4\nfield p ptr off 0 0 size 4 8 ->buf len=nope\nend\n",
 		     "t.abi:4: p: len=nope: no such field in a or around it");
 	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x sint off 0 0 size 4 4 sideways\nend\n",
@@ -349,6 +349,43 @@ START_TEST(test_layout_attacks)
 }
 END_TEST
 
+/* A pattern: any len matches, exact numbers first, the host's number keeps
+ * the guest's parameter bits; it reads back as written. A mask on a plain
+ * name, or a req with mask bits, is refused. */
+START_TEST(test_patterns)
+{
+	static const char text[] = HEAD
+		"ioctl EXACT req 0x80044506 0x80044506 arg uint size 4 4 dir out\n"
+		"ioctl NAME(len) req 0x80004506 0x80004506 mask 0x3fff0000 arg buf dir out\n"
+		"ioctl BIT(ev,len) req 0x80004520 0x80004520 mask 0x3fff001f arg buf dir out\n";
+	struct cb_abi_db db = { 0 };
+	parse_ok(text, &db);
+	const struct cb_ioctl *name = cb_abi_ioctl_by_name(&db, "NAME(len)");
+	ck_assert_ptr_nonnull(name);
+	ck_assert(name->arg_from_req && name->param_mask == 0x3fff0000u);
+	ck_assert_ptr_eq(cb_abi_ioctl_by_req(&db, CB_ARCH_I386, 0x80504506u), name);
+	ck_assert_ptr_eq(cb_abi_ioctl_by_req(&db, CB_ARCH_I386, 0x80044506u),
+			 cb_abi_ioctl_by_name(&db, "EXACT"));
+	const struct cb_ioctl *bit = cb_abi_ioctl_by_req(&db, CB_ARCH_I386, 0x80604523u);
+	ck_assert_ptr_nonnull(bit);
+	ck_assert_str_eq(bit->name, "BIT(ev,len)");
+	ck_assert_uint_eq(cb_abi_ioctl_host_req(bit, 0x80604523u, 0x60), 0x80604523u);
+	ck_assert_ptr_null(cb_abi_ioctl_by_req(&db, CB_ARCH_I386, 0x80604540u)); /* nr 0x40 */
+	char *again = to_text(&db, NULL);
+	ck_assert_ptr_nonnull(strstr(again, "ioctl NAME(len) req 0x80004506 0x80004506 "
+					     "mask 0x3fff0000 arg buf dir out\n"));
+	free(again);
+	cb_abifile_free(&db);
+	struct cb_err err = { "" };
+	ck_assert_int_lt(cb_abifile_parse("t.abi", HEAD "ioctl PLAIN req 1 1 mask 0x3fff0000 arg "
+					  "buf dir out\n", &db, &err), 0);
+	ck_assert_int_lt(cb_abifile_parse("t.abi", HEAD "ioctl P(len) req 0x10000 0x10000 mask "
+					  "0x3fff0000 arg buf dir out\n", &db, &err), 0);
+	ck_assert_int_lt(cb_abifile_parse("t.abi", HEAD "ioctl P(n) req 0 0 mask 0x3f arg buf "
+					  "dir out\n", &db, &err), 0);
+}
+END_TEST
+
 START_TEST(test_bounded_lines)
 {
 	size_t n = CB_ABIFILE_MAX_LINE + 100;
@@ -402,6 +439,7 @@ Suite *abifile_suite(void)
 	tcase_add_test(tc, test_round_trip_hand);
 	tcase_add_test(tc, test_parse_errors);
 	tcase_add_test(tc, test_bounded_lines);
+	tcase_add_test(tc, test_patterns);
 	tcase_add_test(tc, test_layout_attacks);
 	tcase_add_test(tc, test_load_files);
 	suite_add_tcase(s, tc);

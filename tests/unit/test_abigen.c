@@ -383,7 +383,7 @@ START_TEST(test_gen_errors)
 			 "t.spec:5: a.p: len=nothing: no such field in a or around it");
 	expect_gen_error("compatbox-spec 1\nunit u\nc struct a { int n; };\n"
 			 "record a\n  n ->buf\nend\n",
-			 "t.spec:5: a.n: only a pointer can point");
+			 "t.spec:5: a.n: only a pointer or a __u64 can point");
 	expect_gen_error("compatbox-spec 1\nunit u\nc struct a { int n; };\n"
 			 "record a\n  m in\nend\n",
 			 "t.spec:5: a has no field m");
