@@ -1077,10 +1077,34 @@ static int out_special(struct walk *w, const struct frame *f, const struct cb_fi
 	return 0;
 }
 
-/* Write object O's guest image but for the bytes marked kept: each run in
- * between is one write. */
+#define KEPT_MERGE_MAX 512 /* a record this small goes back in one write */
+
+/* Write object O's guest image but for the bytes marked kept (padding the
+ * kernel leaves alone). A small record with more than one run of bytes to
+ * write is read back and written whole, the kept bytes as the guest has
+ * them: two guest accesses instead of one per run (a guest changing those
+ * bytes meanwhile races itself, as it would the kernel's field-by-field
+ * stores). Otherwise each run is one write. */
 static int write_kept(struct cb_conv *cv, const struct cb_conv_obj *o, size_t len)
 {
+	size_t lo = len, hi = 0, runs = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (o->kept[i])
+			continue;
+		runs += i == 0 || o->kept[i - 1];
+		lo = i < lo ? i : lo;
+		hi = i + 1;
+	}
+	if (runs >= 2 && hi - lo <= KEPT_MERGE_MAX) {
+		unsigned char buf[KEPT_MERGE_MAX];
+		int r = gread(cv, o->gaddr + lo, buf, hi - lo);
+		if (r < 0)
+			return r;
+		for (size_t i = lo; i < hi; i++)
+			if (!o->kept[i])
+				buf[i - lo] = o->g[i];
+		return gwrite(cv, o->gaddr + lo, buf, hi - lo);
+	}
 	for (size_t i = 0; i < len;) {
 		if (o->kept[i]) {
 			i++;

@@ -20,7 +20,14 @@
  * them costs nothing next to N calls) and a second line gives the mean per
  * call of the fastest piece, "ns_per_call_best_chunk Y": interference from
  * outside (other tasks, a noisy VM host) only ever adds time, so the best
- * piece is a steadier figure than the whole loop. */
+ * piece is a steadier figure than the whole loop.
+ *
+ * With GUEST_LOOP_PACE_US=U in the environment, the guest makes one call
+ * every U microseconds (a fixed schedule from a random phase) and times
+ * each alone: the latency of a call when the guest is not busy all the
+ * time (many guests at once on a few CPUs would otherwise measure
+ * time-sharing, not the supervisor). It also prints the median and the
+ * 90th percentile of the calls, "ns_p50" and "ns_p90". */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* posix_openpt, ptsname (meson defines it for every file) */
 #endif
@@ -59,6 +66,57 @@ static int open_pty(void)
 		return -1;
 	const char *name = ptsname(m);
 	return name ? open(name, O_RDWR | O_NOCTTY) : -1;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* N calls on a fixed schedule: one every PACE_US, from a random phase
+ * within the first period (so that many guests started together do not
+ * call in step), on absolute deadlines (a slow call does not shift the
+ * ones after it). Each call is timed alone. */
+static int paced(unsigned long n, long pace_us)
+{
+	enum { CHUNKS = 10 };
+	double *lat = malloc(n * sizeof(*lat));
+	if (!lat) {
+		perror("guest_loop");
+		return 1;
+	}
+	for (unsigned long i = 0; i < 100; i++)
+		loop(1); /* warm-up */
+	struct timespec next;
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	srand((unsigned)getpid() ^ (unsigned)next.tv_nsec);
+	long long step = pace_us * 1000LL, at = next.tv_nsec + rand() % step;
+	double total = 0, best = -1, chunk = 0;
+	unsigned long in_chunk = 0, per_chunk = n / CHUNKS ? n / CHUNKS : 1;
+	for (unsigned long i = 0; i < n; i++) {
+		next.tv_sec += at / 1000000000;
+		next.tv_nsec = at % 1000000000;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+		double t = now_ns();
+		loop(1);
+		double d = now_ns() - t;
+		lat[i] = d;
+		total += d;
+		chunk += d;
+		if (++in_chunk == per_chunk) {
+			if (best < 0 || chunk / (double)in_chunk < best)
+				best = chunk / (double)in_chunk;
+			chunk = 0;
+			in_chunk = 0;
+		}
+		at = next.tv_nsec + step;
+	}
+	qsort(lat, n, sizeof(*lat), cmp_double);
+	printf("ns_per_call %.1f\nns_per_call_best_chunk %.1f\nns_p50 %.1f\nns_p90 %.1f\n",
+	       total / (double)n, best, lat[n / 2], lat[n * 9 / 10]);
+	free(lat);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -109,6 +167,11 @@ int main(int argc, char **argv)
 	unsigned long n = strtoul(argv[2], &end, 10);
 	if (errno || *end || end == argv[2] || n == 0)
 		goto usage;
+
+	const char *pace_env = getenv("GUEST_LOOP_PACE_US");
+	long pace_us = pace_env ? atol(pace_env) : 0;
+	if (pace_us > 0)
+		return paced(n, pace_us);
 
 	enum { CHUNKS = 100 };
 	unsigned long warm = n / 10 < 1000 ? 1000 : n / 10 > 100000 ? 100000 : n / 10;

@@ -16,6 +16,8 @@ Groups of cases, each run in the same invocation (see cbbench/g_*.py):
   programs  i386 tar|gzip, sqlite3 and python3 start-up from Debian: native,
             compatbox, qemu-i386 (bench/fetch_i386.sh unpacks them)
   memory    the supervisor's peak RSS with 1 and with 64 guest processes
+  containers  one agent serving 20 containers against one; the start-up
+            compatbox as PID 1 adds to a container
   report    compatbox report on a 1,000,000-line audit trail against 3 s
 
 The cases of a group run round-robin (one sample of every case per round,
@@ -40,11 +42,12 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from cbbench import (g_audit, g_compute, g_cost, g_memory, g_policy, g_programs, g_report,  # noqa: E402
-                     g_syscall, g_threads)
+from cbbench import (g_audit, g_compute, g_containers, g_cost, g_memory, g_policy, g_programs,  # noqa: E402
+                     g_report, g_syscall, g_threads)
 from cbbench import host, peers, plot, report, runner  # noqa: E402
 
-GROUPS = [g_syscall, g_cost, g_audit, g_compute, g_threads, g_programs, g_memory, g_policy, g_report]
+GROUPS = [g_syscall, g_cost, g_audit, g_compute, g_threads, g_programs, g_memory, g_policy, g_containers,
+          g_report]
 
 
 def parse_args():

@@ -30,6 +30,9 @@ const char cb_usage[] =
 	"                     otherwise logged and run by the kernel): a 'perform'\n"
 	"                     rule after the policy's own\n"
 	"  --workers N        worker threads to start (default: one per CPU)\n"
+	"  --stop-timeout SEC after a SIGTERM (docker stop), wait SEC seconds for the\n"
+	"                     guest to end, then SIGKILL all of it; a second SIGTERM\n"
+	"                     kills at once (default: no deadline)\n"
 	"  --no-sync-wakeup   do not ask for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP\n"
 	"  -h, --help         show this help\n"
 	"  --version          show the version\n"
@@ -96,6 +99,7 @@ static enum cb_cli_result parse(int argc, char **argv, struct cb_run_opts *o,
 {
 	memset(o, 0, sizeof(*o));
 	o->audit = audit;
+	o->stop_timeout_ms = -1;
 	int i = 1;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
@@ -156,6 +160,18 @@ static enum cb_cli_result parse(int argc, char **argv, struct cb_run_opts *o,
 					return CB_CLI_ERROR;
 				}
 				o->workers = (int)n;
+			}
+		} else if (value_opt(a, "--stop-timeout", &i, argc, argv, &v, err, &bad)) {
+			if (!bad) {
+				char *end;
+				errno = 0;
+				double sec = strtod(v, &end);
+				if (errno || *end || end == v || !(sec >= 0 && sec <= 86400)) {
+					cb_fail(err, EINVAL, "--stop-timeout takes seconds from 0 to 86400, "
+						"not '%s'", v);
+					return CB_CLI_ERROR;
+				}
+				o->stop_timeout_ms = (int)(sec * 1000);
 			}
 		} else {
 			cb_fail(err, EINVAL, "unknown option '%s'", a);

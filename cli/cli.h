@@ -15,6 +15,7 @@ struct cb_run_opts {
 	const char *policy;    /* --policy NAME|FILE, NULL: by the shorthands */
 	const char *oci_profile; /* --oci-profile FILE: an OCI seccomp profile */
 	int workers;           /* 0: one per CPU */
+	int stop_timeout_ms;   /* -1: SIGKILL only on a second SIGTERM */
 	bool no_sync_wakeup;
 	bool passthrough;      /* log trapped ioctls, let the kernel run them all */
 	bool translate;        /* perform i386 calls natively through the ABI database */

@@ -5,6 +5,8 @@
 
 #include "cli.h"
 #include "cmd_abi.h"
+#include "cmd_agent.h"
+#include "cmd_check.h"
 #include "cmd_policy.h"
 #include "cmd_report.h"
 #include "../supervisor/run.h"
@@ -20,6 +22,8 @@ static const char top_usage[] =
 	"  run [OPTION]... [--] PROGRAM [ARG]...   run PROGRAM supervised\n"
 	"  audit [--out FILE] [--] PROGRAM [ARG]... record what PROGRAM asks of the kernel\n"
 	"  abi list|show|gen ...                   the ABI layout database\n"
+	"  check                                   what this kernel offers compatbox\n"
+	"  agent --socket PATH ...                 supervise containers an OCI runtime sends\n"
 	"  policy check|show|list ...              check a policy, show its filter\n"
 	"  report [OPTION]... FILE                 what a program asked, from its audit trail\n"
 	"\n"
@@ -40,6 +44,10 @@ int main(int argc, char **argv)
 		printf("compatbox %s\n", CB_VERSION);
 		return 0;
 	}
+	if (strcmp(argv[1], "agent") == 0)
+		return cb_cmd_agent(argc - 1, argv + 1);
+	if (strcmp(argv[1], "check") == 0)
+		return cb_cmd_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "abi") == 0)
 		return cb_cmd_abi(argc - 1, argv + 1);
 	if (strcmp(argv[1], "policy") == 0)

@@ -86,18 +86,14 @@ static const struct { unsigned maj_lo, maj_hi; int min; } quick_chr[] = {
 	{ 5, 5, 2 },
 };
 
-static unsigned kind_of(int fd)
+/* The kind of a file whose st_mode is MODE, st_rdev MAJ:MIN. */
+static unsigned kind_of_st(mode_t mode, unsigned maj, int min)
 {
-	struct stat st;
-	if (fstat(fd, &st) != 0)
-		return 0;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if ((st.st_mode & S_IFMT) == kinds[i].type)
+		if ((mode & S_IFMT) == kinds[i].type)
 			return kinds[i].kind;
-	if (!S_ISCHR(st.st_mode))
+	if (!S_ISCHR(mode))
 		return 0;
-	unsigned maj = major(st.st_rdev);
-	int min = (int)minor(st.st_rdev);
 	for (size_t i = 0; i < sizeof(quick_chr) / sizeof(quick_chr[0]); i++)
 		if (maj >= quick_chr[i].maj_lo && maj <= quick_chr[i].maj_hi &&
 		    (quick_chr[i].min < 0 || quick_chr[i].min == min))
@@ -105,13 +101,21 @@ static unsigned kind_of(int fd)
 	return 0;
 }
 
-/* Whether host request REQUEST on FD is answered without waiting. */
-static bool instant(uint32_t request, int fd)
+/* Whether host request REQUEST on FD is answered without waiting. FI: what
+ * FD is, when a rule already looked (else it is asked here). */
+static bool instant(uint32_t request, int fd, const struct cb_fdinfo *fi)
 {
 	const struct performed *p = find(request);
 	if (!p)
 		return false;
-	return p->instant == K_ANY || (p->instant & kind_of(fd));
+	if (p->instant == K_ANY)
+		return true;
+	struct stat st;
+	if (!fi && fstat(fd, &st) != 0)
+		return false;
+	unsigned kind = fi ? kind_of_st(fi->mode, fi->major, (int)fi->minor)
+			   : kind_of_st(st.st_mode, major(st.st_rdev), (int)minor(st.st_rdev));
+	return p->instant & kind;
 }
 
 /* Perform P on FD, the host copy of the guest's fd; returns the ioctl's
@@ -209,10 +213,11 @@ static void handle_ioctl(struct cb_call *c)
 	 * the supervisor can perform it. */
 	cleanup_fd int fd = -1;
 	bool taken = false, on_copy = false;
+	struct cb_fdinfo fi;
+	bool have = false; /* FI describes FD */
 
 	if (c->layer == CB_LAYER_IOCTL && pol && pol->ni) {
-		struct cb_fdinfo fi;
-		bool have = false, looked;
+		bool looked;
 		if (cb_ioctl_rules_need_fd(pol, c->arch)) {
 			fd = cb_guest_fd(c, gfd);
 			taken = true;
@@ -268,7 +273,7 @@ static void handle_ioctl(struct cb_call *c)
 	 * file. */
 	if (!taken)
 		fd = cb_guest_fd(c, gfd);
-	if (fd >= 0 && !instant(ioc ? ioc->req[CB_CONV_HOST] : request, fd) &&
+	if (fd >= 0 && !instant(ioc ? ioc->req[CB_CONV_HOST] : request, fd, have ? &fi : NULL) &&
 	    cb_call_may_block(c)) {
 		/* No worker is free to take the lead, so this one must not
 		 * wait: the guest waits in the kernel instead. Not when a

@@ -295,30 +295,30 @@ static int64_t do_readlink(struct pathctx *x, int fd, uint64_t buf, uint64_t siz
 
 /* ---- the handler ---- */
 
-static int take_dirfd(struct pathctx *x, int arg)
+/* Where the path starts: the guest's dirfd argument, or its cwd (from
+ * /proc: *BY_TID then says so, and the look wants an ID_VALID). */
+static int take_dirfd(struct pathctx *x, int arg, bool *by_tid)
 {
 	struct cb_call *c = x->c;
 	int gfd = arg < 0 ? AT_FDCWD : (int)(int32_t)c->args[arg];
 	if (gfd == AT_FDCWD) {
 		char p[40];
 		snprintf(p, sizeof(p), "/proc/%u/cwd", c->n->pid);
+		*by_tid = true;
 		x->dirfd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (x->dirfd < 0)
-			return -errno;
-		return cb_call_live(c) ? -ENOENT : 0;
+		return x->dirfd < 0 ? -errno : 0;
 	}
-	x->dirfd = cb_guest_fd(c, gfd);
+	x->dirfd = cb_guest_fd(c, gfd); /* proved the caller's by pidfd_getfd */
 	return x->dirfd < 0 ? x->dirfd : 0;
 }
 
+/* The guest's root (wants an ID_VALID, as it is named by tid). */
 static int open_root(struct pathctx *x)
 {
 	char p[40];
 	snprintf(p, sizeof(p), "/proc/%u/root", x->c->n->pid);
 	x->root = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (x->root < 0)
-		return -errno;
-	return cb_call_live(x->c) ? -ENOENT : 0;
+	return x->root < 0 ? -errno : 0;
 }
 
 /* Everything from the registers and the guest's memory to a decision and,
@@ -370,18 +370,34 @@ static int64_t run(struct pathctx *x, struct cb_action *act, const struct cb_pru
 	x->rewritten = n > 0;
 	if (!n)
 		snprintf(x->path, sizeof(x->path), "%s", raw);
-	rc = take_dirfd(x, pc->dirfd);
-	if (!rc)
-		rc = open_root(x);
+	/* Only what resolve() starts from: the root for an absolute path,
+	 * else the dirfd or cwd (the parent looked up for a missing file is
+	 * absolute exactly when the path is). */
+	bool from_root = x->path[0] == '/' &&
+			 !(x->guest_resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH));
+	bool by_tid = from_root;
+	rc = from_root ? open_root(x) : take_dirfd(x, pc->dirfd, &by_tid);
 	if (rc)
 		return rc;
+	if (by_tid && cb_call_live(c))
+		return -ENOENT; /* the tid named another task by then */
 
 	/* The guest's credentials for the resolution and the call: the
-	 * supervisor must not see what the guest may not. */
-	rc = cb_creds_of_guest(c, &x->creds);
+	 * supervisor must not see what the guest may not. Read after the
+	 * guest's memory (the path), which is what shows an execve. */
+	rc = cb_guest_creds(c, &x->creds);
 	if (rc)
 		return rc;
-	if (cb_creds_self(&x->self) < 0 || !cb_creds_can_assume(&x->creds, &x->self))
+	/* Capabilities count in the user namespace they were given in: a
+	 * guest's in a namespace of its own must not become the worker's in
+	 * the supervisor's. Without any (a guest under compatbox's own user
+	 * namespace keeps none by default), its ids as the supervisor sees
+	 * them are what the kernel checks. */
+	int ns = cb_guest_shared_ns(c);
+	if (ns < 0)
+		return ns;
+	if ((!(ns & CB_NS_USER) && x->creds.cap_eff) || cb_creds_worker(&x->self) < 0 ||
+	    !cb_creds_can_assume(&x->creds, &x->self))
 		return -EPERM; /* cannot act as the guest: refuse rather than act as ourselves */
 	rc = cb_creds_assume(&x->creds, &x->self);
 	if (rc)

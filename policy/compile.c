@@ -300,6 +300,27 @@ static void unreachable_paths(struct cb_plan *plan)
 				     pol->p[i].loc.line, pol->p[i].loc.col);
 }
 
+/* Whether some outcome of B (its rules, else FALLBACK) lets the kernel run
+ * the call without the supervisor seeing it. */
+static bool lets_run(const struct sysbuild *b, const struct cb_action *fallback)
+{
+	for (int i = 0; i < b->n; i++)
+		if (b->r[i].act.kind == CB_ACT_ALLOW)
+			return true;
+	return fallback->kind == CB_ACT_ALLOW;
+}
+
+/* Whether POL has the supervisor perform calls that resolve paths. */
+static bool performs_paths(const struct cb_policy *pol)
+{
+	if (pol->np > 0 || pol->def.kind == CB_ACT_PERFORM || pol->def.kind == CB_ACT_TRANSLATE)
+		return true;
+	for (int i = 0; i < pol->ns; i++)
+		if (pol->s[i].act.kind == CB_ACT_PERFORM || pol->s[i].act.kind == CB_ACT_TRANSLATE)
+			return true;
+	return false;
+}
+
 /* Plan ARCH's syscall NR; adds its rules to the filter CTX. */
 static int plan_syscall(struct cb_plan *plan, scmp_filter_ctx ctx, enum cb_arch arch, int nr,
 			struct cb_err *err)
@@ -373,6 +394,8 @@ static int plan_syscall(struct cb_plan *plan, scmp_filter_ctx ctx, enum cb_arch 
 			if (!same_action(&b.r[i].act, &b.r[j].act) && !disjoint(&b.r[i], &b.r[j], arch, nr))
 				bpf = false;
 	}
+	if (bpf && plan->watch_creds && cb_changes_creds(arch, nr) && lets_run(&b, &fallback))
+		bpf = false; /* the supervisor must see it before it runs */
 	sp->in_bpf = bpf;
 	const char *name = cb_syscall_name(arch, nr);
 	int native = name ? seccomp_syscall_resolve_name(name) : __NR_SCMP_ERROR;
@@ -488,6 +511,7 @@ int cb_plan_compile(struct cb_plan *plan, const struct cb_policy *pol, struct cb
 	plan->rules = calloc((size_t)pol->ns * CB_ARCH_COUNT + 1, sizeof(*plan->rules));
 	if (!plan->rules)
 		return cb_fail(err, ENOMEM, "out of memory");
+	plan->watch_creds = performs_paths(pol);
 	scmp_filter_ctx ctx = NULL;
 	int rc = build(plan, &ctx, err);
 	plan->ctx = ctx;

@@ -33,6 +33,10 @@ struct cb_plan {
 	char **warnings;          /* "FILE:LINE:COL: warning: ..." */
 	int nwarnings;
 	int bpf_rules;            /* rules given to libseccomp, for `policy show` */
+	/* The supervisor performs path calls (path rules, perform or
+	 * translate actions), with the guest's credentials it keeps per
+	 * thread: the calls that change them must reach it (cb_changes_creds). */
+	bool watch_creds;
 	void *ctx;                /* the libseccomp filter context */
 };
 

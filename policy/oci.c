@@ -6,8 +6,14 @@
  *   - entries whose includes/excludes name capabilities count the ones the
  *     guest keeps (--keep-caps), arches the host's ("amd64"), minKernel
  *     the running kernel;
- *   - an ABI the profile does not list is killed, as the runtimes' filters
- *     kill every architecture they were not given;
+ *   - a profile that lists x86_64 and not i386 (or no architecture at
+ *     all) applies to both tables by name: its authors wrote for the
+ *     host's table, and under compatbox an i386 program must get the same
+ *     decisions, not SIGSYS; i386 calls x86_64 names differently (mmap2,
+ *     fstat64, ...) get their counterpart's unconditional decisions
+ *     unless the profile names them (policy/oci_i386.c);
+ *   - any other ABI the profile does not list is killed, as the runtimes'
+ *     filters kill every architecture they were not given;
  *   - SCMP_ACT_NOTIFY: the supervisor decides (perform); SCMP_ACT_LOG:
  *     recorded by the supervisor; SCMP_ACT_TRACE, with no tracer, ENOSYS.
  * Names resolve per ABI; a name neither ABI has is an error. */
@@ -25,12 +31,15 @@
 
 #include "../common/cleanup.h"
 #include "../common/json_parse.h"
+#include "oci_i386.h"
 
 struct oci {
 	struct cb_policy *p;
 	const char *file; /* owned by p */
 	uint64_t caps;
 	unsigned abis;
+	bool i386_by_name; /* x86_64 listed alone: i386 gets its decisions by name */
+	const struct cb_jval *syscalls; /* the profile's entries, for the names they use */
 	struct cb_err *err;
 };
 
@@ -156,6 +165,10 @@ static int architectures(struct oci *o, const struct cb_jval *top)
 	}
 	if (!rc && !o->abis)
 		o->abis = 1u << CB_ARCH_X86_64; /* none given: the runtime's own only */
+	if (!rc && o->abis == 1u << CB_ARCH_X86_64) {
+		o->abis |= 1u << CB_ARCH_I386;
+		o->i386_by_name = true;
+	}
 	return rc;
 }
 
@@ -321,6 +334,46 @@ static int arg(struct oci *o, const struct cb_jval *a, struct cb_cond *c)
 	return 0;
 }
 
+/* Does any entry of the profile name NAME? */
+static bool profile_names(const struct oci *o, const char *name)
+{
+	const struct cb_jval *sys = o->syscalls;
+	for (int i = 0; sys && sys->type == CB_J_ARRAY && i < sys->n; i++) {
+		const struct cb_jval *e = &sys->v[i];
+		if (e->type != CB_J_OBJECT)
+			continue;
+		const struct cb_jval *one = cb_jval_get(e, "name"), *list = cb_jval_get(e, "names");
+		if (one && one->type == CB_J_STRING && !strcmp(one->s, name))
+			return true;
+		for (int k = 0; list && list->type == CB_J_ARRAY && k < list->n; k++)
+			if (list->v[k].type == CB_J_STRING && !strcmp(list->v[k].s, name))
+				return true;
+	}
+	return false;
+}
+
+/* An x86_64-only profile's unconditional rule for NAME also decides the
+ * i386 calls that do NAME's job under another name, unless the profile
+ * names them itself (then its own entry decides). */
+static int add_i386_aliases(struct oci *o, const struct cb_srule *r, const char *name)
+{
+	const char *alias;
+	for (int i = 0; (alias = cb_oci_i386_alias(name, i)); i++) {
+		int nr = cb_syscall_nr(CB_ARCH_I386, alias);
+		if (nr < 0 || nr >= 1024 || profile_names(o, alias))
+			continue;
+		struct cb_srule a = *r;
+		for (int b = 0; b < CB_ARCH_COUNT; b++)
+			a.nr[b] = b == CB_ARCH_I386 ? nr : -1;
+		a.abis = 1u << CB_ARCH_I386;
+		a.name = alias; /* a string constant: outlives the policy */
+		a.from_group = true; /* made here: shadowing it is no news */
+		if (cb_policy_add_srule(o->p, &a))
+			return cb_fail(o->err, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 static int add_name(struct oci *o, const struct cb_jval *n, const struct cb_srule *tmpl)
 {
 	int rc = want(o, n, CB_J_STRING, "a syscall name");
@@ -346,6 +399,8 @@ static int add_name(struct oci *o, const struct cb_jval *n, const struct cb_srul
 	r.name = cb_policy_strdup(o->p, n->s);
 	if (!r.name || cb_policy_add_srule(o->p, &r))
 		return cb_fail(o->err, ENOMEM, "out of memory");
+	if (o->i386_by_name && r.ncond == 0)
+		return add_i386_aliases(o, &r, n->s);
 	return 0;
 }
 
@@ -450,7 +505,7 @@ int cb_oci_parse(struct cb_policy *p, const char *file, const char *text, size_t
 	p->def_loc = (struct cb_loc){ o.file, dflt->line, dflt->col };
 	if ((rc = architectures(&o, prof)) || (rc = kill_unlisted(&o, prof)))
 		goto out;
-	sys = cb_jval_get(prof, "syscalls");
+	sys = o.syscalls = cb_jval_get(prof, "syscalls");
 	if (sys && sys->type != CB_J_NULL) {
 		if ((rc = want(&o, sys, CB_J_ARRAY, "syscalls")))
 			goto out;

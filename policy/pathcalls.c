@@ -1,8 +1,10 @@
 #include "pathcalls.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "policy.h"
+#include "trapset.h"
 
 #define BOTH CB_ABI_ALL
 #define X64 (1u << CB_ARCH_X86_64)
@@ -47,4 +49,34 @@ const struct cb_pathcall *cb_pathcall_find(enum cb_arch arch, int nr)
 		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
 	}
 	return by_nr[arch][nr];
+}
+
+/* prctl is not here: the bounding and ambient sets and the securebits it
+ * changes are not what a path call takes; execve is noticed otherwise (a
+ * new mm, see supervisor/task_view.c). i386 has the 16-bit ids' calls and
+ * the *32 ones. */
+static const char *const changers[] = {
+	"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
+	"setfsuid", "setfsgid", "setgroups",
+	"setuid32", "setgid32", "setreuid32", "setregid32", "setresuid32", "setresgid32",
+	"setfsuid32", "setfsgid32", "setgroups32",
+	"capset", "setns", "unshare",
+};
+static bool is_changer[CB_ARCH_COUNT][CB_NR_MAX];
+static pthread_once_t changers_once = PTHREAD_ONCE_INIT;
+
+static void changers_init(void)
+{
+	for (int a = 0; a < CB_ARCH_COUNT; a++)
+		for (size_t i = 0; i < sizeof(changers) / sizeof(changers[0]); i++) {
+			int nr = cb_syscall_nr(a, changers[i]);
+			if (nr >= 0 && nr < CB_NR_MAX)
+				is_changer[a][nr] = true;
+		}
+}
+
+bool cb_changes_creds(enum cb_arch arch, int nr)
+{
+	pthread_once(&changers_once, changers_init);
+	return arch >= 0 && arch < CB_ARCH_COUNT && nr >= 0 && nr < CB_NR_MAX && is_changer[arch][nr];
 }

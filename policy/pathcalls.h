@@ -34,4 +34,11 @@ const struct cb_pathcall *cb_pathcall_find(enum cb_arch arch, int nr);
 /* Every row, ended by {NULL}. */
 extern const struct cb_pathcall cb_pathcalls[];
 
+/* Whether ARCH's syscall NR may change what a path call takes of the
+ * calling thread (fsuid, fsgid, groups, capabilities, mount and user
+ * namespaces): the setuid family, setgroups, capset, setns, unshare. A plan
+ * that performs path calls has the filter send them to the supervisor,
+ * which forgets what it kept of the guest's threads before they run. */
+bool cb_changes_creds(enum cb_arch arch, int nr);
+
 #endif

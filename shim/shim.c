@@ -33,8 +33,9 @@ void cb_shim_run(const struct cb_shim_args *a)
 	/* Every syscall after the filter is in place may be trapped, even the
 	 * one that would hand the listener over. So the supervisor is told the
 	 * fd number in advance and fetches the listener with pidfd_getfd; the
-	 * lowest free descriptor is what seccomp() will return. */
-	int probe = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	 * lowest free descriptor is what seccomp() will return. A dup finds
+	 * it without needing any file (an empty image may lack /dev/null). */
+	int probe = fcntl(a->sock, F_DUPFD_CLOEXEC, 0);
 	if (probe < 0)
 		fail(a->sock, CB_STAGE_FILTER, errno);
 	close(probe);

@@ -63,14 +63,17 @@ static void task_close(struct cb_task *t)
 		close(t->mapsfd);
 	if (t->fddir >= 0)
 		close(t->fddir);
-	*t = (struct cb_task){ .pidfd = -1, .memfd = -1, .procfd = -1, .mapsfd = -1, .fddir = -1 };
+	*t = (struct cb_task){ .pidfd = -1, .memfd = -1, .procfd = -1, .mapsfd = -1, .fddir = -1,
+			       .view.shared_ns = -1 };
 }
 
 void cb_task_cache_init(struct cb_task_cache *tc)
 {
 	memset(tc, 0, sizeof(*tc));
-	for (int i = 0; i < CB_TASK_CACHE; i++)
+	for (int i = 0; i < CB_TASK_CACHE; i++) {
 		tc->t[i].pidfd = tc->t[i].memfd = tc->t[i].procfd = tc->t[i].mapsfd = tc->t[i].fddir = -1;
+		tc->t[i].view.shared_ns = -1;
+	}
 }
 
 /* Entries per worker, set once before the workers start. */
@@ -205,6 +208,11 @@ static int task_get(struct cb_call *c, struct cb_task **out)
 	return task_get_as(c, out, false);
 }
 
+int cb_task_of(struct cb_call *c, struct cb_task **out)
+{
+	return task_get(c, out);
+}
+
 /* Whether a hit on T needs no liveness check now. Once proved the
  * caller's during this call, an entry stays so for the rest of it: were
  * the caller killed and its tid reused meanwhile, the entry's handles
@@ -294,6 +302,8 @@ static int task_get_as(struct cb_call *c, struct cb_task **out, bool for_fd)
 	victim->call_id = c->n->id;
 	victim->proved_id = c->n->id;
 	victim->last_use = tc->clock;
+	victim->mm_epoch = 0;
+	victim->view = (struct cb_task_view){ .shared_ns = -1 };
 	*out = victim;
 	return 0;
 }
@@ -326,6 +336,7 @@ static int mem_io(struct cb_call *c, struct cb_task *t, bool write, uint64_t add
 			return -ENOENT;
 		close(t->memfd);
 		t->memfd = fresh;
+		t->mm_epoch++; /* a new program: what was known of the thread goes */
 		int rc = cb_call_live(c);
 		if (rc)
 			return rc;
@@ -468,6 +479,13 @@ static int writable(struct cb_call *c, struct cb_task *t, uint64_t addr, size_t 
 {
 	if (__atomic_load_n(&no_procmap_query, __ATOMIC_RELAXED))
 		return writable_text(c, t, addr, len);
+	/* A result written in pieces (a converted record around the bytes the
+	 * kernel leaves alone) asks once: within one call the answer is as
+	 * good as it was for the first piece, the mprotect race above being
+	 * the same for every piece. */
+	if (t->wr_call == c->n->id && t->wr_hi > t->wr_lo && addr >= t->wr_lo &&
+	    addr + len <= t->wr_hi)
+		return 0;
 	int rc = t->mapsfd < 0 ? open_maps(c, t) : 0;
 	bool reopened = false;
 	for (uint64_t at = addr, end = addr + len; !rc && at < end;) {
@@ -476,6 +494,9 @@ static int writable(struct cb_call *c, struct cb_task *t, uint64_t addr, size_t 
 			if (!(q.vma_flags & CB_PROCMAP_QUERY_VMA_WRITABLE) || q.vma_end <= at)
 				return -EFAULT;
 			at = q.vma_end;
+			t->wr_call = c->n->id;
+			t->wr_lo = q.vma_start;
+			t->wr_hi = q.vma_end;
 		} else if (errno == ENOENT) {
 			return -EFAULT; /* no mapping covers AT */
 		} else if (errno == ENOTTY) {

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "call.h"
+#include "creds.h"
 
 /* A worker's cache of open handles per guest thread. No locking: each
  * worker owns its own. At most CB_TASK_CACHE entries, fewer when the fd
@@ -18,6 +19,20 @@
 /* Most fds one entry holds: pidfd, mem, maps, /proc/TID (no thread
  * pidfds), and its fd directory (the audit trail's fd paths). */
 #define CB_TASK_FDS 5
+/* What path calls need to know of a guest thread, kept between its calls:
+ * its credentials and whether it shares the supervisor's mount and user
+ * namespaces. Each part is valid while the thread has not exec'd since
+ * (EPOCH: its cb_task's mm epoch) and no guest thread has entered a call
+ * that changes credentials or namespaces since (GEN: cb_guest_changes's
+ * count, taken before the part was read). See docs/threat-model.md. */
+struct cb_task_view {
+	bool creds_ok;
+	int8_t shared_ns;      /* -1 unknown, else CB_NS_* bits */
+	uint32_t creds_epoch, ns_epoch;
+	uint64_t creds_gen, ns_gen;
+	struct cb_creds creds;
+};
+
 struct cb_task {
 	pid_t tid;   /* 0: free slot */
 	int pidfd;   /* thread pidfd: proves the tid still names the same task;
@@ -40,6 +55,14 @@ struct cb_task {
 	 * caller's: later uses within it need no new proof (see task_get). */
 	uint64_t proved_id;
 	uint64_t last_use;
+	/* Bumped when memfd is found on a dead mm and reopened: the thread
+	 * (or the thread that took its tid, the leader's, in an execve by
+	 * another thread) has exec'd. */
+	uint32_t mm_epoch;
+	/* The writable mapping the last PROCMAP_QUERY of call WR_CALL found,
+	 * [WR_LO, WR_HI): later writes of that call inside it ask nothing. */
+	uint64_t wr_call, wr_lo, wr_hi;
+	struct cb_task_view view;
 };
 struct cb_task_cache {
 	struct cb_task t[CB_TASK_CACHE];
@@ -62,6 +85,9 @@ void cb_task_cache_clear(struct cb_task_cache *tc);
 /* Number of live entries (for tests and diagnostics). */
 int cb_task_cache_live(const struct cb_task_cache *tc);
 
+/* The calling thread's entry in the worker's cache, proved the caller's
+ * (opened, or checked alive, then ID_VALID) for this call. */
+int cb_task_of(struct cb_call *c, struct cb_task **out);
 /* Copy LEN guest bytes at ADDR into BUF. 0; -EFAULT when the range is not
  * readable; -ENOENT when the call is gone (the caller abandons). */
 int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len);
@@ -94,5 +120,23 @@ pid_t cb_guest_tgid(struct cb_call *c);
 int cb_guest_kill(struct cb_call *c);
 /* 0 when the call is still pending, -ENOENT otherwise. */
 int cb_call_live(struct cb_call *c);
+
+/* A guest thread has entered a call that may change its credentials or
+ * namespaces (setuid family, setgroups, capset, setns, unshare): every
+ * cached view of every thread is stale from now on. Called before the
+ * call is answered, let run or even decided (cb_changes_creds says which). */
+void cb_guest_changes(void);
+/* The calling thread's credentials (fsuid, fsgid, groups, capabilities),
+ * from its view when still valid, else read from /proc/TID/status (then
+ * proved the caller's with ID_VALID). 0, -ENOENT when the call is gone,
+ * or another negative errno. An execve is noticed only through a read of
+ * guest memory: call again after the call's guest reads, before using
+ * the answer for a host call. */
+int cb_guest_creds(struct cb_call *c, struct cb_creds *out);
+enum { CB_NS_MNT = 1, CB_NS_USER = 2 };
+/* Which of the supervisor's mount and user namespaces (CB_NS_* bits) the
+ * calling thread is in, from its view when still valid, else from
+ * /proc/TID/ns (proved with ID_VALID); or -ENOENT when the call is gone. */
+int cb_guest_shared_ns(struct cb_call *c);
 
 #endif

@@ -26,6 +26,27 @@ static void reset_signals(const struct cb_keeper_args *a)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* SIGKILL every guest process and reap them all. As the init of the
+ * guest's PID namespace, kill(-1) reaches exactly the namespace (all but
+ * the keeper itself); /proc, which is the outer namespace's, would give
+ * pids that mean other processes here. Repeated until no child is left:
+ * a fork racing the first kill(-1) is caught by the next. */
+static void kill_guest(const struct cb_keeper_args *a)
+{
+	if (!a->pid_ns_init) {
+		cb_kill_descendants();
+		return;
+	}
+	for (;;) {
+		kill(-1, SIGKILL);
+		pid_t r;
+		while ((r = waitpid(-1, NULL, __WALL)) > 0) {
+		}
+		if (errno == ECHILD)
+			return;
+	}
+}
+
 void cb_keeper_run(const struct cb_keeper_args *a)
 {
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -72,12 +93,20 @@ void cb_keeper_run(const struct cb_keeper_args *a)
 		int st;
 		pid_t r;
 		while ((r = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
-			if (r == guest)
+			if (r == guest) {
 				(void)!write(a->status_fd, &st, sizeof(st));
+				guest = -1;
+			}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			char c;
 			if (read(a->ctl_fd, &c, 1) <= 0)
 				break; /* supervisor finished or died */
+			if (c == CB_KEEPER_KILL && guest > 0) {
+				kill_guest(a); /* reaps the guest too */
+				st = SIGKILL;          /* a wait status: killed by it */
+				(void)!write(a->status_fd, &st, sizeof(st));
+				guest = -1;
+			}
 		}
 	}
 	/* An init's exit makes the kernel kill its whole namespace; the pids

@@ -12,6 +12,10 @@
 
 #include "../shim/shim.h"
 
+/* A byte on the control pipe: SIGKILL the whole guest now; the keeper
+ * reports it as killed by SIGKILL and waits for EOF as usual. */
+#define CB_KEEPER_KILL 'K'
+
 struct cb_keeper_args {
 	int ctl_fd;    /* read end; EOF = supervisor gone or done */
 	int status_fd; /* write end; receives the guest's wait status (int) */

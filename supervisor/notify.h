@@ -15,11 +15,19 @@ struct cb_listener {
 	size_t notif_size; /* kernel's sizes, may exceed our headers' */
 	size_t resp_size;
 	bool sync_wakeup;  /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is on */
+	bool recv_sees_hangup; /* a blocked RECV ends (ENOENT) when the filter's last task
+				* exits; set by the owner from cb_notif_probe_hangup() */
 };
 
 /* Take ownership of listener FD; ask the kernel for its struct sizes and,
  * when WANT_SYNC, switch on synchronous wake-up if the kernel has it. */
 int cb_listener_init(struct cb_listener *l, int fd, bool want_sync, struct cb_err *err);
+/* Whether this kernel ends a blocked RECV when the filter loses its last
+ * task (Linux 6.11, and stable kernels that took the change); older ones
+ * wait on and only poll() says POLLHUP. Asked of the kernel with a
+ * throwaway filter in two short-lived children, so call it before any
+ * thread starts; it takes ~1 ms, 100 ms at most where the answer is no. */
+bool cb_notif_probe_hangup(void);
 /* Allocate a zeroed notification buffer of the kernel's size. */
 struct seccomp_notif *cb_notif_alloc(const struct cb_listener *l);
 /* Block for the next notification. 0, -ENOENT when the target went away

@@ -16,6 +16,12 @@ struct cb_pool;
 /* Start MIN workers (at most MAX ever) serving SUP. */
 int cb_pool_start(struct cb_pool **out, const struct cb_supervisor *sup, int min, int max,
 		  struct cb_err *err);
+/* As cb_pool_start, for a pool that ends with its guest: when the listener
+ * hangs up every worker leaves, the last calls ON_DONE(ARG) (which may free
+ * SUP and close the listener) and the pool is freed. *OUT is valid only
+ * until then. A failed start (min workers not all running) is not undone. */
+int cb_pool_start_owned(struct cb_pool **out, const struct cb_supervisor *sup, int min, int max,
+			void (*on_done)(void *arg), void *arg, struct cb_err *err);
 /* Number of worker threads created so far. */
 int cb_pool_size(struct cb_pool *p);
 

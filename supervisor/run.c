@@ -26,11 +26,13 @@
 #include "../common/cleanup.h"
 #include "../common/seccomp_compat.h"
 #include "../policy/oci.h"
+#include "../policy/shipped.h"
 #include "../shim/handshake.h"
 #include "keeper.h"
 #include "pool.h"
 #include "program.h"
 #include "proctree.h"
+#include "stop.h"
 #include "supervisor.h"
 #include "../translate/xsys.h"
 
@@ -127,7 +129,7 @@ static int exit_code_of(int st)
 /* What a user whose kernel refused an i386 program can do, from what this
  * kernel says of itself: its build configuration (when /boot has it) and
  * its command line. */
-static const char *ia32_remedy(void)
+const char *cb_ia32_remedy(void)
 {
 	char path[300], line[256];
 	struct utsname u;
@@ -170,7 +172,7 @@ static int stage_failure(const char *prog, const struct cb_hs_msg *m, enum cb_ex
 	if (m->stage == CB_STAGE_EXEC) {
 		if (m->err == ENOEXEC && kind == CB_EXE_I386)
 			return die(126, "%s: this kernel cannot run i386 programs (IA-32 emulation is "
-				   "off); %s", prog, ia32_remedy());
+				   "off); %s", prog, cb_ia32_remedy());
 		return die(m->err == ENOENT ? 127 : 126, "%s: %s", prog, strerror(m->err));
 	}
 	if (m->stage == CB_STAGE_CAPS && m->err == EPERM)
@@ -212,7 +214,12 @@ int cb_run(const struct cb_run_opts *o)
 	const char *pname = o->policy ? o->policy
 			    : o->passthrough ? "audit"
 			    : (o->translate || (o->nabi && !o->oci_profile)) ? "translate" : "default";
+	/* A shorthand (or no option) names a shipped policy, never a file:
+	 * a file or directory called "default" or "translate" in the current
+	 * directory must not stand in for it. */
+	const char *shipped = o->policy ? NULL : cb_shipped_policy(pname);
 	rc = o->oci_profile ? cb_oci_load(&pol, o->oci_profile, shim.keep_caps.bits, &err)
+	     : shipped      ? cb_policy_parse(&pol, pname, shipped, &err)
 			    : cb_policy_load(&pol, pname, &err);
 	if (rc)
 		return die(125, "%s\ncompatbox: the guest was not started", err.msg);
@@ -376,20 +383,28 @@ int cb_run(const struct cb_run_opts *o)
 	}
 
 	/* Main loop: forward signals, watch the keeper, wait for the guest. */
+	struct cb_stop stop = { .timeout_ms = o->stop_timeout_ms };
 	for (;;) {
 		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
 				       { .fd = status_r, .events = POLLIN } };
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int wait_ms = cb_stop_wait_ms(&stop, &now);
+		bool kill_all = wait_ms == 0;
+		if (!kill_all && poll(p, 2, wait_ms) < 0 && errno != EINTR)
 			break;
-		if (p[0].revents & POLLIN) {
+		if (!kill_all && (p[0].revents & POLLIN)) {
 			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD &&
-			    si.ssi_code != SI_KERNEL) /* tty signals reached the guest already */
-				syscall(SYS_pidfd_send_signal, guest_pidfd, si.ssi_signo, NULL, 0);
-			/* What the trail holds so far reaches the disk now, in
-			 * case the next signal is a SIGKILL. */
-			if (sup.log && si.ssi_signo != SIGCHLD)
-				cb_log_kick(sup.log);
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD) {
+				if (si.ssi_code != SI_KERNEL) /* tty signals reached the guest already */
+					syscall(SYS_pidfd_send_signal, guest_pidfd, si.ssi_signo, NULL, 0);
+				clock_gettime(CLOCK_MONOTONIC, &now);
+				kill_all = cb_stop_signal(&stop, (int)si.ssi_signo, &now);
+				/* What the trail holds so far reaches the disk now, in
+				 * case the next signal is a SIGKILL. */
+				if (sup.log)
+					cb_log_kick(sup.log);
+			}
 			/* Orphans reparented to us when the keeper is gone. */
 			int st;
 			pid_t r;
@@ -400,6 +415,13 @@ int cb_run(const struct cb_run_opts *o)
 					goto finish;
 				}
 			}
+		}
+		if (kill_all) {
+			/* The keeper kills every guest process and reports SIGKILL. */
+			char k = CB_KEEPER_KILL;
+			(void)!write(ctl_w, &k, 1);
+			stop.timeout_ms = -1;
+			stop.terms = 2;
 		}
 		if (p[1].revents & (POLLIN | POLLHUP)) {
 			int st;

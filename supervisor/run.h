@@ -6,5 +6,7 @@
 
 /* Returns the exit status compatbox should exit with. */
 int cb_run(const struct cb_run_opts *o);
+/* What a user whose kernel refuses i386 programs can do about it. */
+const char *cb_ia32_remedy(void);
 
 #endif

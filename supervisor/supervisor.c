@@ -5,6 +5,8 @@
 
 #include "../handlers/enforce.h"
 #include "../audit/log.h"
+#include "../policy/pathcalls.h"
+#include "guest.h"
 
 void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 {
@@ -23,6 +25,10 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	}
 	for (int i = 0; i < 6; i++)
 		c.args[i] = cb_arg(c.arch, n->data.args[i]);
+	/* Before anything can let it run: what path calls keep of any guest
+	 * thread is stale once such a call may have taken effect. */
+	if (cb_changes_creds(c.arch, c.nr))
+		cb_guest_changes();
 	/* Untouched unless an ioctl record waits for the answer. */
 	struct cb_log_pend pend;
 	if (w->sup->log) {
@@ -49,7 +55,12 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	} else {
 		c.act = (struct cb_action){ .kind = CB_ACT_PERFORM };
 	}
-	if (!done && (h->flags & CB_H_SLOW) && cb_call_may_block(&c)) {
+	if (!done && h == &cb_handler_passthrough && w->sup->deny_unknown) {
+		if (w->sup->log)
+			cb_log_syscall(w->sup->log, &c, "denied");
+		c.v = (struct cb_verdict){ .kind = CB_V_RETURN, .err = EPERM };
+		done = true;
+	} else if (!done && (h->flags & CB_H_SLOW) && cb_call_may_block(&c)) {
 		/* No worker is free to take the lead: the guest thread waits in
 		 * the kernel instead of in a worker. CONTINUE is safe: the
 		 * handler has not run, nothing but the registers was looked at,

@@ -14,6 +14,11 @@ struct cb_supervisor {
 	struct cb_dispatch d;
 	struct cb_log *log; /* NULL: no log */
 	struct cb_translator tr;
+	bool passthrough; /* --passthrough: no ioctl is performed here */
+	/* A call with no handler fails with EPERM instead of running in the
+	 * kernel: the agent's filters are the runtime's, and whatever they send
+	 * that compatbox does not know must not run unexamined. */
+	bool deny_unknown;
 	const struct cb_plan *plan; /* the compiled policy */
 };
 

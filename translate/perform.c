@@ -80,9 +80,12 @@ int cb_xsys_hold_fd(struct cb_xctx *x, int gfd, int *host)
 	return 0;
 }
 
+static int path_creds_now(struct cb_xctx *x);
+
 int cb_xsys_as_guest(struct cb_xctx *x)
 {
-	return cb_creds_assume(&x->creds, &x->self);
+	int r = path_creds_now(x);
+	return r ? r : cb_creds_assume(&x->creds, &x->self);
 }
 
 void cb_xsys_as_self(struct cb_xctx *x)
@@ -128,26 +131,48 @@ static void own_init(void)
  * kernel runs the call: CB_XSYS_KERNEL, safe before any memory is read. */
 static int path_gate(struct cb_xctx *x, bool paths)
 {
-	static const char *const theirs_fmt[] = { "/proc/%u/ns/mnt", "/proc/%u/ns/user",
-						  "/proc/%u/root" };
 	pthread_once(&own.once, own_init);
-	bool same = own.ok;
+	/* Kept per thread: only its own setns or unshare, or an execve,
+	 * change them (cb_guest_shared_ns). */
+	int ns = cb_guest_shared_ns(x->c);
+	if (ns == -ENOENT)
+		return ns; /* the call is gone (and proved the tid was the caller's) */
 	/* Without a path, only the user namespace (whose capabilities the
 	 * credentials hold) has to be the same. */
-	for (size_t i = paths ? 0 : 1; same && i < (paths ? 3u : 2u); i++) {
+	int want = paths ? (CB_NS_MNT | CB_NS_USER) : CB_NS_USER;
+	int same = own.ok && ns >= 0 && (ns & want) == want;
+	if (same == 1 && paths) {
+		/* The root is looked at on every call: a chroot by any thread
+		 * sharing the guest's fs_struct changes it, and nothing of that
+		 * reaches the supervisor after the fact. No ID_VALID for this
+		 * look: until the guest's path is read it decides only whether
+		 * the kernel runs the call, and that read (every CB_X_PATH row
+		 * has one, cb_xsys_check) ends with the ID_VALID that proves
+		 * the tid named the caller when it was looked at. */
 		char p[40];
 		struct stat theirs;
-		snprintf(p, sizeof(p), theirs_fmt[i], x->c->n->pid);
-		same = stat(p, &theirs) == 0 && theirs.st_dev == own.id[i].st_dev &&
-		       theirs.st_ino == own.id[i].st_ino;
+		snprintf(p, sizeof(p), "/proc/%u/root", x->c->n->pid);
+		same = stat(p, &theirs) == 0 && theirs.st_dev == own.id[2].st_dev &&
+		       theirs.st_ino == own.id[2].st_ino;
 	}
-	int r = same ? cb_creds_of_guest(x->c, &x->creds) : cb_call_live(x->c);
+	int r = same == 1 ? cb_guest_creds(x->c, &x->creds) : 0;
 	if (r == -ENOENT)
-		return r; /* the call is gone (and proved the tid was the caller's) */
-	if (!same || r < 0 || cb_creds_worker(&x->self) < 0 ||
+		return r;
+	if (same != 1 || r < 0 || cb_creds_worker(&x->self) < 0 ||
 	    !cb_creds_can_assume(&x->creds, &x->self))
 		return CB_XSYS_KERNEL;
 	return 0;
+}
+
+/* Just before the host call, after the guest's memory was read: the
+ * credentials again, since only a read shows an execve (a new program,
+ * maybe other credentials) since they were kept. A hit costs nothing. */
+static int path_creds_now(struct cb_xctx *x)
+{
+	int r = cb_guest_creds(x->c, &x->creds);
+	if (r)
+		return r;
+	return cb_creds_can_assume(&x->creds, &x->self) ? 0 : -EPERM;
 }
 
 /* The count a BUF or ARRAY argument is given: above max, EINVAL, or max
@@ -309,7 +334,8 @@ static void perform(struct cb_call *outer, const struct cb_xsys *row, int nr, ui
 		 * Failing to take them (path_gate checked they can be) fails
 		 * the call: never with the supervisor's. */
 		bool as_guest = (row->flags & CB_X_PATH) || ((row->flags & CB_X_CREDS) && !row->call);
-		if (as_guest && (x.result = cb_creds_assume(&x.creds, &x.self)) < 0) {
+		if (as_guest && ((x.result = path_creds_now(&x)) < 0 ||
+				 (x.result = cb_creds_assume(&x.creds, &x.self)) < 0)) {
 			as_guest = false;
 		} else if (row->call) {
 			x.result = row->call(&x);
@@ -391,6 +417,12 @@ int cb_xsys_check(struct cb_err *err)
 		if (hn < 0)
 			return cb_fail(err, EINVAL, "translation row %s: no such x86_64 syscall %s",
 				       row->guest, row->host);
+		bool str = false;
+		for (int i = 0; i < 6; i++)
+			str |= row->arg[i].kind == CB_XA_STR;
+		if ((row->flags & CB_X_PATH) && !str)
+			return cb_fail(err, EINVAL, "translation row %s: a path call without a path "
+				       "argument (its read proves path_gate's looks)", row->guest);
 		for (int i = 0; i < 6; i++) {
 			const struct cb_xarg *a = &row->arg[i];
 			if ((a->kind == CB_XA_RECORD || a->kind == CB_XA_ARRAY) &&

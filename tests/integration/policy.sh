@@ -190,6 +190,14 @@ bad_policy 'include "missing.policy"' "bad.policy:1:9: cannot include"
 out=$(cb --policy no-such -- true 2>&1); rc=$?
 expect_eq "unknown policy name: 125" 125 "$rc"
 expect_true "... names the shipped ones" grep -q "shipped: default, audit, translate, strict" <<<"$out"
+# A shorthand names the shipped policy, never a file of that name in the
+# current directory (a directory called translate/, a file called default).
+mkdir -p "$tmp/cwd/translate"
+printf 'default kill\n' >"$tmp/cwd/default"
+out=$(cd "$tmp/cwd" && cb --translate -- true 2>&1); rc=$?
+expect_eq "--translate beside a directory named translate: runs" 0 "$rc"
+out=$(cd "$tmp/cwd" && cb -- true 2>&1); rc=$?
+expect_eq "no policy option beside a file named default: the shipped default" 0 "$rc"
 out=$("$COMPATBOX" policy check "$tmp/bad.policy" 2>&1); rc=$?
 expect_eq "policy check of a bad policy fails" 1 "$rc"
 printf 'default deny\nallow read\nallow read\n' >"$tmp/warn.policy"

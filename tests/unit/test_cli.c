@@ -124,6 +124,26 @@ START_TEST(test_empty_value_rejected)
 }
 END_TEST
 
+START_TEST(test_stop_timeout)
+{
+	char *none[] = { "run", "prog", NULL };
+	ck_assert_int_eq(parse(ARGC(none), none), CB_CLI_RUN);
+	ck_assert_int_eq(opts.stop_timeout_ms, -1);
+	char *half[] = { "run", "--stop-timeout", "0.5", "prog", NULL };
+	ck_assert_int_eq(parse(ARGC(half), half), CB_CLI_RUN);
+	ck_assert_int_eq(opts.stop_timeout_ms, 500);
+	char *ten[] = { "run", "--stop-timeout=10", "prog", NULL };
+	ck_assert_int_eq(parse(ARGC(ten), ten), CB_CLI_RUN);
+	ck_assert_int_eq(opts.stop_timeout_ms, 10000);
+	char *neg[] = { "run", "--stop-timeout", "-1", "prog", NULL };
+	expect_error(ARGC(neg), neg, "--stop-timeout takes seconds from 0 to 86400, not '-1'");
+	char *junk[] = { "run", "--stop-timeout", "5s", "prog", NULL };
+	expect_error(ARGC(junk), junk, "--stop-timeout takes seconds from 0 to 86400, not '5s'");
+	char *nan[] = { "run", "--stop-timeout", "nan", "prog", NULL };
+	expect_error(ARGC(nan), nan, "--stop-timeout takes seconds from 0 to 86400, not 'nan'");
+}
+END_TEST
+
 START_TEST(test_workers_range)
 {
 	char *ok1[] = { "run", "--workers", "1", "prog", NULL };
@@ -344,6 +364,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_audit_defaults);
 	tcase_add_test(tc, test_audit_out_and_size);
 	tcase_add_test(tc, test_log_max_size);
+	tcase_add_test(tc, test_stop_timeout);
 	suite_add_tcase(s, tc);
 	return s;
 }

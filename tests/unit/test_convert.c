@@ -569,8 +569,10 @@ START_TEST(test_keep_and_mirror)
 	ck_assert_uint_eq(get32(A + 12), 0xaaaaaaaau); /* kboth untouched */
 	ck_assert_uint_eq(get64(A + 16), 0x1122334455667788ull);
 	ck_assert_uint_eq(get32(A + 24), 0xaaaaaaaau);
-	/* Two runs around the kept bytes: [0, 4) + [8, 12) and [16, 24). */
-	ck_assert_uint_eq(mem.writes, 3);
+	/* Runs around the kept bytes, [0, 4) + [8, 12) and [16, 24): the
+	 * record is read back and written whole, its kept bytes as they were. */
+	ck_assert_uint_eq(mem.reads, 1);
+	ck_assert_uint_eq(mem.writes, 1);
 	cb_conv_free(&cv);
 
 	/* In both directions a kept field is an input like any other. */

@@ -21,6 +21,9 @@ int main(void)
 	srunner_add_suite(sr, cmd_abi_suite());
 	srunner_add_suite(sr, xsys_suite());
 	srunner_add_suite(sr, guest_addr_suite());
+	srunner_add_suite(sr, check_suite());
+	srunner_add_suite(sr, stop_suite());
+	srunner_add_suite(sr, oci_state_suite());
 	srunner_add_suite(sr, policy_suite());
 	srunner_add_suite(sr, json_parse_suite());
 	srunner_add_suite(sr, audit_suite());

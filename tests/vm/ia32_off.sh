@@ -12,4 +12,9 @@ expect_true "says i386 programs cannot run ($out)" grep -q "cannot run i386 prog
 expect_true "names the boot option that turned it off" grep -q "ia32_emulation=0" <<<"$out"
 out=$("$vm" --kernel 6.12 --append ia32_emulation=0 -- "$COMPATBOX" run -- "$GUESTS/guest64" exit 3 2>&1); rc=$?
 expect_eq "an x86_64 guest still runs there" 3 "$rc"
+# compatbox check finds it out by executing an i386 program, and says why.
+out=$("$vm" --kernel 6.12 --append ia32_emulation=0 -- "$COMPATBOX" check 2>&1); rc=$?
+expect_eq "check: compatbox can still run there (x86_64 programs)" 0 "$rc"
+expect_true "check: IA-32 emulation is no, with the boot option ($out)" \
+	grep -q "^IA-32 emulation  *no .*ia32_emulation=0" <<<"$out"
 finish
