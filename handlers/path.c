@@ -26,6 +26,7 @@
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 #include "../translate/files.h"
+#include "../translate/path_call.h"
 
 #define PATH_MAX_ 4096
 
@@ -84,6 +85,11 @@ struct pathctx {
 	struct cb_creds creds, self;
 	char resolved[PATH_MAX_];  /* what the path names, for the decision */
 	uint64_t guest_resolve;    /* openat2's RESOLVE_* flags of the guest's own */
+	/* Resolved and performed outside the supervisor's thread group: the
+	 * path went into /proc of a supervisor task, where the kernel lets
+	 * the supervisor's threads see what it refuses the guest. */
+	bool outside;
+	bool in_supervisor; /* ...and resolved into a supervisor task's directory */
 };
 
 static int64_t openat2_(int dirfd, const char *path, uint64_t flags, uint64_t resolve)
@@ -91,6 +97,13 @@ static int64_t openat2_(int dirfd, const char *path, uint64_t flags, uint64_t re
 	struct open_how how = { .flags = flags, .resolve = resolve };
 	long r = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 	return r < 0 ? -errno : r;
+}
+
+static bool root_is_ours(const struct pathctx *x)
+{
+	struct stat a, b;
+	return fstat(x->root, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
 }
 
 /* Resolve P (relative to DIRFD or, absolute, to the guest's root) to an
@@ -107,8 +120,14 @@ static int resolve(struct pathctx *x, const char *p, bool follow)
 	}
 	uint64_t flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW);
 	int64_t fd = openat2_(from, p, flags, how);
-	if (fd == -ELOOP && x->rewritten && !(x->guest_resolve & RESOLVE_NO_MAGICLINKS))
-		fd = openat2_(from, p, flags, how & ~(uint64_t)RESOLVE_NO_MAGICLINKS);
+	/* A scoped lookup (RESOLVE_IN_ROOT) refuses every magic link with
+	 * EXDEV: the guest's own are followed unscoped, which is the same
+	 * resolution when its root is the supervisor's. */
+	if ((fd == -ELOOP || fd == -EXDEV) && x->rewritten &&
+	    !(x->guest_resolve & (RESOLVE_NO_MAGICLINKS | RESOLVE_IN_ROOT | RESOLVE_BENEATH)) &&
+	    (from != x->root || root_is_ours(x)))
+		fd = openat2_(from, p, flags,
+			      how & ~(uint64_t)(RESOLVE_NO_MAGICLINKS | RESOLVE_IN_ROOT));
 	return (int)fd;
 }
 
@@ -285,12 +304,89 @@ static int64_t do_readlink(struct pathctx *x, int fd, uint64_t buf, uint64_t siz
 	if ((int64_t)(int32_t)size <= 0)
 		return -EINVAL;
 	ssize_t n = readlinkat(fd, "", target, sizeof(target));
-	if (n < 0)
-		return -errno;
+	if (n < 0) {
+		/* On an O_PATH fd that is no symlink the kernel says ENOENT;
+		 * readlink(2) of such a path says EINVAL. */
+		struct stat st;
+		int e = errno;
+		return e == ENOENT && fstat(fd, &st) == 0 && !S_ISLNK(st.st_mode) ? -EINVAL : -e;
+	}
 	if ((uint64_t)n > size)
 		n = (ssize_t)size; /* readlink truncates silently */
 	int rc = cb_guest_write(x->c, buf, target, (size_t)n);
 	return rc ? rc : n;
+}
+
+/* ---- resolving and performing, here or outside the thread group ---- */
+
+struct job {
+	struct pathctx *x;
+	bool follow;
+	uint64_t flags, mode;
+	int fd, parent;
+	const char *name;
+};
+
+static long resolve_job(void *arg)
+{
+	struct job *j = arg;
+	return resolve_for_decision(j->x, j->follow, &j->fd, &j->parent, &j->name);
+}
+
+/* The /proc files whose open asks for access to the task's memory
+ * (proc_mem_open, mm_access): a child sharing the supervisor's memory is
+ * let in by the kernel (`mm == current->mm`) where the guest is not. */
+static bool opens_supervisor_mm(const char *resolved)
+{
+	static const char *const mm_files[] = { "mem", "environ", "auxv", "maps", "smaps",
+						"smaps_rollup", "numa_maps", "pagemap" };
+	const char *base = strrchr(resolved, '/');
+	if (!base)
+		return false;
+	for (size_t i = 0; i < sizeof(mm_files) / sizeof(mm_files[0]); i++)
+		if (!strcmp(base + 1, mm_files[i]))
+			return true;
+	return false;
+}
+
+static long perform_job(void *arg)
+{
+	struct job *j = arg;
+	struct pathctx *x = j->x;
+	struct cb_call *c = x->c;
+	const struct cb_pathcall *pc = x->pc;
+	int64_t r = -ENOSYS;
+	switch (pc->kind) {
+	case CB_P_OPEN:
+	case CB_P_CREAT:
+	case CB_P_OPENAT2: {
+		if (x->in_supervisor && opens_supervisor_mm(x->resolved))
+			return -EACCES;
+		uint64_t mode = pc->kind == CB_P_OPENAT2 ? j->mode
+				: c->args[pc->kind == CB_P_CREAT ? 1 : (int)pc->flags + 1];
+		r = do_open(x, j->fd, j->parent, j->name, j->flags, (mode_t)mode);
+		break;
+	}
+	case CB_P_STAT:
+		r = do_stat(x, j->fd, c->args[1]);
+		break;
+	case CB_P_FSTATAT:
+		r = do_stat(x, j->fd, c->args[2]);
+		break;
+	case CB_P_STATX:
+		r = do_statx(x, j->fd, (unsigned)j->flags, (unsigned)c->args[3], c->args[4]);
+		break;
+	case CB_P_ACCESS: {
+		int mode = (int)c->args[pc->dirfd < 0 ? 1 : 2];
+		/* AT_EACCESS: the fs ids this thread took are the guest's. */
+		r = faccessat(j->fd, "", mode, AT_EMPTY_PATH | AT_EACCESS) < 0 ? -errno : 0;
+		break;
+	}
+	case CB_P_READLINK:
+		r = do_readlink(x, j->fd, c->args[(int)pc->path + 1], c->args[(int)pc->path + 2]);
+		break;
+	}
+	return r;
 }
 
 /* ---- the handler ---- */
@@ -402,10 +498,22 @@ static int64_t run(struct pathctx *x, struct cb_action *act, const struct cb_pru
 	rc = cb_creds_assume(&x->creds, &x->self);
 	if (rc)
 		return rc;
-	cleanup_fd int fd = -1;
-	cleanup_fd int parent = -1;
-	const char *name = NULL;
-	int64_t r = resolve_for_decision(x, follow, &fd, &parent, &name);
+	struct job j = { .x = x, .follow = follow, .flags = flags, .mode = how.mode, .fd = -1,
+			 .parent = -1 };
+	int64_t r = resolve_for_decision(x, follow, &j.fd, &j.parent, &j.name);
+	if (r == -ELOOP || (r == 0 && cb_xpath_names_supervisor(x->resolved))) {
+		/* A magic link, or a supervisor task's /proc: once more, as a
+		 * process the supervisor is not (translate/path_call.c). */
+		if (j.fd >= 0)
+			close(j.fd);
+		if (j.parent >= 0)
+			close(j.parent);
+		j.fd = j.parent = -1;
+		x->outside = true;
+		r = cb_outside_thread_group(resolve_job, &j);
+		/* Here, not in the child: getpid() there is the child's. */
+		x->in_supervisor = r == 0 && cb_xpath_names_supervisor(x->resolved);
+	}
 	if (r == 0) {
 		*act = cb_path_decide(c->sup->plan->pol, x->resolved, rule);
 		if (*rule)
@@ -413,42 +521,17 @@ static int64_t run(struct pathctx *x, struct cb_action *act, const struct cb_pru
 	}
 	if (r == 0 && (act->kind == CB_ACT_DENY || act->kind == CB_ACT_KILL_PROCESS ||
 		       act->kind == CB_ACT_KILL_THREAD)) {
-		cb_creds_restore(&x->self);
-		return 1; /* refused: the caller answers */
-	}
-	if (r == 0 && fd < 0 && pc->kind != CB_P_OPEN && pc->kind != CB_P_CREAT &&
-	    pc->kind != CB_P_OPENAT2)
+		r = 1; /* refused: the caller answers */
+	} else if (r == 0 && j.fd < 0 && pc->kind != CB_P_OPEN && pc->kind != CB_P_CREAT &&
+		   pc->kind != CB_P_OPENAT2) {
 		r = -ENOENT;
-	if (r == 0) {
-		switch (pc->kind) {
-		case CB_P_OPEN:
-		case CB_P_CREAT:
-		case CB_P_OPENAT2: {
-			uint64_t mode = pc->kind == CB_P_OPENAT2 ? how.mode
-					: c->args[pc->kind == CB_P_CREAT ? 1 : (int)pc->flags + 1];
-			r = do_open(x, fd, parent, name, flags, (mode_t)mode);
-			break;
-		}
-		case CB_P_STAT:
-			r = do_stat(x, fd, c->args[1]);
-			break;
-		case CB_P_FSTATAT:
-			r = do_stat(x, fd, c->args[2]);
-			break;
-		case CB_P_STATX:
-			r = do_statx(x, fd, (unsigned)flags, (unsigned)c->args[3], c->args[4]);
-			break;
-		case CB_P_ACCESS: {
-			int mode = (int)c->args[pc->dirfd < 0 ? 1 : 2];
-			/* AT_EACCESS: the fs ids this thread took are the guest's. */
-			r = faccessat(fd, "", mode, AT_EMPTY_PATH | AT_EACCESS) < 0 ? -errno : 0;
-			break;
-		}
-		case CB_P_READLINK:
-			r = do_readlink(x, fd, c->args[(int)pc->path + 1], c->args[(int)pc->path + 2]);
-			break;
-		}
+	} else if (r == 0) {
+		r = x->outside ? cb_outside_thread_group(perform_job, &j) : perform_job(&j);
 	}
+	if (j.fd >= 0)
+		close(j.fd);
+	if (j.parent >= 0)
+		close(j.parent);
 	cb_creds_restore(&x->self);
 	return r;
 }

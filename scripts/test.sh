@@ -75,6 +75,12 @@ for k in $kernels; do
 	runs+=("linux-$k")
 done
 
+# The suite's figures (issue 13): escapes, faults, load, fuzz, sanitizer
+# findings, summed over every run (scripts/figures.py says how).
+fig_logs=()
+for run in "${runs[@]}"; do fig_logs+=("$logs/$run.json"); done
+python3 scripts/figures.py "${fig_logs[@]}"
+
 python3 - "$logs" "${runs[@]}" <<'PY'
 import json, os, sys
 logs, runs = sys.argv[1], sys.argv[2:]

@@ -237,9 +237,10 @@ long xio_recv(struct cb_xctx *x, int hfd, struct xio_gmsg *m, unsigned gflags,
  * ns, <0: none; ZERO: do not wait): the count or -errno. */
 int xio_poll_core(struct cb_call *c, uint64_t gaddr, uint32_t nfds, int64_t deadline, bool zero);
 /* select of the guest's fd_sets at SET_ADDR (in, out, except) of N bits,
- * as xio_poll_core. */
+ * as xio_poll_core; TVP (0: none): the guest's old 8-byte timeval, kept
+ * holding the time left while the call waits. */
 int xio_select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int64_t deadline,
-		    bool zero_timeout);
+		    bool zero_timeout, uint64_t tvp);
 
 /* ---- the hooks (vectored.c, messages.c, readiness.c, pwait.c) ---- */
 int cb_xio_gate_rw(struct cb_xctx *x);

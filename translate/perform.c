@@ -14,6 +14,7 @@
 #include "../supervisor/guest.h"
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
+#include "path_call.h"
 #include "sockets.h"
 
 static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets,
@@ -162,6 +163,33 @@ static int path_gate(struct cb_xctx *x, bool paths)
 	    !cb_creds_can_assume(&x->creds, &x->self))
 		return CB_XSYS_KERNEL;
 	return 0;
+}
+
+/* A CB_X_PATH row's host call, resolving its path where the guest's answer
+ * comes out (translate/path_call.h). */
+static long path_host_call(const struct cb_xctx *x, long nr)
+{
+	const uint64_t *h = x->host;
+	int dirfd = AT_FDCWD, flags = 0;
+	const char *path;
+	switch (nr) {
+	case SYS_newfstatat:
+		dirfd = (int)h[0], path = (const char *)(uintptr_t)h[1], flags = (int)h[3];
+		break;
+	case SYS_statx:
+		dirfd = (int)h[0], path = (const char *)(uintptr_t)h[1], flags = (int)h[2];
+		break;
+	default: /* statfs, truncate: the path first */
+		path = (const char *)(uintptr_t)h[0];
+		break;
+	}
+	if (!path) { /* EFAULT comes from the host call, as the guest's */
+		long k = syscall(nr, h[0], h[1], h[2], h[3], h[4], h[5]);
+		return k < 0 ? -errno : k;
+	}
+	if (!*path && !(flags & AT_EMPTY_PATH))
+		path = "/"; /* ENOENT whatever the thread group: probe anything */
+	return cb_xpath_call(nr, h, dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW));
 }
 
 /* Just before the host call, after the guest's memory was read: the
@@ -339,6 +367,8 @@ static void perform(struct cb_call *outer, const struct cb_xsys *row, int nr, ui
 			as_guest = false;
 		} else if (row->call) {
 			x.result = row->call(&x);
+		} else if (as_guest && (row->flags & CB_X_PATH)) {
+			x.result = path_host_call(&x, host_nr[c->nr]);
 		} else {
 			long k = syscall(host_nr[c->nr], x.host[0], x.host[1], x.host[2],
 					 x.host[3], x.host[4], x.host[5]);

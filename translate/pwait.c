@@ -94,7 +94,7 @@ static int do_pselect(struct cb_xctx *x, bool t64)
 	if (rc)
 		return rc;
 	const uint64_t sets[3] = { c->args[1], c->args[2], c->args[3] };
-	int r = xio_select_core(c, (int32_t)c->args[0], sets, t.deadline, t.zero);
+	int r = xio_select_core(c, (int32_t)c->args[0], sets, t.deadline, t.zero, 0);
 	return pts_out(c, c->args[4], &t, r);
 }
 

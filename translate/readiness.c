@@ -10,6 +10,13 @@
  * instance. It waits by polling that fd (which consumes nothing) and only
  * then takes events, without blocking.
  *
+ * The three answer a handled signal with EINTR natively, SA_RESTART or
+ * not; a guest interrupted while the supervisor waits for it is entered
+ * into the same call again by the kernel when the handler has SA_RESTART:
+ * handlers/interrupted.h recognises that re-entry, answered EINTR (select
+ * with the time left written), or after a stop, continued until the first
+ * deadline (poll, select; epoll_wait is EINTR there too).
+ *
  * epoll_ctl must register under the guest's fd number: the kernel keys an
  * interest by (file, fd number), so a registration made through a host
  * copy under another number is a different one (a later EPOLL_CTL_DEL
@@ -33,6 +40,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../handlers/interrupted.h"
 #include "../supervisor/guest.h"
 
 #define EP_MAX_EVENTS_ (INT_MAX / 12) /* the kernel's bound on maxevents */
@@ -68,6 +76,12 @@ int cb_xio_poll(struct cb_xctx *x)
 
 int xio_poll_core(struct cb_call *c, uint64_t gaddr, uint32_t nfds, int64_t deadline, bool zero)
 {
+	struct cb_wait_left left;
+	if (cb_wait_resumed(c, &left)) {
+		if (!left.stopped)
+			return -EINTR;
+		deadline = left.deadline; /* do_restart_poll: the time left */
+	}
 	if (nfds) {
 		/* The guest's RLIMIT_NOFILE bounds the count. */
 		struct rlimit rl;
@@ -113,6 +127,8 @@ int xio_poll_core(struct cb_call *c, uint64_t gaddr, uint32_t nfds, int64_t dead
 		r = -ENOMEM;
 		goto out;
 	}
+	if (!zero)
+		cb_wait_begin(c, CLOCK_MONOTONIC, deadline);
 	for (;;) {
 		int s = xio_sigfds_ready(c, &sf, sready);
 		if (s < 0) {
@@ -156,6 +172,8 @@ int xio_poll_core(struct cb_call *c, uint64_t gaddr, uint32_t nfds, int64_t dead
 	if (w)
 		r = w;
 out:
+	if (!zero)
+		cb_wait_end(c, r == -ENOENT);
 	xio_fds_free(&fds);
 	xio_sigfds_free(&sf);
 	free(sready);
@@ -176,8 +194,23 @@ static bool bit_get(const uint32_t *s, int i)
 	return s && (s[i / 32] >> (i % 32)) & 1;
 }
 
+/* The guest's old timeval at TVP (0: none) gets the time left until DEADLINE. */
+static int write_left(struct cb_call *c, uint64_t tvp, int64_t deadline)
+{
+	if (!tvp)
+		return 0;
+	int64_t left = deadline - xio_now_ns();
+	if (left < 0)
+		left = 0;
+	int32_t tv[2] = { (int32_t)(left / 1000000000), (int32_t)(left % 1000000000 / 1000) };
+	return cb_guest_write(c, tvp, tv, sizeof(tv));
+}
+
+/* TVP: the guest's timeout, kept current while the call waits (natively
+ * it holds the time left when a signal interrupts the call, and the
+ * supervisor hears of the interruption only after the guest does). */
 int xio_select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int64_t deadline,
-		    bool zero_timeout)
+		    bool zero_timeout, uint64_t tvp)
 {
 	if (n < 0)
 		return -EINVAL;
@@ -268,6 +301,8 @@ int xio_select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int64_
 		int ms = zero_timeout || s ? 0 : slice_ms(deadline, xio_now_ns());
 		if (ms && (r = cb_call_may_block(c)) < 0)
 			goto out;
+		if (ms && deadline >= 0)
+			write_left(c, tvp, deadline);
 		struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 		long k = syscall(SYS_select, hmax + 1, hwork[0], hwork[1], hwork[2], &tv);
 		r = k < 0 ? -errno : (int)k;
@@ -331,6 +366,15 @@ int cb_xio_select(struct cb_xctx *x)
 	uint64_t tvp = c->args[4];
 	int64_t deadline = -1;
 	bool zero = false;
+	struct cb_wait_left left;
+	if (cb_wait_resumed(c, &left) && !left.stopped) {
+		/* EINTR, the timeout holding what was left then. */
+		int rc = tvp ? write_left(c, tvp, left.deadline - left.gone_at + xio_now_ns()) : 0;
+		return rc == -ENOENT ? rc : -EINTR;
+	}
+	/* After a stop the kernel restarts select with the timeout it has
+	 * updated, the stopped time not counted: the guest's timeval, kept
+	 * current while it waited, already says so. */
 	if (tvp) {
 		int32_t tv[2];
 		int rc = xio_read(c, tvp, tv, sizeof(tv));
@@ -345,15 +389,15 @@ int cb_xio_select(struct cb_xctx *x)
 		deadline = xio_now_ns() + sec * 1000000000 + nsec;
 	}
 	const uint64_t sets[3] = { c->args[1], c->args[2], c->args[3] };
-	int r = xio_select_core(c, (int32_t)c->args[0], sets, deadline, zero);
+	if (!zero)
+		cb_wait_begin(c, CLOCK_MONOTONIC, deadline);
+	int r = xio_select_core(c, (int32_t)c->args[0], sets, deadline, zero, tvp);
+	if (!zero)
+		cb_wait_end(c, r == -ENOENT);
 	if (tvp && !zero && r != -ENOENT) {
 		/* The time left goes back whatever the outcome (and a failure
 		 * to write it is not one: poll_select_finish). */
-		int64_t left = deadline - xio_now_ns();
-		if (left < 0)
-			left = 0;
-		int32_t tv[2] = { (int32_t)(left / 1000000000), (int32_t)(left % 1000000000 / 1000) };
-		if (cb_guest_write(c, tvp, tv, sizeof(tv)) == -ENOENT)
+		if (write_left(c, tvp, deadline) == -ENOENT)
 			r = -ENOENT;
 	}
 	return r;
@@ -391,6 +435,9 @@ int cb_xio_epoll_wait(struct cb_xctx *x)
 		n = EV_HOST_MAX; /* fewer events per call: allowed */
 	int timeout = (int32_t)c->args[3];
 	int64_t deadline = timeout < 0 ? -1 : xio_now_ns() + (int64_t)timeout * 1000000;
+	struct cb_wait_left left;
+	if (cb_wait_resumed(c, &left))
+		return -EINTR; /* ep_poll: after a handler and after a stop alike */
 	size_t len = (size_t)n * sizeof(struct epoll_event), ok;
 	struct xio_buf b;
 	rc = xio_accessible(c, gev, len, &ok);
@@ -427,7 +474,9 @@ int cb_xio_epoll_wait(struct cb_xctx *x)
 		rc = k < 0 ? -errno : (int)k;
 		if (rc != 0 || timeout == 0)
 			break;
+		cb_wait_begin(c, CLOCK_MONOTONIC, deadline);
 		int w = xio_wait_fd(c, hep, POLLIN, deadline);
+		cb_wait_end(c, w == -ENOENT);
 		if (w <= 0) {
 			rc = w;
 			break;

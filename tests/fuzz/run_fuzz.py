@@ -80,6 +80,9 @@ def main():
         execs = re.search(r"stat::number_of_executed_units:\s*(\d+)", p.stdout)
         print(f"fuzz_{kind}: {execs.group(1) if execs else '?'} executions in {seconds} s, "
               f"exit {p.returncode}")
+        # For scripts/figures.py; a crash, leak or sanitizer report is a finding.
+        print(f"CB-FIGURE fuzz executions={execs.group(1) if execs else 0} "
+              f"findings={0 if p.returncode == 0 else 1}")
         if p.returncode == 0:
             return 0
         sys.stdout.write(p.stdout[-6000:])

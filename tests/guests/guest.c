@@ -5,11 +5,17 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <stdatomic.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
+#include <sys/time.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -578,6 +584,357 @@ static int do_dups(void)
 	return 0;
 }
 
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A 64-bit timespec or the old 32-bit one, as each call of this ABI takes. */
+struct ts64 {
+	int64_t s, ns;
+};
+struct ts32 {
+	int32_t s, ns;
+};
+
+/* One wait of 1 s (HOW: nanosleep, clock_rel, clock_abs, clock64_rel on
+ * i386, poll, select, epoll; libc_sleep: sleep(2)), interrupted after 0.3 s by a SIGALRM handler
+ * with SA_RESTART or without. Prints what a native run prints too: the
+ * result, whether it came back early, and the time left the call wrote
+ * (77 s before the call). */
+static int do_interrupted(const char *how, int restart);
+
+/* CB_WAIT_SCALE (default 1) stretches every time here: 1 s waits, 0.3 s
+ * to the signal or stop. A VM under TCG runs them with 4. */
+static int wait_scale(void)
+{
+	const char *e = getenv("CB_WAIT_SCALE");
+	int k = e ? atoi(e) : 1;
+	return k >= 1 && k <= 20 ? k : 1;
+}
+
+/* HOW's wait in a child stopped at 0.3 s and continued at 0.5 s: natively
+ * it goes on until its first deadline (restart_syscall, do_restart_poll),
+ * epoll_wait excepted (EINTR). */
+static int do_stopped(const char *how)
+{
+	pid_t k = fork();
+	if (k == 0) {
+		signal(SIGALRM, SIG_IGN);
+		_exit(do_interrupted(how, -1));
+	}
+	usleep(300000 * wait_scale());
+	kill(k, SIGSTOP);
+	usleep(200000 * wait_scale());
+	kill(k, SIGCONT);
+	int st;
+	waitpid(k, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 3;
+}
+
+static int do_interrupted(const char *how, int restart)
+{
+	/* RESTART < 0: do_stopped's child, no handler and no timer. */
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = restart > 0 ? SA_RESTART : 0 };
+	sigemptyset(&sa.sa_mask);
+	if (restart >= 0)
+		sigaction(SIGALRM, &sa, NULL);
+	int p[2];
+	if (pipe(p))
+		return 2;
+	int ep = epoll_create1(0);
+	struct epoll_event ev = { .events = EPOLLIN };
+	epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int k = wait_scale();
+	struct itimerval it = { .it_value = { 300000 * k / 1000000, 300000 * k % 1000000 } };
+	if (restart >= 0)
+		setitimer(ITIMER_REAL, &it, NULL);
+	long r = -1;
+	double left = -1;
+	struct ts64 q64 = { k, 0 }, r64 = { 77, 0 };
+	struct ts32 q32 = { k, 0 }, r32 = { 77, 0 };
+	bool old = sizeof(long) == 4;
+	if (!strcmp(how, "nanosleep")) {
+		r = old ? syscall(SYS_nanosleep, &q32, &r32) : syscall(SYS_nanosleep, &q64, &r64);
+	} else if (!strcmp(how, "clock_rel")) {
+		r = old ? syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &q32, &r32)
+			: syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &q64, &r64);
+	} else if (!strcmp(how, "clock_abs")) {
+		q64.s = t0.tv_sec + k;
+		q64.ns = t0.tv_nsec;
+		q32.s = (int32_t)q64.s;
+		q32.ns = (int32_t)q64.ns;
+		r = old ? syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &q32, &r32)
+			: syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &q64, &r64);
+#ifdef SYS_clock_nanosleep_time64
+	} else if (!strcmp(how, "clock64_rel")) {
+		old = false;
+		r = syscall(SYS_clock_nanosleep_time64, CLOCK_MONOTONIC, 0, &q64, &r64);
+#endif
+	} else if (!strcmp(how, "libc_sleep")) {
+		r = sleep(2 * (unsigned)k); /* glibc's own: returns the seconds left, rounded */
+	} else if (!strcmp(how, "poll")) {
+		struct pollfd f = { .fd = p[0], .events = POLLIN };
+		r = syscall(SYS_poll, &f, 1, 1000 * k);
+	} else if (!strcmp(how, "select")) {
+		fd_set s;
+		FD_ZERO(&s);
+		FD_SET(p[0], &s);
+		struct timeval tv = { k, 0 };
+#ifdef SYS__newselect
+		r = syscall(SYS__newselect, p[0] + 1, &s, NULL, NULL, &tv);
+#else
+		r = syscall(SYS_select, p[0] + 1, &s, NULL, NULL, &tv);
+#endif
+		left = tv.tv_sec + tv.tv_usec / 1e6;
+	} else if (!strcmp(how, "epoll")) {
+		struct epoll_event out;
+		r = syscall(SYS_epoll_wait, ep, &out, 1, 1000 * k);
+	} else {
+		return 2;
+	}
+	int e = errno;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double el = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (strstr(how, "_rel") || !strcmp(how, "nanosleep"))
+		left = old ? r32.s + r32.ns / 1e9 : (double)r64.s + (double)r64.ns / 1e9;
+	printf("%s restart=%d: ret %ld %s, %s", how, restart, r, r < 0 ? strerrorname_np(e) : "-",
+	       el < 0.8 * k ? "early" : "full time");
+	/* Classes, not values: under TCG the timings drift (a native run's
+	 * too); the host run's values agree to 20 ms (docs/translation.md). */
+	if (left >= 0)
+		printf(", time left %s", left >= 77 ? "untouched" : left <= 0 ? "0" : left < k ? "in (0, all)" : "all");
+	printf("\n# elapsed %.3f left %.3f", el, left);
+	printf("\n");
+	return 0;
+}
+
+/* Every wait of the comma-separated HOWS, each with every value of
+ * RESTARTS (-1: stopped and continued instead of a handler): one process
+ * for all, as starting one costs seconds under TCG. */
+static int for_each_wait(const char *hows, const char *restarts)
+{
+	char h[256], r[64];
+	snprintf(h, sizeof(h), "%s", hows);
+	int rc = 0;
+	for (char *sh = NULL, *how = strtok_r(h, ",", &sh); how; how = strtok_r(NULL, ",", &sh)) {
+		snprintf(r, sizeof(r), "%s", restarts);
+		for (char *sr = NULL, *x = strtok_r(r, ",", &sr); x; x = strtok_r(NULL, ",", &sr)) {
+			int k = atoi(x);
+			rc |= k < 0 ? do_stopped(how) : do_interrupted(how, k);
+		}
+	}
+	return rc;
+}
+
+/* ---- the kernel selftests' user-notification cases, compatbox-level ---- */
+
+static void wait_ms(int ms)
+{
+	poll(NULL, 0, ms); /* poll: not trapped in these runs */
+}
+
+static double mono(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static long raw_sleep_ms(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
+	return syscall(SYS_nanosleep, &t, NULL);
+}
+
+/* orphaned DIR: FIONREADs every 20 ms for 4 s, each result a line of
+ * DIR/log ("ok 3" or the errno's name). */
+static int do_orphaned(const char *dir)
+{
+	int fd = pipe_with(3);
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/log", dir);
+	FILE *f = fopen(p, "w");
+	if (!f)
+		return 2;
+	setvbuf(f, NULL, _IOLBF, 0);
+	touch(dir, "ready");
+	for (int i = 0; i < 200; i++) {
+		int v = -1;
+		int r = ioctl(fd, FIONREAD, &v);
+		if (r < 0)
+			fprintf(f, "%s\n", strerrorname_np(errno));
+		else
+			fprintf(f, "ok %d\n", v);
+		wait_ms(20);
+	}
+	return 0;
+}
+
+/* killmid: a child SIGKILLed while the supervisor performs its 5 s sleep;
+ * the supervisor goes on answering the parent. */
+static int do_killmid(void)
+{
+	pid_t c = fork();
+	if (c == 0) {
+		raw_sleep_ms(5000);
+		_exit(3);
+	}
+	wait_ms(300);
+	kill(c, SIGKILL);
+	int st;
+	waitpid(c, &st, 0);
+	int fd = pipe_with(5), ok = 0;
+	for (int i = 0; i < 20; i++) {
+		int v = -1;
+		ok += ioctl(fd, FIONREAD, &v) == 0 && v == 5;
+	}
+	raw_sleep_ms(100); /* the worker notices within one 20 ms slice */
+	printf("child killed by %d in its sleep; then %d of 20 FIONREADs answered\n",
+	       WIFSIGNALED(st) ? WTERMSIG(st) : -1, ok);
+	return 0;
+}
+
+/* order N: N children each start a 400 ms sleep, 100 ms after the
+ * previous one is about to; their answers come back in the order the
+ * calls were made. */
+static int do_order(int n)
+{
+	int p[2], go[2];
+	if (pipe(p) || pipe(go))
+		return 2;
+	for (int i = 0; i < n; i++) {
+		if (fork() == 0) {
+			(void)!write(go[1], "g", 1);
+			raw_sleep_ms(400);
+			char b[16];
+			int l = snprintf(b, sizeof(b), "%d ", i);
+			(void)!write(p[1], b, (size_t)l);
+			_exit(0);
+		}
+		char c;
+		(void)!read(go[0], &c, 1);
+		wait_ms(100);
+	}
+	close(p[1]);
+	while (wait(NULL) > 0) {
+	}
+	char buf[256] = { 0 };
+	ssize_t k = read(p[0], buf, sizeof(buf) - 1);
+	(void)k;
+	printf("answered in the order: %s\n", buf);
+	return 0;
+}
+
+/* hang DIR: touch DIR/ready, then a 30 s sleep the test kills us in. */
+static int do_hang(const char *dir)
+{
+	touch(dir, "ready");
+	double t = mono();
+	raw_sleep_ms(30000);
+	printf("slept %.0f s\n", mono() - t);
+	return 0;
+}
+
+/* ---- load: many trapped calls, every answer checked ---- */
+
+struct load_shared {
+	atomic_long warm;    /* threads done with their warm-up */
+	atomic_long calls;   /* answers received */
+	atomic_long right;   /* answers that were this thread's own */
+	atomic_long errors;  /* calls that failed */
+};
+
+struct load_arg {
+	struct load_shared *sh;
+	const char *dir;
+	long calls, warmup;
+	double until; /* soak: calls until this monotonic time instead */
+	int want;     /* bytes in this thread's pipe: its FIONREAD answer */
+};
+
+static void *load_thread(void *p)
+{
+	struct load_arg *a = p;
+	int fds[2];
+	if (pipe(fds))
+		return NULL;
+	char buf[512] = { 0 };
+	if (write(fds[1], buf, (size_t)a->want) != a->want)
+		return NULL;
+	long calls = 0, right = 0, errors = 0;
+	for (long i = 0; a->until > 0 ? mono() < a->until : i < a->calls; i++) {
+		if (i == a->warmup) {
+			atomic_fetch_add(&a->sh->warm, 1);
+			await(a->dir, "go");
+		}
+		int v = -1;
+		if (ioctl(fds[0], FIONREAD, &v) < 0)
+			errors++;
+		calls++;
+		right += v == a->want;
+	}
+	if (calls <= a->warmup) { /* counted as warm anyway: no one waits on us */
+		atomic_fetch_add(&a->sh->warm, 1);
+	}
+	atomic_fetch_add(&a->sh->calls, calls);
+	atomic_fetch_add(&a->sh->right, right);
+	atomic_fetch_add(&a->sh->errors, errors);
+	close(fds[0]);
+	close(fds[1]);
+	return NULL;
+}
+
+/* load CALLS PROCS THREADS DIR [SECONDS]: PROCS processes of THREADS
+ * threads each (THREADS counts all of them) make CALLS FIONREADs between
+ * them (or as many as SECONDS allow), each thread on a pipe holding its own
+ * number of bytes, so every answer is checked to be its own. After 1,000
+ * calls each (the warm-up: a tenth of a thread's calls at most) DIR/warm appears and all wait for DIR/go; at
+ * the end DIR/end appears and the process waits for DIR/finish. Prints
+ * the counts. */
+static int do_load(long calls, int procs, int threads, const char *dir, long seconds)
+{
+	struct load_shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED || procs < 1 || threads < procs || threads > 4096)
+		return 2;
+	int per_proc = threads / procs;
+	threads = per_proc * procs;
+	long per_thread = calls / threads;
+	double until = seconds > 0 ? mono() + (double)seconds : 0;
+	for (int p = 0; p < procs; p++) {
+		if (fork() != 0)
+			continue;
+		pthread_t t[4096];
+		struct load_arg a[64];
+		if (per_proc > 64)
+			_exit(2);
+		for (int i = 0; i < per_proc; i++) {
+			long warm = until > 0 ? 1000 : per_thread / 10 < 1000 ? per_thread / 10 : 1000;
+			a[i] = (struct load_arg){ sh, dir, per_thread, warm, until,
+						  1 + (p * per_proc + i) % 509 };
+			pthread_create(&t[i], NULL, load_thread, &a[i]);
+		}
+		for (int i = 0; i < per_proc; i++)
+			pthread_join(t[i], NULL);
+		_exit(0);
+	}
+	while (atomic_load(&sh->warm) < threads)
+		wait_ms(10);
+	touch(dir, "warm");
+	while (wait(NULL) > 0) {
+	}
+	long want = seconds > 0 ? atomic_load(&sh->calls) : per_thread * threads;
+	printf("threads %d calls %ld answered %ld own %ld errors %ld\n", threads, want,
+	       atomic_load(&sh->calls), atomic_load(&sh->right), atomic_load(&sh->errors));
+	touch(dir, "end");
+	await(dir, "finish");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -632,6 +989,21 @@ int main(int argc, char **argv)
 		return do_signals(argv[2]);
 	if (!strcmp(m, "ioctl_path") && argc > 2)
 		return do_ioctl_path(argv[2]);
+	if (!strcmp(m, "load") && argc > 5)
+		return do_load(atol(argv[2]), atoi(argv[3]), atoi(argv[4]), argv[5],
+			       argc > 6 ? atol(argv[6]) : 0);
+	if (!strcmp(m, "orphaned") && argc > 2)
+		return do_orphaned(argv[2]);
+	if (!strcmp(m, "killmid"))
+		return do_killmid();
+	if (!strcmp(m, "order") && argc > 2)
+		return do_order(atoi(argv[2]));
+	if (!strcmp(m, "hang") && argc > 2)
+		return do_hang(argv[2]);
+	if (!strcmp(m, "stopped") && argc > 2)
+		return for_each_wait(argv[2], "-1");
+	if (!strcmp(m, "interrupted") && argc > 3)
+		return for_each_wait(argv[2], argv[3]);
 	if (!strcmp(m, "sleep") && argc > 2)
 		return do_sleep(argv[2]);
 	if (!strcmp(m, "heartbeat") && argc > 2)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -148,6 +150,75 @@ static int amplify(int nproc, int secs, const char *done)
 	return 0;
 }
 
+
+static const char *res(int r)
+{
+	return r < 0 ? strerrorname_np(errno) : "ok";
+}
+
+/* Look into the supervisor's /proc (its pid in SUPFILE, written by the
+ * test) by every path call compatbox may perform: its fds, cwd, root,
+ * environment, through its task directory, a symlink of our own made in
+ * DIR, and a dirfd on its /proc directory. Natively the supervisor is a
+ * process that is not dumpable: EACCES wherever ptrace access is checked.
+ * Each probe prints one line, to compare with and without performing. */
+static int procpeek(const char *supfile, const char *dir)
+{
+	int sup = 0;
+	for (int i = 0; i < 500 && sup <= 0; i++) {
+		FILE *f = fopen(supfile, "re");
+		if (f) {
+			if (fscanf(f, "%d", &sup) != 1)
+				sup = 0;
+			fclose(f);
+		}
+		if (sup <= 0)
+			usleep(10000);
+	}
+	if (sup <= 0)
+		return 2;
+	char p[17][128];
+	const char *fmt[] = { "/proc/%d/fd/0", "/proc/%d/cwd", "/proc/%d/root/.", "/proc/%d/cwd/.",
+			      "/proc/%d/task/%d/fd/0", "/proc/%d/environ", "/proc/%d/fd",
+			      "/proc/%d/status", "/proc/%d", "/proc/%d/fd/0/", "/proc/%d/exe",
+			      "/proc/%d/fd/../fd/0" };
+	size_t n = sizeof(fmt) / sizeof(fmt[0]);
+	for (size_t i = 0; i < n; i++)
+		snprintf(p[i], sizeof(p[i]), fmt[i], sup, sup);
+	char link[256];
+	snprintf(link, sizeof(link), "%s/to-supervisor", dir);
+	unlink(link);
+	if (symlink(p[0], link))
+		return 2;
+	struct stat st;
+	struct statfs sf;
+	char buf[256];
+	for (size_t i = 0; i < n; i++) {
+		printf("stat %s: %s\n", fmt[i], res(stat(p[i], &st)));
+		printf("lstat %s: %s\n", fmt[i], res(lstat(p[i], &st)));
+		printf("statfs %s: %s\n", fmt[i], res(statfs(p[i], &sf)));
+		printf("access %s: %s\n", fmt[i], res(access(p[i], R_OK)));
+		printf("readlink %s: %s\n", fmt[i], res((int)readlink(p[i], buf, sizeof(buf))));
+		int fd = open(p[i], O_RDONLY | O_CLOEXEC);
+		printf("open %s: %s\n", fmt[i], res(fd));
+		if (fd >= 0)
+			close(fd);
+	}
+	printf("stat via our symlink: %s\n", res(stat(link, &st)));
+	printf("statfs via our symlink: %s\n", res(statfs(link, &sf)));
+	char d[64];
+	snprintf(d, sizeof(d), "/proc/%d", sup);
+	int dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	printf("fstatat its /proc dir, fd/0: %s\n", res(fstatat(dfd, "fd/0", &st, 0)));
+	printf("fstatat its /proc dir, fd/0 nofollow: %s\n",
+	       res(fstatat(dfd, "fd/0", &st, AT_SYMLINK_NOFOLLOW)));
+	printf("fstatat its /proc dir, cwd: %s\n", res(fstatat(dfd, "cwd", &st, 0)));
+	/* Our own stay ours. */
+	printf("stat /proc/self/fd/0: %s\n", res(stat("/proc/self/fd/0", &st)));
+	printf("stat /proc/self/cwd: %s\n", res(stat("/proc/self/cwd", &st)));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -155,6 +226,8 @@ int main(int argc, char **argv)
 		return attack(argv[2], argv[3]);
 	if (argc > 4 && !strcmp(argv[1], "amplify"))
 		return amplify(atoi(argv[2]), atoi(argv[3]), argv[4]);
+	if (argc > 3 && !strcmp(argv[1], "procpeek"))
+		return procpeek(argv[2], argv[3]);
 	if (argc > 1 && !strcmp(argv[1], "uring"))
 		return uring();
 	fprintf(stderr, "usage: hostile attack SUPFILE HB | uring\n");

@@ -3,6 +3,7 @@
 # run without end: `compatbox run --abi` refuses it before the guest
 # starts, naming FILE:LINE, and exits 125.
 . "$(dirname "$0")/lib.sh"
+figure_kind escapes
 
 # FIONREAD (an i386 guest's, translated: --abi files come first) taking a
 # struct whose union member claims to sit 1 MiB past the union.

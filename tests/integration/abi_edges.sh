@@ -2,6 +2,7 @@
 # The filter covers the i386 table also when a 64-bit process enters it with
 # int $0x80, and kills x32 syscalls.
 . "$(dirname "$0")/lib.sh"
+figure_kind escapes
 
 # int $0x80 enters the i386 table only where the kernel runs i386 code.
 if covers_abi 32; then

@@ -4,6 +4,7 @@
 # it holds 64 MiB of guest data at most (CB_COPY_BUDGET), the calls past it
 # fail with ENOMEM, and its peak RSS stays under 64 MiB + 48 MiB.
 . "$(dirname "$0")/lib.sh"
+figure_kind escapes
 
 needs_abi 32 # only i386 calls are translated
 ldd "$COMPATBOX" 2>/dev/null | grep -q libasan && \

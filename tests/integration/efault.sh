@@ -1,6 +1,7 @@
 #!/bin/bash
 # A bad guest pointer is EFAULT for the guest, exactly as natively.
 . "$(dirname "$0")/lib.sh"
+figure_kind escapes
 
 for g in $GUEST_VARIANTS; do
 	native=$("$GUESTS/$g" efault)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # When the supervisor is SIGKILLed, no guest process runs on unsupervised.
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
 # Every process below PID (the keeper, the shell, the heartbeats, the orphan).
 descendants() {

@@ -7,6 +7,7 @@
 # worker serves every thread), under a soft limit of 1024 with a hard limit
 # of 1024 (the caches must fit) and of 4096.
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
 for lim in 1024:1024 1024:4096; do
 	out=$(prlimit --nofile=$lim -- "$COMPATBOX" run --trap nanosleep,clock_nanosleep -- \

@@ -2,6 +2,7 @@
 # A guest that stops and kills the keeper and the supervisor (by pid, by a
 # /proc pidfd, through its process group) is not left running unsupervised.
 . "$(dirname "$0")/lib.sh"
+figure_kind escapes
 
 command -v setsid >/dev/null || skip "setsid(1) is not installed"
 # compatbox puts the guest in a PID namespace when it can; where it cannot,

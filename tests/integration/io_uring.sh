@@ -3,6 +3,7 @@
 # and the log: every mode answers its calls ENOSYS, as a kernel built
 # without it (docs/threat-model.md).
 . "$(dirname "$0")/lib.sh"
+figure_kind escapes
 
 for g in $(abi_guests hostile32 hostile64); do
 	native=$("$GUESTS/$g" uring)

@@ -7,6 +7,7 @@
 # (relative, not absolute: the CPU may be a slow emulated one).
 # Environment besides lib.sh's: FIXTURES (see mount_fuse_fixture).
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
 header=$(cd "$(dirname "$0")/../fixtures" && pwd)/mydev.h
 mount_fuse_fixture slow 3000

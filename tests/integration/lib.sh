@@ -5,8 +5,16 @@ fails=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cbtest.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-ok() { echo "ok - $*"; }
-bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
+checks=0
+ok() { echo "ok - $*"; checks=$((checks + 1)); }
+bad() { echo "FAIL - $*"; fails=$((fails + 1)); checks=$((checks + 1)); }
+
+# figure_kind escapes|faults: this test's checks are escapes the guest
+# tries (each ok: stopped) or faults injected (each ok: survived, nothing
+# lost); finish then prints the machine-readable line scripts/figures.py
+# sums: "CB-FIGURE escapes tried=N stopped=N".
+figure=
+figure_kind() { figure=$1; }
 skip() { echo "SKIP: $*"; exit 77; }
 
 # expect_eq WHAT EXPECTED ACTUAL
@@ -21,6 +29,10 @@ expect_true() {
 }
 
 finish() {
+	case $figure in
+	escapes) echo "CB-FIGURE escapes tried=$checks stopped=$((checks - fails))" ;;
+	faults) echo "CB-FIGURE faults injected=$checks survived=$((checks - fails))" ;;
+	esac
 	if [ "$fails" -ne 0 ]; then echo "$fails check(s) failed"; exit 1; fi
 	exit 0
 }

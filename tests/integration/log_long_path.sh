@@ -4,6 +4,7 @@
 # escaped) is logged with its fd, request, action and result, the path cut
 # and marked "path_truncated", on one valid JSON line.
 . "$(dirname "$0")/lib.sh"
+figure_kind escapes
 
 # Components of 255 backslashes (NAME_MAX) until the path is near PATH_MAX.
 comp=$(printf '\\%.0s' $(seq 255))

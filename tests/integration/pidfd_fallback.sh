@@ -5,6 +5,7 @@
 # table (kcmp KCMP_FILES). COMPATBOX_TEST_NO_PIDFD_THREAD=1 makes compatbox
 # take that path on any kernel, so this test runs it on new kernels too.
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
 # kcmp(getpid, getpid, KCMP_FILES): 0 when the kernel has kcmp (CONFIG_KCMP).
 kcmp=$(python3 -c 'import ctypes, os; l = ctypes.CDLL(None, use_errno=True); p = os.getpid(); print(l.syscall(312, p, p, 2, 0, 0))')

@@ -4,6 +4,7 @@
 # The supervisor decides on its own copy of the path (resolved to an fd) or
 # of the fd, and performs the call on that copy.
 . "$(dirname "$0")/lib.sh"
+figure_kind escapes
 
 N=${RACE_N:-20000}
 mkdir -p "$tmp/d"

@@ -3,6 +3,7 @@
 # has workers (64): one worker must keep receiving, so other calls are
 # still answered and a call that would wake the waiters gets through.
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
 N=70
 # 1. 70 i386 threads in readv on pipes (performed with --translate); the

@@ -5,6 +5,7 @@
 # closed (exit 125, the keeper kills the guest).
 # Needs root (strace -p on the non-dumpable supervisor).
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
 [ "$(id -u)" = 0 ] || skip "needs root (strace -p on compatbox)"
 command -v strace >/dev/null || skip "strace is not installed"

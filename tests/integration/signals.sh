@@ -1,6 +1,7 @@
 #!/bin/bash
 # Signals sent to compatbox reach the guest.
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
 for g in $(abi_guests guest32 guest64); do
 	d="$tmp/$g"; mkdir -p "$d"

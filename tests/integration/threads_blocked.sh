@@ -2,6 +2,7 @@
 # 8 guest threads: one blocked for 2 s in a call the supervisor performs
 # (nanosleep, trapped with --trap), the other seven keep making trapped calls.
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
 for g in $(abi_guests guest32 guest64); do
 	for w in 1 2; do

@@ -8,6 +8,7 @@
 # ns_last_pid) and the same program: its variable must stay untouched.
 # Needs root (strace -p on the non-dumpable supervisor, ns_last_pid).
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
 [ "$(id -u)" = 0 ] || skip "needs root (strace -p on compatbox, writing ns_last_pid)"
 command -v strace >/dev/null || skip "strace is not installed"
@@ -18,8 +19,20 @@ d="$tmp/v"; mkdir -p "$d"
 "$COMPATBOX" run -- "$g" vanish "$d" &
 cb_pid=$!
 wait_for "$d/tid" || bad "the guest thread did not start"
-read -r tid addr <"$d/tid"
-echo "# guest thread $tid, target at $addr"
+read -r nstid addr <"$d/tid"
+# The guest has a PID namespace of its own (the keeper is its init): the
+# supervisor names the thread by its host tid, the one to reuse. The task
+# of that namespace whose NSpid ends in the guest's tid has it first.
+keeper=$(pgrep -P "$cb_pid" | head -1)
+ns=$(readlink "/proc/$keeper/ns/pid" 2>/dev/null)
+tid=$nstid
+for st in /proc/[0-9]*/task/[0-9]*/status; do
+	t=${st%/status}; t=${t##*/}
+	[ "$(readlink "/proc/$t/ns/pid" 2>/dev/null)" = "$ns" ] || continue
+	read -r _ host last < <(grep '^NSpid:' "$st" 2>/dev/null; echo)
+	[ "${last:-}" = "$nstid" ] && { tid=$host; break; }
+done
+echo "# guest thread $nstid in its namespace, $tid on the host, target at $addr"
 strace -f -qq -o /dev/null -e trace=process_vm_writev,pwrite64 \
 	-e inject=process_vm_writev,pwrite64:delay_enter=4000000 -p "$cb_pid" 2>"$tmp/strace.err" &
 st_pid=$!

@@ -4,6 +4,7 @@
 # Handles the supervisor opened on the shared mm must not serve the child's
 # later calls: they would read the parent's memory and write into it.
 . "$(dirname "$0")/lib.sh"
+figure_kind faults
 
 for g in $(abi_guests guest64-static guest32-static); do
 	native=$("$GUESTS/$g" vforked)
