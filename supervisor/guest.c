@@ -589,6 +589,9 @@ static struct cb_task *cached(struct cb_call *c)
 void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)
 {
 	char link[64];
+	/* !buf also tells gcc's sanitizer build (-Wnonnull) buf is not NULL. */
+	if (!buf || !len)
+		return;
 	buf[0] = 0;
 	if (gfd < 0 || len < 2)
 		return;
