@@ -1,10 +1,9 @@
 #include "ioctl_decode.h"
 
 #include <asm/ioctl.h>
-#include <linux/fs.h>
-#include <linux/sockios.h>
-#include <termios.h>
-#include <sys/ioctl.h>
+#include <string.h>
+
+#include "ioctl_names.h"
 
 struct cb_ioctl_fields cb_ioctl_split(uint32_t request)
 {
@@ -22,48 +21,65 @@ const char *cb_ioctl_dir_name(unsigned dir)
 	return names[dir & 3];
 }
 
-/* Requests whose number is the same for both ABIs. Requests encoding a
- * size that differs per ABI are listed per ABI below. */
-static const struct { uint32_t req; const char *name; } common_names[] = {
-	{ TCGETS, "TCGETS" },         { TCSETS, "TCSETS" },
-	{ TCSETSW, "TCSETSW" },       { TCSETSF, "TCSETSF" },
-	{ TCSBRK, "TCSBRK" },         { TCFLSH, "TCFLSH" },
-	{ TIOCGWINSZ, "TIOCGWINSZ" }, { TIOCSWINSZ, "TIOCSWINSZ" },
-	{ TIOCGPGRP, "TIOCGPGRP" },   { TIOCSPGRP, "TIOCSPGRP" },
-	{ TIOCSCTTY, "TIOCSCTTY" },   { TIOCNOTTY, "TIOCNOTTY" },
-	{ TIOCSTI, "TIOCSTI" },       { TIOCOUTQ, "TIOCOUTQ" },
-	{ TIOCGPTN, "TIOCGPTN" },     { TIOCSPTLCK, "TIOCSPTLCK" },
-	{ FIONREAD, "FIONREAD" },     { FIONBIO, "FIONBIO" },
-	{ FIOCLEX, "FIOCLEX" },       { FIONCLEX, "FIONCLEX" },
-	{ FIOASYNC, "FIOASYNC" },     { SIOCGIFCONF, "SIOCGIFCONF" },
-	{ SIOCGIFFLAGS, "SIOCGIFFLAGS" }, { SIOCGIFINDEX, "SIOCGIFINDEX" },
-	{ SIOCGIFADDR, "SIOCGIFADDR" }, { SIOCGIFHWADDR, "SIOCGIFHWADDR" },
-};
+static const struct cb_ioctl_name *table(enum cb_arch arch, size_t *n)
+{
+	switch (arch) {
+	case CB_ARCH_I386:
+		*n = cb_ioctl_names_i386_n;
+		return cb_ioctl_names_i386;
+	case CB_ARCH_X86_64:
+		*n = cb_ioctl_names_x86_64_n;
+		return cb_ioctl_names_x86_64;
+	default:
+		*n = 0;
+		return NULL;
+	}
+}
 
-/* FS_IOC_GETFLAGS is declared with a long, so its size field is 4 on i386
- * and 8 on x86_64: the same operation has two numbers. */
-static const struct { uint32_t req; const char *name; } i386_names[] = {
-	{ 0x80046601u, "FS_IOC_GETFLAGS" },
-	{ 0x40046602u, "FS_IOC_SETFLAGS" },
-};
-static const struct { uint32_t req; const char *name; } x86_64_names[] = {
-	{ 0x80086601u, "FS_IOC_GETFLAGS" },
-	{ 0x40086602u, "FS_IOC_SETFLAGS" },
-};
-
-#define FIND(tab, r)                                              \
-	do {                                                      \
-		for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) \
-			if (tab[i].req == (r))                    \
-				return tab[i].name;               \
-	} while (0)
+/* The first entry for REQUEST in ARCH's table (sorted by number). */
+static const char *lookup(enum cb_arch arch, uint32_t request)
+{
+	size_t n;
+	const struct cb_ioctl_name *t = table(arch, &n);
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t[mid].req < request)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && t[lo].req == request ? t[lo].name : NULL;
+}
 
 const char *cb_ioctl_name(enum cb_arch arch, uint32_t request)
 {
-	FIND(common_names, request);
-	if (arch == CB_ARCH_I386)
-		FIND(i386_names, request);
-	else if (arch == CB_ARCH_X86_64)
-		FIND(x86_64_names, request);
-	return NULL;
+	if (arch != CB_ARCH_UNKNOWN)
+		return lookup(arch, request);
+	/* No ABI known: only a name both give the number. */
+	const char *a = lookup(CB_ARCH_I386, request), *b = lookup(CB_ARCH_X86_64, request);
+	return a && b && strcmp(a, b) == 0 ? a : NULL;
+}
+
+size_t cb_ioctl_names_count(enum cb_arch arch)
+{
+	size_t n;
+	table(arch, &n);
+	return n;
+}
+
+int cb_ioctl_other_sizes(enum cb_arch arch, uint32_t request,
+			 const struct cb_ioctl_name **out, int max)
+{
+	size_t n;
+	const struct cb_ioctl_name *t = table(arch, &n);
+	const uint32_t nosize = ~(uint32_t)(_IOC_SIZEMASK << _IOC_SIZESHIFT);
+	int k = 0;
+	if (_IOC_DIR(request) == _IOC_NONE && _IOC_SIZE(request) == 0)
+		return 0; /* an old-style number: it has no size to differ in */
+	for (size_t i = 0; i < n && k < max; i++)
+		if ((t[i].req & nosize) == (request & nosize) && t[i].req != request &&
+		    _IOC_SIZE(t[i].req) != 0)
+			out[k++] = &t[i];
+	return k;
 }

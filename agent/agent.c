@@ -184,7 +184,7 @@ int cb_agent_run(const struct cb_agent_opts *o)
 {
 	struct cb_err err = { "" };
 	static struct cb_supervisor tmpl; /* large tables: not on the stack */
-	static struct cb_log log = { .fd = -1 };
+	static struct cb_log log;
 	tmpl.tr.dbs[tmpl.tr.ndbs++] = &cb_abi_builtin;
 	tmpl.deny_unknown = true;
 	if (cb_dispatch_build(&tmpl.d, &err)) {
@@ -196,7 +196,9 @@ int cb_agent_run(const struct cb_agent_opts *o)
 		return 125;
 	}
 	if (o->log_path) {
-		if (cb_log_open(&log, o->log_path, &err)) {
+		/* The agent's trail: every container's calls, one writer. */
+		struct cb_log_opts lo = { .path = o->log_path, .policy = o->policy ? o->policy : "agent" };
+		if (cb_log_open(&log, &lo, &err)) {
 			fprintf(stderr, "compatbox agent: --log: %s\n", err.msg);
 			return 125;
 		}
@@ -246,5 +248,7 @@ int cb_agent_run(const struct cb_agent_opts *o)
 	unlink(o->socket_path);
 	fprintf(stderr, "compatbox agent: stopped with %d containers supervised\n",
 		atomic_load(&live_containers));
+	if (tmpl.log)
+		cb_log_close(tmpl.log, 0, NULL); /* what is queued, then the end record */
 	return 0;
 }

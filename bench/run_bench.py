@@ -42,11 +42,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from cbbench import (g_compute, g_containers, g_cost, g_memory, g_policy, g_programs,  # noqa: E402
+from cbbench import (g_audit, g_compute, g_containers, g_cost, g_memory, g_policy, g_programs,  # noqa: E402
                      g_report, g_syscall, g_threads)
 from cbbench import host, peers, plot, report, runner  # noqa: E402
 
-GROUPS = [g_syscall, g_cost, g_compute, g_threads, g_programs, g_memory, g_policy, g_containers,
+GROUPS = [g_syscall, g_cost, g_audit, g_compute, g_threads, g_programs, g_memory, g_policy, g_containers,
           g_report]
 
 

@@ -8,8 +8,10 @@ const char cb_usage[] =
 	"Usage: compatbox run [OPTION]... [--] PROGRAM [ARG]...\n"
 	"Run PROGRAM (i386 or x86_64) under seccomp user-notification supervision.\n"
 	"\n"
-	"  --log FILE         append one JSON line per trapped call to FILE (- for stderr),\n"
-	"                     and at exit one line with the counts --stats shows\n"
+	"  --log FILE         append the audit trail to FILE (- for stderr): one JSON\n"
+	"                     record per trapped call (docs/audit.md), and at exit a\n"
+	"                     stats record with the counts --stats shows\n"
+	"  --log-max-size N   rotate FILE to FILE.1 .. FILE.9 past N bytes (k, M, G)\n"
 	"  --stats[=FILE]     at exit, per syscall: how many trapped calls were performed\n"
 	"                     or translated in user space, refused, or left to the\n"
 	"                     kernel and why; a table on stderr, or JSON into FILE\n"
@@ -42,6 +44,39 @@ const char cb_usage[] =
 	"Exit status: the guest's, or 128+N when signal N killed it;\n"
 	"125 compatbox failed, 126 PROGRAM not executable, 127 PROGRAM not found.\n";
 
+const char cb_audit_usage[] =
+	"Usage: compatbox audit [--out FILE] [--log-max-size N] [OPTION]... [--] PROGRAM [ARG]...\n"
+	"Run PROGRAM under the shipped 'audit' policy (every ioctl recorded, the kernel\n"
+	"runs them all) and write the audit trail of every process and thread to FILE.\n"
+	"\n"
+	"  --out FILE         the trail, appended to (default: compatbox-audit.jsonl;\n"
+	"                     - for stderr); its records: docs/audit.md\n"
+	"  --log-max-size N   rotate FILE to FILE.1 .. FILE.9 past N bytes (k, M, G)\n"
+	"  --trap LIST, --keep-caps LIST, --workers N, --abi FILE: as for run\n"
+	"\n"
+	"Exit status: as for run.\n";
+
+int cb_cli_size(const char *s, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	if (errno || end == s || s[0] == '-')
+		return -EINVAL;
+	unsigned shift = 0;
+	switch (*end) {
+	case 0: break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	default: return -EINVAL;
+	}
+	if (*end || n > (~0ull >> shift))
+		return -EINVAL;
+	*out = n << shift;
+	return 0;
+}
+
 static bool value_opt(const char *arg, const char *name, int *i, int argc, char **argv,
 		      const char **out, struct cb_err *err, bool *bad)
 {
@@ -63,10 +98,11 @@ static bool value_opt(const char *arg, const char *name, int *i, int argc, char 
 	return true;
 }
 
-enum cb_cli_result cb_cli_parse_run(int argc, char **argv, struct cb_run_opts *o,
-				    struct cb_err *err)
+static enum cb_cli_result parse(int argc, char **argv, struct cb_run_opts *o,
+				struct cb_err *err, bool audit)
 {
 	memset(o, 0, sizeof(*o));
+	o->audit = audit;
 	o->stop_timeout_ms = -1;
 	int i = 1;
 	for (; i < argc; i++) {
@@ -110,8 +146,14 @@ enum cb_cli_result cb_cli_parse_run(int argc, char **argv, struct cb_run_opts *o
 			o->no_sync_wakeup = true;
 			continue;
 		}
-		if (value_opt(a, "--log", &i, argc, argv, &v, err, &bad)) {
+		if (value_opt(a, audit ? "--out" : "--log", &i, argc, argv, &v, err, &bad)) {
 			o->log_path = v;
+		} else if (value_opt(a, "--log-max-size", &i, argc, argv, &v, err, &bad)) {
+			if (!bad && (cb_cli_size(v, &o->log_max_size) || o->log_max_size < 4096)) {
+				cb_fail(err, EINVAL, "--log-max-size takes a size of at least 4096 bytes "
+					"(e.g. 64k, 10M, 1G), not '%s'", v);
+				return CB_CLI_ERROR;
+			}
 		} else if (value_opt(a, "--keep-caps", &i, argc, argv, &v, err, &bad)) {
 			o->keep_caps = v;
 		} else if (value_opt(a, "--abi", &i, argc, argv, &v, err, &bad)) {
@@ -165,6 +207,32 @@ enum cb_cli_result cb_cli_parse_run(int argc, char **argv, struct cb_run_opts *o
 		cb_fail(err, EINVAL, "no program given");
 		return CB_CLI_ERROR;
 	}
+	if (audit) {
+		if (o->policy || o->oci_profile || o->passthrough || o->translate) {
+			cb_fail(err, EINVAL, "audit runs the 'audit' policy: use 'compatbox run "
+				"--log FILE --policy ...' for another one");
+			return CB_CLI_ERROR;
+		}
+		o->policy = "audit";
+		if (!o->log_path)
+			o->log_path = "compatbox-audit.jsonl";
+	}
+	if (o->log_max_size && !o->log_path) {
+		cb_fail(err, EINVAL, "--log-max-size needs --log FILE");
+		return CB_CLI_ERROR;
+	}
 	o->argv = argv + i;
 	return CB_CLI_RUN;
+}
+
+enum cb_cli_result cb_cli_parse_run(int argc, char **argv, struct cb_run_opts *o,
+				    struct cb_err *err)
+{
+	return parse(argc, argv, o, err, false);
+}
+
+enum cb_cli_result cb_cli_parse_audit(int argc, char **argv, struct cb_run_opts *o,
+				      struct cb_err *err)
+{
+	return parse(argc, argv, o, err, true);
 }

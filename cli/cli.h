@@ -8,6 +8,8 @@
 
 struct cb_run_opts {
 	const char *log_path;  /* NULL: no log */
+	unsigned long long log_max_size; /* --log-max-size: 0, no rotation */
+	bool audit;            /* `compatbox audit`: --out names the trail */
 	bool stats;            /* --stats: a table of what became of each call at exit */
 	const char *stats_path; /* --stats=FILE: as JSON into FILE; NULL: the table on stderr */
 	const char *keep_caps; /* NULL: keep none */
@@ -34,7 +36,15 @@ enum cb_cli_result {
 /* Parse ARGV (argv[0] is "run"). */
 enum cb_cli_result cb_cli_parse_run(int argc, char **argv, struct cb_run_opts *o,
 				    struct cb_err *err);
+/* Parse ARGV of `compatbox audit [--out FILE] [--log-max-size N] [run
+ * options] -- PROGRAM` (argv[0] is "audit"): a run under the audit policy
+ * writing its trail to FILE (default compatbox-audit.jsonl). */
+enum cb_cli_result cb_cli_parse_audit(int argc, char **argv, struct cb_run_opts *o,
+				      struct cb_err *err);
+/* "4096", "64k", "10M", "1G" in bytes; -EINVAL when it is none of those. */
+int cb_cli_size(const char *s, unsigned long long *out);
 
 extern const char cb_usage[];
+extern const char cb_audit_usage[];
 
 #endif

@@ -1,4 +1,5 @@
 /* compatbox: the command-line front end. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ static const char top_usage[] =
 	"\n"
 	"Commands:\n"
 	"  run [OPTION]... [--] PROGRAM [ARG]...   run PROGRAM supervised\n"
+	"  audit [--out FILE] [--] PROGRAM [ARG]... record what PROGRAM asks of the kernel\n"
 	"  abi list|show|gen ...                   the ABI layout database\n"
 	"  check                                   what this kernel offers compatbox\n"
 	"  agent --socket PATH ...                 supervise containers an OCI runtime sends\n"
@@ -52,21 +54,24 @@ int main(int argc, char **argv)
 		return cb_cmd_policy(argc - 1, argv + 1);
 	if (strcmp(argv[1], "report") == 0)
 		return cb_cmd_report(argc - 1, argv + 1);
-	if (strcmp(argv[1], "run") != 0) {
+	bool audit = strcmp(argv[1], "audit") == 0;
+	if (strcmp(argv[1], "run") != 0 && !audit) {
 		fprintf(stderr, "compatbox: unknown command '%s'\n%s", argv[1], top_usage);
 		return 125;
 	}
 	struct cb_run_opts o;
 	struct cb_err err = { "" };
-	switch (cb_cli_parse_run(argc - 1, argv + 1, &o, &err)) {
+	switch (audit ? cb_cli_parse_audit(argc - 1, argv + 1, &o, &err)
+		      : cb_cli_parse_run(argc - 1, argv + 1, &o, &err)) {
 	case CB_CLI_HELP:
-		fputs(cb_usage, stdout);
+		fputs(audit ? cb_audit_usage : cb_usage, stdout);
 		return 0;
 	case CB_CLI_VERSION:
 		printf("compatbox %s\n", CB_VERSION);
 		return 0;
 	case CB_CLI_ERROR:
-		fprintf(stderr, "compatbox run: %s\nTry 'compatbox run --help'.\n", err.msg);
+		fprintf(stderr, "compatbox %s: %s\nTry 'compatbox %s --help'.\n", argv[1], err.msg,
+			argv[1]);
 		return 125;
 	case CB_CLI_RUN:
 		break;

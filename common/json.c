@@ -36,15 +36,22 @@ static size_t escaped(unsigned char c, char esc[8])
 	return 1;
 }
 
+/* Whether byte C is written as it is inside a JSON string. */
+static inline bool plain(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+}
+
 /* S quoted, at most MAX bytes between the quotes (SIZE_MAX: all of it).
- * A cut never splits an escape or a UTF-8 sequence. True when cut. */
+ * A cut never splits an escape or a UTF-8 sequence. True when cut. Runs
+ * of plain bytes are copied at once: paths and names are nearly all. */
 static bool quoted_max(struct cb_json *j, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = 0, out = 0;
 	char esc[8];
 	for (; p[n]; n++) {
-		size_t e = escaped(p[n], esc);
+		size_t e = plain(p[n]) ? 1 : escaped(p[n], esc);
 		if (e > max - out)
 			break;
 		out += e;
@@ -54,8 +61,18 @@ static bool quoted_max(struct cb_json *j, const char *s, size_t max)
 		while (n > 0 && (p[n] & 0xc0) == 0x80) /* back to a sequence's lead byte */
 			n--;
 	put(j, "\"", 1);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n;) {
+		size_t run = i;
+		while (run < n && plain(p[run]))
+			run++;
+		if (run > i) {
+			put(j, (const char *)p + i, run - i);
+			i = run;
+			continue;
+		}
 		put(j, esc, escaped(p[i], esc));
+		i++;
+	}
 	put(j, "\"", 1);
 	return cut;
 }
@@ -101,20 +118,48 @@ void cb_json_str_max(struct cb_json *j, const char *k, const char *v, size_t max
 	}
 }
 
+/* V in decimal (or hex, as "0x...") at the end of BUF[32]; returns where
+ * it starts. No printf: a record has a dozen numbers. */
+static char *fmt_int(char buf[32], int64_t v)
+{
+	char *p = buf + 32;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+static char *fmt_hex(char buf[32], uint64_t v)
+{
+	static const char d[] = "0123456789abcdef";
+	char *p = buf + 32;
+	*--p = '"';
+	do
+		*--p = d[v & 15];
+	while (v >>= 4);
+	*--p = 'x';
+	*--p = '0';
+	*--p = '"';
+	return p;
+}
+
 void cb_json_int(struct cb_json *j, const char *k, int64_t v)
 {
-	char num[24];
+	char num[32];
 	key(j, k);
-	snprintf(num, sizeof(num), "%" PRId64, v);
-	puts_(j, num);
+	char *p = fmt_int(num, v);
+	put(j, p, (size_t)(num + 32 - p));
 }
 
 void cb_json_hex(struct cb_json *j, const char *k, uint64_t v)
 {
-	char num[24];
+	char num[32];
 	key(j, k);
-	snprintf(num, sizeof(num), "\"0x%" PRIx64 "\"", v);
-	puts_(j, num);
+	char *p = fmt_hex(num, v);
+	put(j, p, (size_t)(num + 32 - p));
 }
 
 void cb_json_null(struct cb_json *j, const char *k)
@@ -123,11 +168,65 @@ void cb_json_null(struct cb_json *j, const char *k)
 	puts_(j, "null");
 }
 
+void cb_json_bool(struct cb_json *j, const char *k, bool v)
+{
+	key(j, k);
+	puts_(j, v ? "true" : "false");
+}
+
+void cb_json_raw(struct cb_json *j, const char *k, const char *raw)
+{
+	key(j, k);
+	puts_(j, raw);
+}
+
 void cb_json_open(struct cb_json *j, const char *k)
 {
 	key(j, k);
 	put(j, "{", 1);
 	j->first = true;
+}
+
+void cb_json_arr_open(struct cb_json *j, const char *k)
+{
+	key(j, k);
+	put(j, "[", 1);
+	j->first = true;
+}
+
+static void elem(struct cb_json *j)
+{
+	if (!j->first)
+		put(j, ",", 1);
+	j->first = false;
+}
+
+void cb_json_arr_str(struct cb_json *j, const char *v, size_t max)
+{
+	elem(j);
+	quoted_max(j, v, max);
+}
+
+void cb_json_arr_hex(struct cb_json *j, uint64_t v)
+{
+	char num[32];
+	elem(j);
+	char *p = fmt_hex(num, v);
+	put(j, p, (size_t)(num + 32 - p));
+}
+
+void cb_json_arr_int(struct cb_json *j, int64_t v)
+{
+	char num[32];
+	elem(j);
+	char *p = fmt_int(num, v);
+	put(j, p, (size_t)(num + 32 - p));
+}
+
+void cb_json_arr_close(struct cb_json *j)
+{
+	put(j, "]", 1);
+	j->first = false;
 }
 
 void cb_json_close(struct cb_json *j)

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "../supervisor/guest.h"
-#include "../supervisor/log.h"
+#include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 
 static void log_action(struct cb_call *c, const char *what)

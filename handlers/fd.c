@@ -9,7 +9,7 @@
 #include "../common/cleanup.h"
 #include "../supervisor/dispatch.h"
 #include "../supervisor/guest.h"
-#include "../supervisor/log.h"
+#include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 
 /* Install HOSTFD in the guest as the call's result: at TARGET (dup2/dup3

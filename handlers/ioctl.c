@@ -17,7 +17,7 @@
 #include "enforce.h"
 #include "../supervisor/dispatch.h"
 #include "../supervisor/guest.h"
-#include "../supervisor/log.h"
+#include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 #include "translate.h"
 
@@ -119,10 +119,10 @@ static bool instant(uint32_t request, int fd, const struct cb_fdinfo *fi)
 }
 
 /* Perform P on FD, the host copy of the guest's fd; returns the ioctl's
- * result or -errno. */
-static int64_t perform(struct cb_call *c, const struct performed *p, int fd, uint64_t argp)
+ * result or -errno. BUF (64 bytes) keeps the argument, for the record. */
+static int64_t perform(struct cb_call *c, const struct performed *p, int fd, uint64_t argp,
+		       unsigned char *buf)
 {
-	unsigned char buf[64] = { 0 };
 	if (p->arg & ARG_IN) {
 		int rc = cb_guest_read(c, argp, buf, p->size);
 		if (rc)
@@ -169,13 +169,17 @@ static void to_kernel(struct cb_call *c, int gfd, const char *path, uint32_t req
 	log_ioctl(c, gfd, path, request, &r);
 	/* CONTINUE is safe: both callers come here before any guest memory
 	 * is read; the request and fd are registers the kernel re-reads (each
-	 * call site says what else was looked at). */
+	 * call site says what else was looked at). The audit record's payload
+	 * of such a call is read only after this answer (cb_log_finish), so
+	 * a policy that only wants to see a call (log) never makes the
+	 * supervisor perform it. */
 	c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE, .out = why };
 }
 
-/* Answer and log a performed request whose outcome is R. */
+/* Answer and log a performed request whose outcome is R; PL: its argument
+ * (NULL: none was read or written). */
 static void performed_answer(struct cb_call *c, int gfd, const char *path, uint32_t request,
-			     int64_t r)
+			     int64_t r, const struct cb_log_payload *pl)
 {
 	if (r == -ENOENT && cb_call_live(c) != 0) { /* the call is gone: nothing to answer */
 		c->v = (struct cb_verdict){ .kind = CB_V_ABANDON };
@@ -188,7 +192,8 @@ static void performed_answer(struct cb_call *c, int gfd, const char *path, uint3
 	else
 		cb_ret(c, r);
 	struct cb_log_result lr = { .action = "performed", .known = true,
-				    .ret = r < 0 ? -1 : r, .err = r < 0 ? (int)-r : 0 };
+				    .ret = r < 0 ? -1 : r, .err = r < 0 ? (int)-r : 0,
+				    .payload = r >= 0 ? pl : NULL };
 	log_ioctl(c, gfd, path, request, &lr);
 }
 
@@ -230,6 +235,7 @@ static void handle_ioctl(struct cb_call *c)
 			c->why = &r->loc;
 		}
 		on_copy = looked && fd >= 0;
+		c->act = act; /* what the record says decided */
 	}
 	if (c->sup->log && !path[0])
 		cb_guest_fd_path(c, gfd, path, sizeof(path));
@@ -291,7 +297,10 @@ static void handle_ioctl(struct cb_call *c)
 		log_ioctl(c, gfd, path, request, &lr);
 		return;
 	}
-	performed_answer(c, gfd, path, request, fd < 0 ? fd : perform(c, p, fd, argp));
+	unsigned char buf[64] = { 0 };
+	struct cb_log_payload pl = { .bytes = buf, .len = p->size,
+				     .when = p->arg & ARG_OUT ? "after" : "before" };
+	performed_answer(c, gfd, path, request, fd < 0 ? fd : perform(c, p, fd, argp, buf), &pl);
 }
 
 const struct cb_handler cb_handlers_ioctl[] = {

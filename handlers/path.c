@@ -23,7 +23,7 @@
 #include "../supervisor/dispatch.h"
 #include "enforce.h"
 #include "../supervisor/guest.h"
-#include "../supervisor/log.h"
+#include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 #include "../translate/files.h"
 #include "../translate/path_call.h"

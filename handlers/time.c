@@ -17,7 +17,7 @@
 
 #include "../supervisor/dispatch.h"
 #include "../supervisor/guest.h"
-#include "../supervisor/log.h"
+#include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 #include "interrupted.h"
 

@@ -9,7 +9,7 @@
 
 #include "../abi/layout.h"
 #include "../supervisor/call.h"
-#include "../supervisor/log.h"
+#include "../audit/log.h"
 
 #define CB_MAX_DBS 9 /* up to 8 --abi files, then the built-in database */
 

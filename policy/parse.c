@@ -782,7 +782,9 @@ int cb_policy_load(struct cb_policy *p, const char *path_or_name, struct cb_err 
 {
 	cleanup_free char *text = NULL;
 	int rc = read_file(path_or_name, &text);
-	if (rc == -ENOENT && !strchr(path_or_name, '/')) {
+	/* A bare name that is no file here (or a directory: the source tree
+	 * has an audit/ folder) is a shipped policy's. */
+	if ((rc == -ENOENT || rc == -EISDIR) && !strchr(path_or_name, '/')) {
 		const char *s = cb_shipped_policy(path_or_name);
 		if (s)
 			return cb_policy_parse(p, path_or_name, s, err);

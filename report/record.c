@@ -173,6 +173,8 @@ int cb_rec_from_json(struct cb_rec *r, const struct cb_jval *v)
 	static const struct { const char *name; enum cb_rkind k; } kinds[] = {
 		{ "start", CB_R_START }, { "call", CB_R_CALL }, { "process", CB_R_PROCESS },
 		{ "dropped", CB_R_DROPPED }, { "end", CB_R_END },
+		/* run --log's counts (--stats): a record, but no call */
+		{ "stats", CB_R_OTHER },
 	};
 	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strcmp(kind, kinds[i].name))

@@ -5,6 +5,7 @@
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../abi/arch.h"
 #include "../policy/policy.h"
@@ -13,6 +14,7 @@
 
 struct cb_worker;
 struct cb_supervisor;
+struct cb_log_pend;
 
 enum cb_verdict_kind {
 	CB_V_RETURN,    /* answer with val or -err */
@@ -44,6 +46,11 @@ struct cb_call {
 	struct cb_action act;
 	uint8_t layer;            /* enum cb_layer (policy/compile.h) */
 	const struct cb_loc *why; /* the rule that decided, for the log; NULL: a default */
+	/* For the audit trail (when there is one): when the notification was
+	 * received, and a record to finish after the answer. */
+	uint64_t t_real, t_mono;
+	struct cb_log_pend *pend;
+	pid_t tgid; /* the caller's thread group, once proved (0: not yet) */
 };
 
 /* Called by a handler just before it may block for long: pass the lead

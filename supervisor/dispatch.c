@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "log.h"
+#include "../audit/log.h"
 #include "supervisor.h"
 
 static void passthrough(struct cb_call *c)

@@ -61,7 +61,9 @@ static void task_close(struct cb_task *t)
 		close(t->procfd);
 	if (t->mapsfd >= 0)
 		close(t->mapsfd);
-	*t = (struct cb_task){ .pidfd = -1, .memfd = -1, .procfd = -1, .mapsfd = -1,
+	if (t->fddir >= 0)
+		close(t->fddir);
+	*t = (struct cb_task){ .pidfd = -1, .memfd = -1, .procfd = -1, .mapsfd = -1, .fddir = -1,
 			       .view.shared_ns = -1 };
 }
 
@@ -69,7 +71,7 @@ void cb_task_cache_init(struct cb_task_cache *tc)
 {
 	memset(tc, 0, sizeof(*tc));
 	for (int i = 0; i < CB_TASK_CACHE; i++) {
-		tc->t[i].pidfd = tc->t[i].memfd = tc->t[i].procfd = tc->t[i].mapsfd = -1;
+		tc->t[i].pidfd = tc->t[i].memfd = tc->t[i].procfd = tc->t[i].mapsfd = tc->t[i].fddir = -1;
 		tc->t[i].view.shared_ns = -1;
 	}
 }
@@ -294,6 +296,7 @@ static int task_get_as(struct cb_call *c, struct cb_task **out, bool for_fd)
 	victim->memfd = steal_fd(&memfd);
 	victim->procfd = steal_fd(&procfd);
 	victim->mapsfd = -1;
+	victim->fddir = -1;
 	victim->tgid = tgid;
 	victim->shared_mm = shared;
 	victim->call_id = c->n->id;
@@ -370,6 +373,33 @@ int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len)
 	return cb_call_live(c);
 }
 
+
+int cb_guest_prove(struct cb_call *c)
+{
+	struct cb_task *t;
+	return task_get(c, &t);
+}
+
+int cb_guest_peek(struct cb_call *c, uint64_t addr, void *buf, size_t len)
+{
+	if (len == 0 || !addr_ok(c, addr, len))
+		return -EFAULT;
+	struct cb_task_cache *tc = &c->w->tc;
+	for (int i = 0; i < CB_TASK_CACHE; i++) {
+		struct cb_task *t = &tc->t[i];
+		if (t->tid != (pid_t)c->n->pid || t->proved_id != c->n->id ||
+		    (t->shared_mm && t->call_id != c->n->id))
+			continue;
+		/* No ID_VALID can follow (the call was answered), and none is
+		 * needed: this mem fd was proved the caller's during the call
+		 * and reaches that mm alone, whatever the tid names now; an mm
+		 * gone or replaced by an execve reads as 0 bytes, and is not
+		 * reopened. */
+		ssize_t n = pread(t->memfd, buf, len, (off_t)addr);
+		return n < 0 ? -EFAULT : (int)n;
+	}
+	return -ENOENT;
+}
 
 /* /proc/TID/maps of T's thread, checked to be its own like a new entry. */
 static int open_maps(struct cb_call *c, struct cb_task *t)
@@ -546,23 +576,66 @@ int cb_guest_fd(struct cb_call *c, int gfd)
 	return fd;
 }
 
+/* The cached entry for the calling tid, unproved (NULL: none). */
+static struct cb_task *cached(struct cb_call *c)
+{
+	struct cb_task_cache *tc = &c->w->tc;
+	for (int i = 0; i < CB_TASK_CACHE; i++)
+		if (tc->t[i].tid == (pid_t)c->n->pid && !tc->t[i].shared_mm)
+			return &tc->t[i];
+	return NULL;
+}
+
 void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)
 {
-	char link[48];
+	char link[64];
+	/* !buf also tells gcc's sanitizer build (-Wnonnull) buf is not NULL. */
+	if (!buf || !len)
+		return;
 	buf[0] = 0;
 	if (gfd < 0 || len < 2)
 		return;
-	snprintf(link, sizeof(link), "/proc/%u/fd/%d", c->n->pid, gfd);
-	ssize_t n = readlink(link, buf, len - 1);
-	if (n < 0 || cb_call_live(c) != 0)
-		n = 0;
-	buf[n] = 0;
+	/* Through the fd directory of the task the cache remembers for the
+	 * tid, /proc/TGID/task/TID/fd: it answers only while that task lives
+	 * (a dead one's lookups fail, a reused tid is another task), so a
+	 * link read there, with the ID_VALID after it saying the tid was
+	 * still the caller, proves the caller's group as well, with no look
+	 * at the cached task's pidfd, and the walk is one name long. */
+	struct cb_task *t = c->tgid ? NULL : cached(c);
+	pid_t tg = 0;
+	ssize_t n = -1;
+	if (t) {
+		if (t->fddir < 0) {
+			snprintf(link, sizeof(link), "/proc/%d/task/%d/fd", t->tgid, t->tid);
+			t->fddir = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		}
+		if (t->fddir >= 0) {
+			snprintf(link, sizeof(link), "%d", gfd);
+			n = readlinkat(t->fddir, link, buf, len - 1);
+			tg = t->tgid;
+		}
+	}
+	if (n < 0) {
+		tg = 0;
+		snprintf(link, sizeof(link), "/proc/%u/fd/%d", c->n->pid, gfd);
+		n = readlink(link, buf, len - 1);
+	}
+	if (cb_call_live(c) != 0)
+		n = -1, tg = 0;
+	buf[n > 0 ? n : 0] = 0;
+	if (tg > 0)
+		c->tgid = tg;
 }
 
 pid_t cb_guest_tgid(struct cb_call *c)
 {
+	if (c->tgid)
+		return c->tgid;
 	struct cb_task *t;
-	return task_get(c, &t) ? 0 : t->tgid;
+	if (task_get(c, &t))
+		return 0;
+	c->tgid = t->tgid;
+	return c->tgid;
 }
 
 int cb_guest_kill(struct cb_call *c)

@@ -16,9 +16,9 @@
  * worker owns its own. At most CB_TASK_CACHE entries, fewer when the fd
  * limit cannot hold that many for every worker (cb_task_cache_fit). */
 #define CB_TASK_CACHE 16
-/* Most fds one entry holds: pidfd, mem, maps, and /proc/TID (no thread
- * pidfds). */
-#define CB_TASK_FDS 4
+/* Most fds one entry holds: pidfd, mem, maps, /proc/TID (no thread
+ * pidfds), and its fd directory (the audit trail's fd paths). */
+#define CB_TASK_FDS 5
 /* What path calls need to know of a guest thread, kept between its calls:
  * its credentials and whether it shares the supervisor's mount and user
  * namespaces. Each part is valid while the thread has not exec'd since
@@ -42,6 +42,8 @@ struct cb_task {
 		      * proves the tid still names the same thread */
 	int mapsfd;  /* /proc/TID/maps once written to (-1 until then): which
 		      * pages the guest may write, asked of the same mm */
+	int fddir;   /* /proc/TGID/task/TID/fd (O_PATH) once an fd's path was
+		      * asked for (-1 until then) */
 	pid_t tgid;
 	/* The mm is the parent's too (vfork, posix_spawn): after the child's
 	 * execve it lives on in the parent, and handles opened on it would
@@ -89,6 +91,15 @@ int cb_task_of(struct cb_call *c, struct cb_task **out);
 /* Copy LEN guest bytes at ADDR into BUF. 0; -EFAULT when the range is not
  * readable; -ENOENT when the call is gone (the caller abandons). */
 int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len);
+/* Prove the calling thread's cached handles its own for this call (an
+ * ID_VALID at most), so that cb_guest_peek can read after the answer.
+ * 0 or -errno. */
+int cb_guest_prove(struct cb_call *c);
+/* After the call was answered with CONTINUE, for the record only (never
+ * to decide or to perform anything): up to LEN bytes at ADDR of the mm
+ * the caller had, through the handle cb_guest_prove proved. Bytes read
+ * (0: that mm is gone), -EFAULT, or -ENOENT when nothing was proved. */
+int cb_guest_peek(struct cb_call *c, uint64_t addr, void *buf, size_t len);
 /* Copy BUF to the guest at ADDR, after checking the call is still live:
  * 0, -EFAULT where the guest could not write itself (unmapped, or not
  * writable: told on 6.11+ only, before that a private read-only page is

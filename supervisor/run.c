@@ -61,32 +61,35 @@ static bool user_notif_available(void)
 	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
 }
 
-/* The soft RLIMIT_NOFILE raised to the hard one, for the supervisor only:
- * called after the guest was forked, which keeps the limits it was given
- * (a program may count on select()'s 1024). Returns the soft limit now. */
 /* At the end of a run: the counts of every worker, as a table on stderr
- * (--stats), JSON into STATS_FD (--stats=FILE) and the log's last line. */
-static void report_stats(const struct cb_run_opts *o, int stats_fd, const struct cb_log *log)
+ * (--stats) and JSON into STATS_FD (--stats=FILE). Returns that JSON line
+ * for the trail's stats record when WANT_JSON (the caller frees it). */
+static char *report_stats(const struct cb_run_opts *o, int stats_fd, bool want_json)
 {
 	struct cb_stats *t = calloc(1, sizeof(*t));
 	if (!t) {
 		fprintf(stderr, "compatbox: --stats: out of memory\n");
-		return;
+		return NULL;
 	}
 	cb_stats_sum(t);
 	size_t len = 0;
-	char *json = (stats_fd >= 0 || log) ? cb_stats_json(t, &len) : NULL;
-	if (json && log)
-		(void)!write(log->fd, json, len);
+	char *json = (stats_fd >= 0 || want_json) ? cb_stats_json(t, &len) : NULL;
 	if (stats_fd >= 0 && (!json || write(stats_fd, json, len) != (ssize_t)len))
 		fprintf(stderr, "compatbox: --stats=%s: cannot write: %s\n", o->stats_path,
 			json ? strerror(errno) : "out of memory");
 	if (o->stats && stats_fd < 0)
 		cb_stats_table(t, stderr);
-	free(json);
 	free(t);
+	if (!want_json) {
+		free(json);
+		return NULL;
+	}
+	return json;
 }
 
+/* The soft RLIMIT_NOFILE raised to the hard one, for the supervisor only:
+ * called after the guest was forked, which keeps the limits it was given
+ * (a program may count on select()'s 1024). Returns the soft limit now. */
 static long raise_nofile(void)
 {
 	struct rlimit rl;
@@ -267,10 +270,14 @@ int cb_run(const struct cb_run_opts *o)
 	struct cb_trapset unused; /* the plan says what is trapped */
 	if (cb_xsys_install(&sup.d, &unused, &err))
 		return die(125, "internal error: %s", err.msg);
-	static struct cb_log log = { .fd = -1 };
+	static struct cb_log log;
 	if (o->log_path) {
-		if (cb_log_open(&log, o->log_path, &err))
-			return die(125, "--log: %s (check the directory exists and is writable)", err.msg);
+		struct cb_log_opts lo = { .path = o->log_path, .max_size = o->log_max_size,
+					  .policy = o->oci_profile ? o->oci_profile : pname,
+					  .argv = o->argv };
+		if (cb_log_open(&log, &lo, &err))
+			return die(125, "%s: %s (check the directory exists and is writable)",
+				   o->audit ? "--out" : "--log", err.msg);
 		sup.log = &log;
 	}
 	/* Opened now, so that a path that cannot be written fails before the
@@ -430,6 +437,10 @@ int cb_run(const struct cb_run_opts *o)
 					syscall(SYS_pidfd_send_signal, guest_pidfd, si.ssi_signo, NULL, 0);
 				clock_gettime(CLOCK_MONOTONIC, &now);
 				kill_all = cb_stop_signal(&stop, (int)si.ssi_signo, &now);
+				/* What the trail holds so far reaches the disk now, in
+				 * case the next signal is a SIGKILL. */
+				if (sup.log)
+					cb_log_kick(sup.log);
 			}
 			/* Orphans reparented to us when the keeper is gone. */
 			int st;
@@ -464,8 +475,14 @@ finish:
 	if (keeper > 0)
 		waitpid(keeper, NULL, __WALL);
 	cb_kill_descendants();
+	/* The guest is gone (exited or killed): the trail gets everything
+	 * queued, then the run's counts (a stats record) and its end record. */
+	char *stats = NULL;
 	if (started && (o->stats || sup.log))
-		report_stats(o, stats_fd, sup.log);
+		stats = report_stats(o, stats_fd, sup.log != NULL);
+	if (sup.log)
+		cb_log_close(sup.log, code, stats);
+	free(stats);
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	return code;
 }

@@ -1,11 +1,12 @@
 #include "supervisor.h"
 
 #include <errno.h>
+#include <time.h>
 
 #include "../handlers/enforce.h"
+#include "../audit/log.h"
 #include "../policy/pathcalls.h"
 #include "guest.h"
-#include "log.h"
 
 /* What --stats counts for verdict V: what its handler said, else what
  * its kind says. */
@@ -52,6 +53,17 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	 * thread is stale once such a call may have taken effect. */
 	if (cb_changes_creds(c.arch, c.nr))
 		cb_guest_changes();
+	/* Untouched unless an ioctl record waits for the answer. */
+	struct cb_log_pend pend;
+	if (w->sup->log) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		c.t_real = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		c.t_mono = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		pend.active = false;
+		c.pend = &pend;
+	}
 
 	/* The policy first, on the registers the filter saw: the same rule
 	 * that sent the call here. */
@@ -103,4 +115,6 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	case CB_V_ABANDON:
 		break;
 	}
+	if (c.pend)
+		cb_log_finish(&c);
 }

@@ -4,7 +4,7 @@
 
 #include "dispatch.h"
 #include "guest.h"
-#include "log.h"
+#include "../audit/log.h"
 #include "notify.h"
 #include "../handlers/translate.h"
 #include "../policy/compile.h"

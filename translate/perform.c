@@ -12,7 +12,7 @@
 #include "../abi/builtin.h"
 #include "../supervisor/dispatch.h"
 #include "../supervisor/guest.h"
-#include "../supervisor/log.h"
+#include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 #include "path_call.h"
 #include "sockets.h"

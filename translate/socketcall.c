@@ -12,7 +12,7 @@
 #include "../common/error.h"
 
 #include "../supervisor/dispatch.h"
-#include "../supervisor/log.h"
+#include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 
 /* compat_sys_socketcall's table: the words each call takes, and the

@@ -9,8 +9,15 @@ for g in $GUEST_VARIANTS; do
 	expect_eq "$g ran" "0 ioctls $N" "$rc $out"
 	arch=i386; nr=54
 	case $g in guest64*) arch=x86_64; nr=16;; esac
-	expect_eq "$g log has $N lines and the counts" "$((N + 1)) 1" \
-		"$(wc -l < "$log") $(tail -n 1 "$log" | grep -c '^{"stats":')"
+	# A start record, the guest's process record, N calls, the run's
+	# counts (stats) and the end record.
+	expect_eq "$g log has $N call records" "$N" "$(json_count "$log" "r['kind']=='call'")"
+	expect_eq "$g log has $N lines in all" "$((N + 4))" "$(wc -l < "$log")"
+	expect_eq "$g log ends with the counts, then end" "stats $N
+end" "$(tail -n 2 "$log" | python3 -c 'import json, sys
+for l in sys.stdin:
+    r = json.loads(l)
+    print(r["kind"], r["stats"]["all"]["performed"] if r["kind"] == "stats" else "")' | sed 's/ $//')"
 	expect_eq "$g: every line a performed FIONREAD returning 0" "$N" "$(json_count "$log" \
 		"r['arch']=='$arch' and r['nr']==$nr and r['syscall']=='ioctl' and r['request']['name']=='FIONREAD' \
 		 and r['request']['value']=='0x541b' and r['action']=='performed' and r['result']=={'ret':0} \

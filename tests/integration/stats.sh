@@ -1,7 +1,7 @@
 #!/bin/bash
 # --stats counts what became of each trapped call, exactly: performed,
 # translated, errors, denied, and left to the kernel with the reason; the
-# same record ends --log.
+# same counts end --log's trail, as a stats record before end.
 . "$(dirname "$0")/lib.sh"
 
 # stat_of FILE ARCH SYSCALL KEY [ARCH SYSCALL KEY]...: counts of a
@@ -33,8 +33,13 @@ for g in $GUEST_VARIANTS; do
 	expect_eq "$g ran" "0 ioctls $N" "$rc $out"
 	expect_eq "$g: $N ioctls performed, nothing else trapped" "$N $N" \
 		"$(stat_of "$tmp/$g.json" $arch ioctl performed - all total)"
-	expect_eq "$g: the log ends with the same record" "$(cat "$tmp/$g.json")" "$(tail -n 1 "$tmp/$g.log")"
-	expect_eq "$g: one log line per call, and the record" $((N + 1)) "$(wc -l < "$tmp/$g.log")"
+	# The trail: start, process, N calls, then the same counts in an
+	# audit record of kind stats, then end.
+	expect_eq "$g: the log's stats record, before end, holds the same counts" "stats end True" \
+		"$(tail -n 2 "$tmp/$g.log" | python3 -c 'import json, sys
+s, e = [json.loads(l) for l in sys.stdin]
+print(s["kind"], e["kind"], s["v"] == 1 and s["stats"] == json.load(open(sys.argv[1]))["stats"])' "$tmp/$g.json")"
+	expect_eq "$g: one log line per call, and start, process, stats, end" $((N + 4)) "$(wc -l < "$tmp/$g.log")"
 	expect_eq "$g: compatbox report reads the record as no call and no malformed line" "$N 0" \
 		"$("$COMPATBOX" report --json "$tmp/$g.log" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["calls"], d["malformed"])')"
 	# Left to the kernel by the policy's rule (audit: log every ioctl).

@@ -24,6 +24,7 @@ Suite *oci_state_suite(void);
 Suite *policy_suite(void);
 Suite *json_parse_suite(void);
 Suite *stats_suite(void);
+Suite *audit_suite(void);
 Suite *report_suite(void);
 
 #endif

@@ -309,6 +309,57 @@ START_TEST(test_usage_lists_every_option)
 }
 END_TEST
 
+START_TEST(test_audit_defaults)
+{
+	char *argv[] = { "audit", "--", "prog", NULL };
+	memset(&opts, 0xa5, sizeof(opts));
+	ck_assert_int_eq(cb_cli_parse_audit(ARGC(argv), argv, &opts, &err), CB_CLI_RUN);
+	ck_assert(opts.audit);
+	ck_assert_str_eq(opts.policy, "audit");
+	ck_assert_str_eq(opts.log_path, "compatbox-audit.jsonl");
+	ck_assert_uint_eq(opts.log_max_size, 0);
+	ck_assert_str_eq(opts.argv[0], "prog");
+}
+END_TEST
+
+START_TEST(test_audit_out_and_size)
+{
+	char *argv[] = { "audit", "--out", "t.jsonl", "--log-max-size=10M", "prog", NULL };
+	ck_assert_int_eq(cb_cli_parse_audit(ARGC(argv), argv, &opts, &err), CB_CLI_RUN);
+	ck_assert_str_eq(opts.log_path, "t.jsonl");
+	ck_assert_uint_eq(opts.log_max_size, 10ull << 20);
+	/* --log is run's; audit says --out. */
+	char *bad[] = { "audit", "--log", "t.jsonl", "prog", NULL };
+	ck_assert_int_eq(cb_cli_parse_audit(ARGC(bad), bad, &opts, &err), CB_CLI_ERROR);
+	/* Another policy is run's business. */
+	char *pol[] = { "audit", "--policy", "strict", "prog", NULL };
+	ck_assert_int_eq(cb_cli_parse_audit(ARGC(pol), pol, &opts, &err), CB_CLI_ERROR);
+	ck_assert(strstr(err.msg, "audit policy") || strstr(err.msg, "'audit' policy"));
+}
+END_TEST
+
+START_TEST(test_log_max_size)
+{
+	unsigned long long n;
+	ck_assert_int_eq(cb_cli_size("4096", &n), 0);
+	ck_assert_uint_eq(n, 4096);
+	ck_assert_int_eq(cb_cli_size("64k", &n), 0);
+	ck_assert_uint_eq(n, 65536);
+	ck_assert_int_eq(cb_cli_size("1G", &n), 0);
+	ck_assert_uint_eq(n, 1ull << 30);
+	ck_assert_int_lt(cb_cli_size("", &n), 0);
+	ck_assert_int_lt(cb_cli_size("-1", &n), 0);
+	ck_assert_int_lt(cb_cli_size("10X", &n), 0);
+	ck_assert_int_lt(cb_cli_size("99999999999999999999G", &n), 0);
+	/* Below 4096, and without a trail to rotate, refused. */
+	char *small[] = { "run", "--log", "f", "--log-max-size", "100", "prog", NULL };
+	expect_error(ARGC(small), small, "--log-max-size takes a size of at least 4096 bytes "
+		     "(e.g. 64k, 10M, 1G), not '100'");
+	char *nolog[] = { "run", "--log-max-size", "1M", "prog", NULL };
+	expect_error(ARGC(nolog), nolog, "--log-max-size needs --log FILE");
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -336,6 +387,9 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_unknown_option);
 	tcase_add_test(tc, test_missing_value);
 	tcase_add_test(tc, test_no_program);
+	tcase_add_test(tc, test_audit_defaults);
+	tcase_add_test(tc, test_audit_out_and_size);
+	tcase_add_test(tc, test_log_max_size);
 	tcase_add_test(tc, test_stop_timeout);
 	suite_add_tcase(s, tc);
 	return s;

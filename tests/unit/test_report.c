@@ -164,6 +164,26 @@ START_TEST(test_partial_and_unknown)
 }
 END_TEST
 
+/* run --log's stats record (docs/audit.md), before end, is a record of
+ * the trail: read, neither malformed nor counted as a call. */
+START_TEST(test_stats_record)
+{
+	const char *t = "{\"v\":1,\"kind\":\"start\",\"t\":1,\"argv\":[\"g\"]}\n"
+			"{\"v\":1,\"kind\":\"call\",\"t\":2,\"syscall\":\"ioctl\",\"arch\":\"i386\"}\n"
+			"{\"v\":1,\"kind\":\"stats\",\"t\":3,\"stats\":{\"calls\":[{\"arch\":\"i386\","
+			"\"syscall\":\"ioctl\",\"nr\":54,\"total\":1,\"performed\":1}],"
+			"\"all\":{\"total\":1,\"performed\":1}}}\n"
+			"{\"v\":1,\"kind\":\"end\",\"t\":4,\"status\":0,\"calls\":1,\"dropped\":0}\n";
+	struct cb_agg a;
+	aggregate(&a, t, strlen(t));
+	ck_assert_uint_eq(a.read.lines, 4);
+	ck_assert_uint_eq(a.read.records, 4);
+	ck_assert_uint_eq(a.read.malformed, 0);
+	ck_assert_uint_eq(a.calls, 1);
+	cb_agg_free(&a);
+}
+END_TEST
+
 /* Through a pipe, in reads that split lines anywhere, and a line longer
  * than the reader keeps: skipped and counted, the next one read. */
 START_TEST(test_fd_long_line)
@@ -245,6 +265,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_counts);
 	tcase_add_test(tc, test_audit_guest_trail);
 	tcase_add_test(tc, test_partial_and_unknown);
+	tcase_add_test(tc, test_stats_record);
 	tcase_add_test(tc, test_fd_long_line);
 	tcase_add_test(tc, test_json_output);
 	tcase_add_test(tc, test_arena_parse);

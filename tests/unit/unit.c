@@ -27,6 +27,7 @@ int main(void)
 	srunner_add_suite(sr, policy_suite());
 	srunner_add_suite(sr, json_parse_suite());
 	srunner_add_suite(sr, stats_suite());
+	srunner_add_suite(sr, audit_suite());
 	srunner_add_suite(sr, report_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int run = srunner_ntests_run(sr);
