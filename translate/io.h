@@ -123,6 +123,11 @@ bool xio_task_tied(int hfd);
 bool xio_signalfd(int hfd);
 
 int64_t xio_now_ns(void);
+/* A guest's timeout at P (a __kernel_timespec when T64, else an old 32-bit
+ * timespec; a compat caller's tv_nsec is its low 32 bits), checked as
+ * poll_select_set_timeout does: 0, -EINVAL (negative or nsec out of
+ * range), -EFAULT, -ENOENT when the call is gone. */
+int xio_read_timeout(struct cb_call *c, uint64_t p, bool t64, int64_t *sec, int64_t *nsec);
 /* Wait until HFD shows EVENTS (or an error or hang-up), never consuming:
  * 1 ready, 0 at DEADLINE (CLOCK_MONOTONIC ns, <0: none), -ENOENT when the
  * guest's call went away, -ENOMEM when no worker could take the lead

@@ -418,6 +418,23 @@ bool xio_task_tied(int hfd)
 	return anon_is(hfd, "anon_inode:[signalfd]") || anon_is(hfd, "anon_inode:[fanotify]");
 }
 
+int xio_read_timeout(struct cb_call *c, uint64_t p, bool t64, int64_t *sec, int64_t *nsec)
+{
+	int rc;
+	if (t64) {
+		int64_t v[2];
+		rc = xio_read(c, p, v, sizeof(v));
+		*sec = v[0], *nsec = (uint32_t)v[1];
+	} else {
+		int32_t v[2];
+		rc = xio_read(c, p, v, sizeof(v));
+		*sec = v[0], *nsec = v[1];
+	}
+	if (rc)
+		return rc;
+	return *sec < 0 || *nsec < 0 || *nsec >= 1000000000 ? -EINVAL : 0;
+}
+
 int64_t xio_now_ns(void)
 {
 	struct timespec t;

@@ -34,21 +34,9 @@ static int pts_in(struct cb_call *c, uint64_t p, struct pts *t)
 	if (!p)
 		return 0;
 	int64_t sec, nsec;
-	int rc;
-	if (t->t64) {
-		int64_t v[2];
-		rc = xio_read(c, p, v, sizeof(v));
-		/* A compat caller's tv_nsec is its low 32 bits. */
-		sec = v[0], nsec = (uint32_t)v[1];
-	} else {
-		int32_t v[2];
-		rc = xio_read(c, p, v, sizeof(v));
-		sec = v[0], nsec = v[1];
-	}
+	int rc = xio_read_timeout(c, p, t->t64, &sec, &nsec);
 	if (rc)
 		return rc;
-	if (sec < 0 || nsec < 0 || nsec >= 1000000000)
-		return -EINVAL;
 	t->zero = sec == 0 && nsec == 0;
 	int64_t now = xio_now_ns();
 	t->deadline = sec >= (INT64_MAX - now) / 1000000000 - 1 ? -1 : now + sec * 1000000000 + nsec;

@@ -210,23 +210,11 @@ static int timeout_in(struct cb_call *c, uint64_t p, struct mm_timeout *t)
 {
 	if (!p)
 		return 0;
+	/* poll_select_set_timeout's checks: before the fd is looked up. */
 	int64_t sec, nsec;
-	int rc;
-	if (t->t64) {
-		int64_t v[2];
-		rc = cb_guest_read(c, p, v, sizeof(v));
-		/* get_timespec64: a compat caller's tv_nsec is its low 32 bits. */
-		sec = v[0], nsec = (uint32_t)v[1];
-	} else {
-		int32_t v[2];
-		rc = cb_guest_read(c, p, v, sizeof(v));
-		sec = v[0], nsec = v[1];
-	}
+	int rc = xio_read_timeout(c, p, t->t64, &sec, &nsec);
 	if (rc)
 		return rc;
-	/* poll_select_set_timeout: before the fd is looked up. */
-	if (sec < 0 || nsec < 0 || nsec >= 1000000000)
-		return -EINVAL;
 	t->set = true;
 	t->left = sec > INT64_MAX / 1000000000 - 1 ? INT64_MAX / 2 : sec * 1000000000 + nsec;
 	t->end = xio_now_ns() + t->left;
