@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../supervisor/creds.h"
+
 /* Direct-mapped by tid and by tgid: a collision costs a new look at /proc
  * (and perhaps a repeated process record), never a wrong answer beyond
  * the TTL. */
@@ -93,7 +95,9 @@ bool cb_ident_get(struct cb_ident *id, pid_t tid, pid_t tgid, char comm[CB_IDENT
 		return false;
 	}
 	pthread_mutex_unlock(&id->mu);
-	/* Looked up outside the lock: /proc may be slow, other workers not. */
+	/* Looked up outside the lock: /proc may be slow, other workers not.
+	 * The exe link wants ptrace's check: the worker's own capabilities. */
+	cb_creds_settle();
 	read_comm(tid, comm, CB_IDENT_COMM);
 	read_exe(tgid > 0 ? tgid : tid, exe, CB_IDENT_EXE);
 	uint32_t h = hash(exe);

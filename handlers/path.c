@@ -405,6 +405,7 @@ static int take_dirfd(struct pathctx *x, int arg, bool *by_tid)
 		char p[40];
 		snprintf(p, sizeof(p), "/proc/%u/cwd", c->n->pid);
 		*by_tid = true;
+		cb_creds_settle(); /* a look at another task */
 		x->dirfd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		return x->dirfd < 0 ? -errno : 0;
 	}
@@ -442,6 +443,7 @@ static int open_root(struct pathctx *x, bool *by_tid)
 	}
 	char p[40];
 	snprintf(p, sizeof(p), "/proc/%u/root", x->c->n->pid);
+	cb_creds_settle(); /* a look at another task */
 	x->root = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	*by_tid = true;
 	return x->root < 0 ? -errno : 0;
@@ -598,4 +600,4 @@ static void handle_path(struct cb_call *c)
 	free(x);
 }
 
-const struct cb_handler cb_handler_path = { "(path rules)", CB_ARCH_UNKNOWN, handle_path, 0 };
+const struct cb_handler cb_handler_path = { "(path rules)", CB_ARCH_UNKNOWN, handle_path, CB_H_CREDS };

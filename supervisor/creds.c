@@ -150,6 +150,7 @@ static __thread struct {
 int cb_creds_worker(struct cb_creds *out)
 {
 	if (!own.known) {
+		cb_creds_settle();
 		int r = cb_creds_self(&own.c);
 		if (r)
 			return r;
@@ -212,11 +213,39 @@ static int set_ids(const struct cb_creds *want, const struct cb_creds *cur)
 	return 0;
 }
 
+/* A give-back cb_creds_restore deferred: the worker still holds the
+ * effective set of its last path call, and SAVED's is to come back at
+ * cb_creds_settle. Only when no id changed (a root supervisor, a root
+ * guest without capabilities: the common case), so the worker's real,
+ * effective and filesystem ids are its own throughout. */
+static __thread struct {
+	bool pending;
+	struct cb_creds saved;
+} deferred;
+
+static void restore_now(const struct cb_creds *saved);
+
+void cb_creds_settle(void)
+{
+	if (!deferred.pending)
+		return;
+	deferred.pending = false;
+	restore_now(&deferred.saved);
+}
+
 int cb_creds_assume(const struct cb_creds *want, const struct cb_creds *saved)
 {
 	int r = 0;
 	bool ids = want->fsuid != saved->fsuid || want->fsgid != saved->fsgid ||
 		   !same_groups(want, saved);
+	if (deferred.pending) {
+		/* The next path call of the same credentials: nothing to do,
+		 * and the give-back stays deferred. */
+		if (!ids && caps.known && caps.eff == want->cap_eff &&
+		    deferred.saved.cap_eff == saved->cap_eff)
+			return 0;
+		cb_creds_settle();
+	}
 	own.ids_changed = ids;
 	if (!ids && want->cap_eff == saved->cap_eff)
 		return 0; /* the common case for an unprivileged supervisor */
@@ -235,6 +264,19 @@ int cb_creds_assume(const struct cb_creds *want, const struct cb_creds *saved)
 }
 
 void cb_creds_restore(const struct cb_creds *saved)
+{
+	/* Only the effective set changed: given back at cb_creds_settle, so
+	 * that a run of path calls with the same credentials pays no capset
+	 * (two per call otherwise). */
+	if (!own.ids_changed && caps.known && saved->ngroups <= CB_CREDS_GROUPS) {
+		deferred.saved = *saved;
+		deferred.pending = true;
+		return;
+	}
+	restore_now(saved);
+}
+
+static void restore_now(const struct cb_creds *saved)
 {
 	/* Only the effective set changed (a root supervisor, a root guest
 	 * without capabilities: the common case): one capset, whose success

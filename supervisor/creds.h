@@ -47,7 +47,17 @@ bool cb_creds_can_assume(const struct cb_creds *want, const struct cb_creds *sel
 /* Switch the calling thread from SELF (its own, as cb_creds_self gave
  * them) to WANT. 0, or a negative errno with SELF restored. */
 int cb_creds_assume(const struct cb_creds *want, const struct cb_creds *self);
-/* Back to SAVED, the SELF given to cb_creds_assume. */
+/* Back to SAVED, the SELF given to cb_creds_assume. When only the
+ * effective capabilities had changed, the give-back waits for
+ * cb_creds_settle (a next cb_creds_assume of the same set costs nothing
+ * then). */
 void cb_creds_restore(const struct cb_creds *saved);
+/* Take back the worker's own capabilities if a cb_creds_restore left the
+ * guest's in place. Call before whatever needs the supervisor's
+ * privileges: a /proc look at another task or pidfd_getfd (ptrace checks:
+ * a guest that is not dumpable needs CAP_SYS_PTRACE), a host call made as
+ * the supervisor, a new thread (it inherits the creator's). Nothing when
+ * nothing is left. */
+void cb_creds_settle(void);
 
 #endif

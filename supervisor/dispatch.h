@@ -16,6 +16,11 @@ enum {
 	 * worker before running it, so other guest threads go on; when no
 	 * worker can take it, the kernel runs the call instead. */
 	CB_H_SLOW = 1 << 0,
+	/* Takes the worker's own credentials back itself where it needs them
+	 * (cb_creds_settle): a path call may find the last one's guest
+	 * capabilities still in place, and keep them. Every other handler
+	 * runs with the worker's own. */
+	CB_H_CREDS = 1 << 1,
 };
 
 struct cb_handler {

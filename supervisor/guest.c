@@ -143,6 +143,9 @@ static int open_mem(pid_t tid)
 {
 	char path[32];
 	snprintf(path, sizeof(path), "/proc/%d/mem", tid);
+	/* ptrace's check: a guest of other ids (after an execve) or that is
+	 * not dumpable needs the worker's own capabilities. */
+	cb_creds_settle();
 	return open(path, O_RDWR | O_CLOEXEC);
 }
 
@@ -264,6 +267,7 @@ static int task_get_as(struct cb_call *c, struct cb_task **out, bool for_fd)
 				victim = &tc->t[i];
 	}
 	task_close(victim);
+	cb_creds_settle(); /* the opens below pass ptrace's checks */
 
 	cb_guest_setup();
 	cleanup_fd int pidfd = (int)syscall(SYS_pidfd_open, tid, thread_pidfds ? PIDFD_THREAD : 0);
@@ -406,6 +410,7 @@ static int open_maps(struct cb_call *c, struct cb_task *t)
 {
 	char path[40];
 	snprintf(path, sizeof(path), "/proc/%d/maps", t->tid);
+	cb_creds_settle(); /* ptrace's check, on a guest that may not be dumpable */
 	int fd = t->procfd >= 0 ? openat(t->procfd, "maps", O_RDONLY | O_CLOEXEC)
 				: open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -537,6 +542,7 @@ int cb_guest_fd(struct cb_call *c, int gfd)
 	if (gfd < 0)
 		return -EBADF;
 	struct cb_task *t;
+	cb_creds_settle(); /* ptrace's check, on a guest that may not be dumpable */
 	int rc = task_get_as(c, &t, true);
 	if (rc)
 		return rc;
@@ -610,6 +616,7 @@ void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)
 	if (t) {
 		if (t->fddir < 0) {
 			snprintf(link, sizeof(link), "/proc/%d/task/%d/fd", t->tgid, t->tid);
+			cb_creds_settle();
 			t->fddir = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		}
 		if (t->fddir >= 0) {
@@ -621,6 +628,7 @@ void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)
 	if (n < 0) {
 		tg = 0;
 		snprintf(link, sizeof(link), "/proc/%u/fd/%d", c->n->pid, gfd);
+		cb_creds_settle(); /* ptrace's check */
 		n = readlink(link, buf, len - 1);
 	}
 	buf[n > 0 ? n : 0] = 0;

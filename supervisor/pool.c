@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "creds.h"
 #include "guest.h"
 
 struct cb_pool {
@@ -36,6 +37,7 @@ static int spawn_locked(struct cb_pool *p)
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&a, 256 * 1024); /* handlers use small frames */
+	cb_creds_settle(); /* a new worker starts with its creator's */
 	int rc = pthread_create(&t, &a, worker_main, p);
 	pthread_attr_destroy(&a);
 	if (rc == 0) {

@@ -96,8 +96,11 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 		c.v = (struct cb_verdict){ .kind = CB_V_CONTINUE, .out = CB_OUT_K_NO_WORKER };
 		done = true;
 	}
-	if (!done)
+	if (!done) {
+		if (!(h->flags & CB_H_CREDS))
+			cb_creds_settle();
 		h->fn(&c);
+	}
 	cb_stats_count(w->stats, c.arch, c.nr, outcome_of(&c.v));
 
 	int sent = 0;

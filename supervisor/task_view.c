@@ -85,6 +85,7 @@ static void own_init(void)
 static int shared_ns_now(struct cb_call *c)
 {
 	pthread_once(&own.once, own_init);
+	cb_creds_settle(); /* ptrace's check, on a guest that may not be dumpable */
 	int mask = 0;
 	for (size_t i = 0; own.ok && i < 2; i++) {
 		char p[40];

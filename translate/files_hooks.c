@@ -24,6 +24,7 @@
 #include "../abi/builtin.h"
 #include "../common/cleanup.h"
 #include "../supervisor/guest.h"
+#include "../supervisor/creds.h"
 
 #define PATH_MAX_ 4096 /* with the NUL, as the kernel's getname counts */
 
@@ -51,6 +52,7 @@ static int guest_personality(struct cb_xctx *x, unsigned long *out)
 {
 	char p[48], buf[32];
 	snprintf(p, sizeof(p), "/proc/%u/personality", x->c->n->pid);
+	cb_creds_settle(); /* ptrace's check */
 	cleanup_fd int fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

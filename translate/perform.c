@@ -50,6 +50,7 @@ static int guest_cwd(struct cb_call *c)
 {
 	char p[40];
 	snprintf(p, sizeof(p), "/proc/%u/cwd", c->n->pid);
+	cb_creds_settle(); /* a look at another task */
 	int fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -102,6 +103,7 @@ int cb_xsys_same_ns(struct cb_call *c, const char *ns)
 	if (stat(p, &mine) < 0)
 		return 1; /* no such namespace kind here: nobody can be in another */
 	snprintf(p, sizeof(p), "/proc/%u/ns/%s", c->n->pid, ns);
+	cb_creds_settle(); /* ptrace's check */
 	int r = stat(p, &theirs);
 	/* The tid may have been reused since: only a live call proves it
 	 * named the caller. */
@@ -155,6 +157,7 @@ static int path_gate(struct cb_xctx *x, bool paths)
 		char p[40];
 		struct stat theirs;
 		snprintf(p, sizeof(p), "/proc/%u/root", x->c->n->pid);
+		cb_creds_settle();
 		same = stat(p, &theirs) == 0 && theirs.st_dev == own.id[2].st_dev &&
 		       theirs.st_ino == own.id[2].st_ino;
 	}
@@ -301,6 +304,10 @@ static void perform(struct cb_call *c, const struct cb_xsys *row, int nr, uint64
 
 void cb_xsys_perform(struct cb_call *c, const struct cb_xsys *row)
 {
+	/* Only a row whose host call runs as the guest may find the last
+	 * path call's capabilities in place and keep them (CB_H_CREDS). */
+	if (!(row->flags & CB_X_PATH) && !((row->flags & CB_X_CREDS) && !row->call))
+		cb_creds_settle();
 	perform(c, row, -1, 0, 0);
 }
 
@@ -440,8 +447,9 @@ static void xsys_handler(struct cb_call *c)
 	cb_xsys_perform(c, row);
 }
 
-static const struct cb_handler xsys_fast = { "(translated)", CB_ARCH_I386, xsys_handler, 0 };
-static const struct cb_handler xsys_slow = { "(translated)", CB_ARCH_I386, xsys_handler, CB_H_SLOW };
+static const struct cb_handler xsys_fast = { "(translated)", CB_ARCH_I386, xsys_handler, CB_H_CREDS };
+static const struct cb_handler xsys_slow = { "(translated)", CB_ARCH_I386, xsys_handler,
+					     CB_H_SLOW | CB_H_CREDS };
 static const struct cb_handler xsys_socketcall = { "(translated)", CB_ARCH_I386, cb_xsys_socketcall, 0 };
 
 int cb_xsys_check(struct cb_err *err)

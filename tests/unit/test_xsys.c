@@ -203,6 +203,25 @@ START_TEST(test_creds_assume)
 	ck_assert_int_eq(cb_creds_assume(&want, &saved), 0);
 	ck_assert_uint_eq(eff_now(), 0);
 	cb_creds_restore(&saved);
+	/* Only the effective set changed: it comes back at cb_creds_settle,
+	 * and a path call of the same credentials meanwhile takes it as is. */
+	ck_assert_uint_eq(eff_now(), 0);
+	ck_assert_int_eq(cb_creds_assume(&want, &saved), 0);
+	ck_assert_uint_eq(eff_now(), 0);
+	cb_creds_restore(&saved);
+	cb_creds_settle();
+	ck_assert_uint_eq(eff_now(), before.cap_eff);
+	/* Other capabilities than those held take them, from the worker's
+	 * own: never a mix of the two sets. */
+	struct cb_creds some = before;
+	some.cap_eff = before.cap_eff & (1ULL << CAP_CHOWN);
+	ck_assert_int_eq(cb_creds_assume(&want, &saved), 0);
+	cb_creds_restore(&saved);
+	ck_assert_int_eq(cb_creds_assume(&some, &saved), 0);
+	ck_assert_uint_eq(eff_now(), some.cap_eff);
+	cb_creds_restore(&saved);
+	cb_creds_settle();
+	cb_creds_settle(); /* twice: nothing left */
 	ck_assert_int_eq(cb_creds_self(&after), 0);
 	ck_assert_uint_eq(after.cap_eff, before.cap_eff);
 	ck_assert_uint_eq(after.fsuid, before.fsuid);
