@@ -445,10 +445,18 @@ int cb_annot_resolve(const struct cb_annot_src *s, struct cb_abi_db *db, int r, 
 		return cb_fail(err, EINVAL, "dir-by= and dir-case= go together");
 	if (s->dir_by && a.target == CB_T_NONE)
 		return cb_fail(err, EINVAL, "dir-by= is for a pointer that says where it points");
-	if (s->dir_by && (!find_outward(db, r, s->dir_by, &a.dir_field, &a.dir_up, &k) ||
-			  !int_kind(k)))
-		return cb_fail(err, EINVAL, "dir-by=%s: no such integer field in %s or around it",
-			       s->dir_by, rname);
+	if (s->dir_by) {
+		/* dir-by=FIELD or dir-by=FIELD&MASK */
+		char fname[128];
+		const char *amp = strchr(s->dir_by, '&');
+		snprintf(fname, sizeof(fname), "%.*s", amp ? (int)(amp - s->dir_by) : 127, s->dir_by);
+		if (amp && (!cb_parse_u32(amp + 1, &a.dir_mask) || !a.dir_mask))
+			return cb_fail(err, EINVAL, "dir-by=%s: expected FIELD&MASK, MASK a nonzero "
+				       "number", s->dir_by);
+		if (!find_outward(db, r, fname, &a.dir_field, &a.dir_up, &k) || !int_kind(k))
+			return cb_fail(err, EINVAL, "dir-by=%s: no such integer field in %s or around "
+				       "it", s->dir_by, rname);
+	}
 	if (s->wrote) {
 		a.has_wrote = true;
 		a.wrote_field = cb_abi_field_index(&db->records[r], s->wrote);
@@ -563,6 +571,8 @@ void cb_annot_write(const struct cb_abi_db *db, int r, int fi, FILE *out)
 	const char *dby = a->ndirs ? outward_name(db, r, a->dir_up, a->dir_field) : NULL;
 	if (dby) {
 		fprintf(out, " dir-by=%s", dby);
+		if (a->dir_mask)
+			fprintf(out, "&0x%x", a->dir_mask);
 		for (int i = 0; i < a->ndirs && i < 4; i++)
 			fprintf(out, " dir-case=0x%x:%s", a->dir_values[i], cb_dir_name(a->dir_dirs[i]));
 	}

@@ -846,6 +846,8 @@ static int follow(struct walk *w, struct frame *f, const struct cb_field *fld, u
 		if (r < 0)
 			return r;
 		uint32_t v = (uint32_t)load(sel.g, sel.f->size[cv->guest], false);
+		if (a->dir_mask)
+			v &= a->dir_mask;
 		int k = 0;
 		while (k < a->ndirs && k < 4 && a->dir_values[k] != v)
 			k++;

@@ -104,6 +104,8 @@ struct cb_annot {
 	 * kernel moves nothing then (sg_io_hdr.dxfer_direction). ndirs 0: by
 	 * `dir` as usual. */
 	uint8_t ndirs;
+	uint32_t dir_mask;        /* the bits of the field that count (0: all):
+				   * usbdevfs_ctrltransfer.bRequestType's 0x80 */
 	int dir_field;
 	int dir_up;
 	uint32_t dir_values[4];

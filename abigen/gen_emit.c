@@ -80,8 +80,8 @@ static void annot(FILE *f, const struct cb_annot *a, int r, int i)
 			target_c[a->else_target], a->else_record, a->else_len_field, a->else_len_up,
 			a->else_max);
 	if (a->ndirs) {
-		fprintf(f, ", .ndirs = %u, .dir_field = %d, .dir_up = %d, .dir_values = {", a->ndirs,
-			a->dir_field, a->dir_up);
+		fprintf(f, ", .ndirs = %u, .dir_mask = 0x%xu, .dir_field = %d, .dir_up = %d, "
+			   ".dir_values = {", a->ndirs, a->dir_mask, a->dir_field, a->dir_up);
 		for (int k = 0; k < a->ndirs; k++)
 			fprintf(f, "%s0x%xu", k ? ", " : "", a->dir_values[k]);
 		fputs(" }, .dir_dirs = {", f);
