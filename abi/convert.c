@@ -805,7 +805,7 @@ static int follow_buf(struct walk *w, struct frame *f, const struct cb_annot *a,
 	if (r < 0)
 		return r;
 	store(hslot, 8, gp ? (uint64_t)(uintptr_t)o->h : 0);
-	if (a->has_wrote && o) {
+	if (a->has_wrote && gp) {
 		struct lenref wr;
 		if ((r = find_field(f, 0, a->wrote_field, cv->guest, &wr)) < 0)
 			return r;
