@@ -1569,13 +1569,18 @@ int cb_conv_out(struct cb_conv *cv)
 		if (o->len.f && (r = write_length(cv, o, o->len_guest)) < 0)
 			return fail(cv, r);
 	}
-	for (o = cv->objs; o; o = o->next) {
-		if (!o->write || !o->gaddr)
-			continue;
-		size_t len = obj_gsize(o, o->out_n);
-		r = o->kept ? write_kept(cv, o, len) : gwrite(cv, o->gaddr, o->g, len);
-		if (r < 0)
-			return fail(cv, r);
+	/* Bytes whose count a field says (wrote=) go back first: the kernel
+	 * copies them before the record holding the count (SG_IO's sense,
+	 * then the header), so a fault there leaves the record as it was. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (o = cv->objs; o; o = o->next) {
+			if (!o->write || !o->gaddr || (o->wrote != NULL) != (pass == 0))
+				continue;
+			size_t len = obj_gsize(o, o->out_n);
+			r = o->kept ? write_kept(cv, o, len) : gwrite(cv, o->gaddr, o->g, len);
+			if (r < 0)
+				return fail(cv, r);
+		}
 	}
 	return 0;
 }

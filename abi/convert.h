@@ -65,7 +65,9 @@
  * a.dir_values (none matches: NULL, nothing copied); with has_when, a
  * selector not holding when_value means NULL, or the else_* target when
  * there is one. a.has_wrote: only the host value of the sibling
- * a.wrote_field, after the call, in bytes goes back. a.beyond_kernel: a
+ * a.wrote_field, after the call, in bytes goes back, and before every
+ * other write-back (the kernel copies it before the record that counts
+ * it). a.beyond_kernel: a
  * length above a.max gives NULL (the kernel refuses the length itself)
  * rather than -EINVAL. A VALUE field marked keep gets 0 in the host copy.
  * Followed pointers nest at most CB_CONV_MAX_DEPTH deep: deeper is -ELOOP.

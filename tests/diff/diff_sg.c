@@ -224,7 +224,7 @@ static void exercise(int fd, bool disk)
 	sgio(fd, "READ(10) bad dxferp", read10, sizeof(read10), SG_DXFER_FROM_DEV, BAD_PTR, BLOCK, 0);
 	quiet = false;
 	sgio(fd, "READ(10) bad cmdp", BAD_PTR, sizeof(read10), SG_DXFER_FROM_DEV, buf, BLOCK, 0);
-	sg_io_hdr_t h;
+	sg_io_hdr_t h, before;
 	memset(&h, 0, sizeof(h));
 	h.interface_id = 'S';
 	h.dxfer_direction = SG_DXFER_NONE;
@@ -233,7 +233,10 @@ static void exercise(int fd, bool disk)
 	h.mx_sb_len = 32;
 	h.sbp = BAD_PTR;
 	h.timeout = 5000;
-	res("unsupported opcode, bad sbp", ioctl(fd, SG_IO, &h));
+	h.status = 0x5a;
+	before = h;
+	/* The sense is copied before the header, which then stays as it was. */
+	show("unsupported opcode, bad sbp", ioctl(fd, SG_IO, &h), &h, &before);
 	h.cmdp = (unsigned char *)tur;
 	h.cmd_len = sizeof(tur);
 	res("TEST UNIT READY, bad sbp (no sense)", ioctl(fd, SG_IO, &h));
