@@ -39,6 +39,10 @@ void cb_annot_src_free(struct cb_annot_src *s)
 	free(s->select);
 	free(s->mirror);
 	free(s->when);
+	free(s->else_target);
+	free(s->else_len);
+	free(s->dir_by);
+	free(s->wrote);
 	for (int i = 0; i < s->ncases; i++) {
 		free(s->case_value[i]);
 		free(s->case_member[i]);
@@ -119,6 +123,53 @@ int cb_kind_parse(const char *s)
 	return -1;
 }
 
+/* After `else`: the other target of a pointer with when=, its length
+ * and bound; nothing else. */
+static int else_one(struct cb_annot_src *s, char *const *tok, int n, int *i, struct cb_err *err)
+{
+	const char *t = tok[*i];
+	if (strcmp(t, "->record") == 0 || strcmp(t, "->array") == 0) {
+		if (*i + 1 >= n)
+			return cb_fail(err, EINVAL, "'%s' needs a record name", t);
+		if (s->a.else_target != CB_T_NONE)
+			return cb_fail(err, EINVAL, "'%s': else already points elsewhere", t);
+		s->a.else_target = t[2] == 'r' ? CB_T_RECORD : CB_T_ARRAY;
+		return set_str(&s->else_target, tok[++*i], t, err);
+	}
+	if (strcmp(t, "->buf") == 0) {
+		if (s->a.else_target != CB_T_NONE)
+			return cb_fail(err, EINVAL, "'%s': else already points elsewhere", t);
+		s->a.else_target = CB_T_BUF;
+		return 0;
+	}
+	if (strncmp(t, "len=", 4) == 0)
+		return set_str(&s->else_len, t + 4, "else len=", err);
+	if (strncmp(t, "max=", 4) == 0)
+		return cb_parse_u32(t + 4, &s->a.else_max) ? 0
+			: cb_fail(err, EINVAL, "'%s': not a 32-bit number", t);
+	return cb_fail(err, EINVAL, "'%s' after else: only ->buf, ->array NAME, ->record NAME, "
+		       "len=FIELD and max=N describe the other target", t);
+}
+
+/* dir-case=VALUE:DIR */
+static int add_dir_case(struct cb_annot_src *s, const char *val, struct cb_err *err)
+{
+	const char *colon = strchr(val, ':');
+	uint32_t v;
+	char num[32];
+	int d = colon ? cb_dir_parse(colon + 1) : -1;
+	if (!colon || (size_t)(colon - val) >= sizeof(num) || d < CB_DIR_IN)
+		return cb_fail(err, EINVAL, "'dir-case=%s': expected dir-case=VALUE:in|out|inout", val);
+	snprintf(num, sizeof(num), "%.*s", (int)(colon - val), val);
+	if (!cb_parse_u32(num, &v))
+		return cb_fail(err, EINVAL, "'dir-case=%s': %s is not a 32-bit number", val, num);
+	if (s->a.ndirs >= sizeof(s->a.dir_values) / sizeof(s->a.dir_values[0]))
+		return cb_fail(err, EINVAL, "'dir-case=%s': at most 4 dir-case=", val);
+	s->a.dir_values[s->a.ndirs] = v;
+	s->a.dir_dirs[s->a.ndirs++] = (enum cb_dir)d;
+	return 0;
+}
+
 static int one(struct cb_annot_src *s, char *const *tok, int n, int *i, struct cb_err *err)
 {
 	const char *t = tok[*i];
@@ -126,6 +177,14 @@ static int one(struct cb_annot_src *s, char *const *tok, int n, int *i, struct c
 	const char *val = eq ? eq + 1 : "";
 	size_t klen = eq ? (size_t)(eq - t) : strlen(t);
 #define KEY(k) (klen == strlen(k) && strncmp(t, k, klen) == 0)
+	if (strcmp(t, "else") == 0) {
+		if (s->in_else)
+			return cb_fail(err, EINVAL, "else given twice");
+		s->in_else = true;
+		return 0;
+	}
+	if (s->in_else)
+		return else_one(s, tok, n, i, err);
 	for (int d = CB_DIR_IN; d <= CB_DIR_INOUT; d++) {
 		if (strcmp(t, dir_names[d]) == 0) {
 			s->a.dir = (enum cb_dir)d;
@@ -198,6 +257,16 @@ static int one(struct cb_annot_src *s, char *const *tok, int n, int *i, struct c
 		s->when = strndup(val, (size_t)(colon - val));
 		s->a.has_when = true;
 		return s->when ? 0 : cb_fail(err, ENOMEM, "out of memory");
+	}
+	if (KEY("dir-by") && eq)
+		return set_str(&s->dir_by, val, "dir-by=", err);
+	if (KEY("dir-case") && eq)
+		return add_dir_case(s, val, err);
+	if (KEY("wrote") && eq)
+		return set_str(&s->wrote, val, "wrote=", err);
+	if (strcmp(t, "beyond=kernel") == 0) {
+		s->a.beyond_kernel = true;
+		return 0;
 	}
 	if (KEY("narrow") && eq) {
 		for (int k = 0; k < (int)(sizeof(narrow_names) / sizeof(narrow_names[0])); k++) {
@@ -356,6 +425,48 @@ int cb_annot_resolve(const struct cb_annot_src *s, struct cb_abi_db *db, int r, 
 	if (s->when && !int_kind(k))
 		return cb_fail(err, EINVAL, "when=%s: an integer field, not %s", s->when,
 			       cb_kind_name(k));
+	if (a.else_target != CB_T_NONE && !s->when)
+		return cb_fail(err, EINVAL, "else needs when= (the other target is for when it "
+			       "does not hold)");
+	if (s->else_target) {
+		a.else_record = cb_abi_record_index(db, s->else_target);
+		if (a.else_record == CB_NO_INDEX)
+			return cb_fail(err, EINVAL, "else: no record %s", s->else_target);
+	}
+	if (s->else_len && (a.else_target == CB_T_NONE || a.else_target == CB_T_RECORD))
+		return cb_fail(err, EINVAL, "else len= needs else ->buf or ->array");
+	if (s->else_len && (!find_outward(db, r, s->else_len, &a.else_len_field, &a.else_len_up, &k) ||
+			    !int_kind(k)))
+		return cb_fail(err, EINVAL, "else len=%s: no such integer field in %s or around it",
+			       s->else_len, rname);
+	if ((a.else_target == CB_T_BUF || a.else_target == CB_T_ARRAY) && !s->else_len)
+		return cb_fail(err, EINVAL, "else ->buf/->array needs len=FIELD");
+	if ((s->dir_by != NULL) != (a.ndirs > 0))
+		return cb_fail(err, EINVAL, "dir-by= and dir-case= go together");
+	if (s->dir_by && a.target == CB_T_NONE)
+		return cb_fail(err, EINVAL, "dir-by= is for a pointer that says where it points");
+	if (s->dir_by) {
+		/* dir-by=FIELD or dir-by=FIELD&MASK */
+		char fname[128];
+		const char *amp = strchr(s->dir_by, '&');
+		snprintf(fname, sizeof(fname), "%.*s", amp ? (int)(amp - s->dir_by) : 127, s->dir_by);
+		if (amp && (!cb_parse_u32(amp + 1, &a.dir_mask) || !a.dir_mask))
+			return cb_fail(err, EINVAL, "dir-by=%s: expected FIELD&MASK, MASK a nonzero "
+				       "number", s->dir_by);
+		if (!find_outward(db, r, fname, &a.dir_field, &a.dir_up, &k) || !int_kind(k))
+			return cb_fail(err, EINVAL, "dir-by=%s: no such integer field in %s or around "
+				       "it", s->dir_by, rname);
+	}
+	if (s->wrote) {
+		a.has_wrote = true;
+		a.wrote_field = cb_abi_field_index(&db->records[r], s->wrote);
+		if (a.target != CB_T_BUF || a.wrote_field == CB_NO_INDEX ||
+		    !int_kind(db->records[r].fields[a.wrote_field].kind))
+			return cb_fail(err, EINVAL, "wrote=%s: needs ->buf and an integer sibling "
+				       "field %s in %s", s->wrote, s->wrote, rname);
+	}
+	if (a.beyond_kernel && (a.target != CB_T_BUF || !a.max))
+		return cb_fail(err, EINVAL, "beyond=kernel needs ->buf and max=");
 	if (s->len && !find_outward(db, r, s->len, &a.len_field, &a.len_up, &k))
 		return cb_fail(err, EINVAL, "len=%s: no such field in %s or around it", s->len,
 			       rname);
@@ -452,6 +563,19 @@ void cb_annot_write(const struct cb_abi_db *db, int r, int fi, FILE *out)
 		fprintf(out, " when=%s:0x%x", when, a->when_value);
 	if (a->max)
 		fprintf(out, " max=%u", a->max);
+	if (a->beyond_kernel)
+		fputs(" beyond=kernel", out);
+	const struct cb_record *me = &db->records[r];
+	if (a->has_wrote && a->wrote_field >= 0 && a->wrote_field < me->nfields)
+		fprintf(out, " wrote=%s", me->fields[a->wrote_field].name);
+	const char *dby = a->ndirs ? outward_name(db, r, a->dir_up, a->dir_field) : NULL;
+	if (dby) {
+		fprintf(out, " dir-by=%s", dby);
+		if (a->dir_mask)
+			fprintf(out, "&0x%x", a->dir_mask);
+		for (int i = 0; i < a->ndirs && i < 4; i++)
+			fprintf(out, " dir-case=0x%x:%s", a->dir_values[i], cb_dir_name(a->dir_dirs[i]));
+	}
 	if (a->len_updated)
 		fputs(" len-updated", out);
 	if (a->flex)
@@ -489,5 +613,21 @@ void cb_annot_write(const struct cb_abi_db *db, int r, int fi, FILE *out)
 			fprintf(out, " case=0x%x:%s", c->value, m);
 		else
 			fprintf(out, " case=%u:%s", c->value, m);
+	}
+	/* Last: every token after `else` belongs to it. */
+	if (when && a->else_target != CB_T_NONE) {
+		const char *en = a->else_record >= 0 && a->else_record < db->nrecords
+			? db->records[a->else_record].name : "?";
+		fputs(" else", out);
+		if (a->else_target == CB_T_BUF)
+			fputs(" ->buf", out);
+		else
+			fprintf(out, " %s %s", a->else_target == CB_T_RECORD ? "->record" : "->array", en);
+		const char *el = a->else_len_field != CB_NO_INDEX
+			? outward_name(db, r, a->else_len_up, a->else_len_field) : NULL;
+		if (el)
+			fprintf(out, " len=%s", el);
+		if (a->else_max)
+			fprintf(out, " max=%u", a->else_max);
 	}
 }

@@ -17,6 +17,11 @@ struct cb_annot_src {
 	char *select;      /* select=FIELD */
 	char *mirror;      /* mirror=FIELD */
 	char *when;        /* when=FIELD:VALUE, the FIELD part */
+	bool in_else;      /* after `else`: target, len= and max= are the else part's */
+	char *else_target; /* else ->array NAME */
+	char *else_len;    /* else ... len=FIELD */
+	char *dir_by;      /* dir-by=FIELD */
+	char *wrote;       /* wrote=FIELD */
 	int ncases;
 	char **case_value; /* a number, or an ioctl name with select=cmd */
 	char **case_member;

@@ -65,6 +65,9 @@ struct cb_conv_obj {
 	uint8_t *kept;            /* guest bytes never written back (keep), or NULL */
 	/* Its length field, when it must be rewritten or re-read after the call. */
 	struct lenref len;
+	/* a.has_wrote: the field saying how many bytes the kernel wrote. */
+	const struct cb_field *wrote;
+	const uint8_t *wrote_h;
 	bool rescale;             /* len_in_bytes: guest and host units differ */
 	uint64_t len_guest;       /* the length as the guest gave it */
 	uint64_t len_host;        /* ... as the host is given it */
@@ -442,6 +445,7 @@ static int obj_new(struct cb_conv *cv, enum obj_shape shape, uint64_t gaddr, enu
 	o->kept = NULL;
 	o->len.f = NULL;
 	o->len.g = o->len.h = NULL;
+	o->wrote = NULL;
 	o->len_guest = o->len_host = 0;
 	*cv->tail = o;
 	cv->tail = &o->next;
@@ -776,9 +780,15 @@ static int follow_buf(struct walk *w, struct frame *f, const struct cb_annot *a,
 	if (a->len_field != CB_NO_INDEX) {
 		r = find_field(f, a->len_up, a->len_field, cv->guest, &ref);
 		if (r == 0)
-			r = guest_len(&ref, cv->guest, a->max, &len);
+			r = guest_len(&ref, cv->guest, a->beyond_kernel ? 0 : a->max, &len);
 		if (r < 0)
 			return r;
+		if (a->beyond_kernel && len > a->max) {
+			/* The kernel refuses the length before it looks at the
+			 * pointer: NULL, never the guest's value, and no copy. */
+			store(hslot, 8, 0);
+			return 0;
+		}
 	}
 	if (a->len_unit > 1) {
 		len *= a->len_unit; /* at most 2^32 * 8: no overflow */
@@ -795,6 +805,13 @@ static int follow_buf(struct walk *w, struct frame *f, const struct cb_annot *a,
 	if (r < 0)
 		return r;
 	store(hslot, 8, gp ? (uint64_t)(uintptr_t)o->h : 0);
+	if (a->has_wrote && gp) {
+		struct lenref wr;
+		if ((r = find_field(f, 0, a->wrote_field, cv->guest, &wr)) < 0)
+			return r;
+		o->wrote = wr.f;
+		o->wrote_h = wr.h;
+	}
 	if (updated) {
 		o->len = ref;
 		o->len_guest = o->len_host = len;
@@ -821,16 +838,50 @@ static int follow(struct walk *w, struct frame *f, const struct cb_field *fld, u
 		store(hslot, 8, 0);
 		return !gp ? 0 : a->target == CB_T_NONE ? -EINVAL : -EOPNOTSUPP;
 	}
+	if (a->ndirs && gp) {
+		/* Which way the data goes is a sibling's value; with any other
+		 * value the kernel moves none: NULL, never the guest's value. */
+		struct lenref sel;
+		r = find_field(f, a->dir_up, a->dir_field, cv->guest, &sel);
+		if (r < 0)
+			return r;
+		uint32_t v = (uint32_t)load(sel.g, sel.f->size[cv->guest], false);
+		if (a->dir_mask)
+			v &= a->dir_mask;
+		int k = 0;
+		while (k < a->ndirs && k < 4 && a->dir_values[k] != v)
+			k++;
+		if (k == a->ndirs || k == 4) {
+			store(hslot, 8, 0);
+			return 0;
+		}
+		tdir = a->dir_dirs[k];
+	}
+	struct cb_annot other;
 	if (a->has_when && gp) {
 		/* Followed only when its selector says the kernel reads it;
-		 * otherwise NULL, never the guest's value. */
+		 * otherwise NULL, never the guest's value, or the other target
+		 * the selector then means. */
 		struct lenref sel;
 		r = find_field(f, a->when_up, a->when_field, cv->guest, &sel);
 		if (r < 0)
 			return r;
 		if ((uint32_t)load(sel.g, sel.f->size[cv->guest], false) != a->when_value) {
-			store(hslot, 8, 0);
-			return 0;
+			if (a->else_target == CB_T_NONE) {
+				store(hslot, 8, 0);
+				return 0;
+			}
+			other = *a;
+			other.target = a->else_target;
+			other.target_record = a->else_record;
+			other.len_field = a->else_len_field;
+			other.len_up = a->else_len_up;
+			other.max = a->else_max;
+			other.len_const = 0;
+			other.len_unit = 0;
+			other.len_in_bytes = false;
+			other.has_wrote = other.beyond_kernel = false;
+			a = &other;
 		}
 	}
 	if (a->target == CB_T_BUF)
@@ -935,6 +986,12 @@ static int walk_elem(struct walk *w, struct frame *f, const struct cb_field *fld
 		return r == 0 && fld->a.is_fd ? add_fd(w, fld, g, h, eff) : r;
 	}
 	case CB_K_PTR:
+		if (fld->a.target == CB_T_VALUE && fld->a.keep && !w->out) {
+			/* A cookie the kernel only hands back, and keep hands the
+			 * guest its own bytes back: the host needs none of it. */
+			memset(h, 0, hs);
+			return 0;
+		}
 		if (fld->a.target == CB_T_VALUE) /* declared a value (a cookie), not an address */
 			return w->out ? (out_part ? int_conv(h, hs, g, gs, false, fld->a.narrow) : 0)
 				      : int_conv(g, gs, h, hs, false, fld->a.narrow);
@@ -1498,18 +1555,32 @@ int cb_conv_out(struct cb_conv *cv)
 	for (o = cv->objs; o; o = o->next) {
 		if (o->len.f)
 			o->len_guest = settle_length(o);
+		if (o->wrote && o->wrote_h) {
+			/* Only what the kernel says it wrote goes back. */
+			bool sign = is_signed_kind(o->wrote->kind);
+			uint64_t v = load(o->wrote_h, o->wrote->size[H], sign);
+			if (sign && (int64_t)v < 0)
+				v = 0;
+			if (v < o->out_n)
+				o->out_n = (uint32_t)v;
+		}
 		if (o->write && o->gaddr && (r = obj_out(cv, o)) < 0)
 			return fail(cv, r);
 		if (o->len.f && (r = write_length(cv, o, o->len_guest)) < 0)
 			return fail(cv, r);
 	}
-	for (o = cv->objs; o; o = o->next) {
-		if (!o->write || !o->gaddr)
-			continue;
-		size_t len = obj_gsize(o, o->out_n);
-		r = o->kept ? write_kept(cv, o, len) : gwrite(cv, o->gaddr, o->g, len);
-		if (r < 0)
-			return fail(cv, r);
+	/* Bytes whose count a field says (wrote=) go back first: the kernel
+	 * copies them before the record holding the count (SG_IO's sense,
+	 * then the header), so a fault there leaves the record as it was. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (o = cv->objs; o; o = o->next) {
+			if (!o->write || !o->gaddr || (o->wrote != NULL) != (pass == 0))
+				continue;
+			size_t len = obj_gsize(o, o->out_n);
+			r = o->kept ? write_kept(cv, o, len) : gwrite(cv, o->gaddr, o->g, len);
+			if (r < 0)
+				return fail(cv, r);
+		}
 	}
 	return 0;
 }

@@ -60,6 +60,16 @@
  * kernel's new length; it goes back in guest units (host bytes of records
  * become guest bytes of records) and only that many elements are written
  * back (never more than were given) — so a NULL buffer asks for the length.
+ * A pointer whose target other fields choose: with dir-by (a.ndirs), the
+ * guest's value of a.dir_field picks the target's direction among
+ * a.dir_values (none matches: NULL, nothing copied); with has_when, a
+ * selector not holding when_value means NULL, or the else_* target when
+ * there is one. a.has_wrote: only the host value of the sibling
+ * a.wrote_field, after the call, in bytes goes back, and before every
+ * other write-back (the kernel copies it before the record that counts
+ * it). a.beyond_kernel: a
+ * length above a.max gives NULL (the kernel refuses the length itself)
+ * rather than -EINVAL. A VALUE field marked keep gets 0 in the host copy.
  * Followed pointers nest at most CB_CONV_MAX_DEPTH deep: deeper is -ELOOP.
  * Records nest by value at most CB_CONV_MAX_NEST deep (deeper: -EINVAL;
  * the .abi reader refuses such files, and cycles). One call visits at most

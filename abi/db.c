@@ -10,6 +10,10 @@ void cb_annot_init(struct cb_annot *a)
 	a->len_field = CB_NO_INDEX;
 	a->select_field = CB_NO_INDEX;
 	a->when_field = CB_NO_INDEX;
+	a->else_record = CB_NO_INDEX;
+	a->else_len_field = CB_NO_INDEX;
+	a->dir_field = CB_NO_INDEX;
+	a->wrote_field = CB_NO_INDEX;
 }
 
 /* Grow an array by one element (records and fields number in the tens). */

@@ -89,6 +89,38 @@ struct cb_annot {
 	int when_field;
 	int when_up;
 	uint32_t when_value;
+	/* The target when `when` does not hold, instead of NULL (else_target
+	 * CB_T_NONE: NULL): sg_io_hdr.dxferp is dxfer_len bytes, or
+	 * iovec_count sg_iovecs when that is not 0. Length and bound as
+	 * len_field/len_up/max; else_record for ->array. */
+	enum cb_target else_target;
+	int else_record;
+	int else_len_field;
+	int else_len_up;
+	uint32_t else_max;
+	/* What a pointer's target is for the call, chosen by an integer field
+	 * (found as len_field, dir_up levels out): the value dir_values[i]
+	 * makes it dir_dirs[i]; any other leaves the pointer NULL, as the
+	 * kernel moves nothing then (sg_io_hdr.dxfer_direction). ndirs 0: by
+	 * `dir` as usual. */
+	uint8_t ndirs;
+	uint32_t dir_mask;        /* the bits of the field that count (0: all):
+				   * usbdevfs_ctrltransfer.bRequestType's 0x80 */
+	int dir_field;
+	int dir_up;
+	uint32_t dir_values[4];
+	enum cb_dir dir_dirs[4];
+	/* CB_T_BUF: after the call only as many bytes go back as the sibling
+	 * integer field wrote_field holds (what the kernel says it wrote:
+	 * sg_io_hdr.sbp, sb_len_wr), never more than were given. */
+	bool has_wrote;
+	int wrote_field;
+	/* CB_T_BUF: a length above max is not refused; the host gets NULL with
+	 * the guest's length, for the kernel to refuse by its own limit, which
+	 * it checks before the pointer (SG_IO: EIO from a disk, EINVAL from
+	 * sg). Where a device allows more than max, such a call fails (the
+	 * kernel's EFAULT for NULL) instead of being performed. */
+	bool beyond_kernel;
 	bool len_updated;         /* on a length field: the kernel writes back the used length */
 	bool flex;                /* trailing flexible array, counted by len_field */
 	bool is_fd;               /* the integer is a file descriptor */

@@ -74,6 +74,25 @@ static void annot(FILE *f, const struct cb_annot *a, int r, int i)
 	if (a->has_when)
 		fprintf(f, ", .has_when = true, .when_up = %d, .when_value = 0x%xu", a->when_up,
 			a->when_value);
+	if (a->else_target)
+		fprintf(f, ", .else_target = %s, .else_record = %d, .else_len_field = %d, "
+			   ".else_len_up = %d, .else_max = %uu",
+			target_c[a->else_target], a->else_record, a->else_len_field, a->else_len_up,
+			a->else_max);
+	if (a->ndirs) {
+		fprintf(f, ", .ndirs = %u, .dir_mask = 0x%xu, .dir_field = %d, .dir_up = %d, "
+			   ".dir_values = {", a->ndirs, a->dir_mask, a->dir_field, a->dir_up);
+		for (int k = 0; k < a->ndirs; k++)
+			fprintf(f, "%s0x%xu", k ? ", " : "", a->dir_values[k]);
+		fputs(" }, .dir_dirs = {", f);
+		for (int k = 0; k < a->ndirs; k++)
+			fprintf(f, "%s%s", k ? ", " : "", dir_c[a->dir_dirs[k]]);
+		fputs(" }", f);
+	}
+	if (a->has_wrote)
+		fprintf(f, ", .has_wrote = true, .wrote_field = %d", a->wrote_field);
+	if (a->beyond_kernel)
+		fputs(", .beyond_kernel = true", f);
 	if (a->dir)
 		fprintf(f, ", .dir = %s", dir_c[a->dir]);
 	if (a->target)

@@ -15,7 +15,7 @@ static const struct {
 } by_prefix[] = {
 	{ "SIOC", "sockios" }, { "TUN", "tun" }, { "TC", "tty" }, { "TIOC", "tty" },
 	{ "FIO", "tty" },      { "LOOP_", "loop" }, { "BLK", "block" }, { "HDIO_", "block" },
-	{ "FI", "files" },
+	{ "FI", "files" },  { "SG_", "sg" },
 };
 
 #define MAXFAM 32

@@ -120,6 +120,11 @@ static int arg_extent(const struct cb_abi_db *db, const struct cb_ioctl *ioc, en
 	return 0;
 }
 
+/* One translated ioctl's copies: the largest data buffer a descriptor
+ * allows (SG_IO's dxfer_len, max=16 MiB) and the default bound for the
+ * rest. Taken as needed, freed after the call. */
+#define IOCTL_ARENA ((16u << 20) + CB_CONV_LIMIT_DEFAULT)
+
 static int64_t record_call(struct cb_call *c, const struct cb_abi_db *db, const struct cb_ioctl *ioc,
 			   uint32_t request, int fd, uint64_t argp)
 {
@@ -130,7 +135,7 @@ static int64_t record_call(struct cb_call *c, const struct cb_abi_db *db, const 
 	int64_t r = arg_extent(db, ioc, c->arch, request, &count, &hsize);
 	if (r)
 		return r;
-	r = cb_conv_init(&cv, db, c->arch, request, &mem, 0);
+	r = cb_conv_init(&cv, db, c->arch, request, &mem, IOCTL_ARENA);
 	void *host = NULL;
 	/* A buffer the kernel fills may be written only in part (EVIOCGNAME
 	 * writes the name and its NUL): it is read first, so that the rest

@@ -6,7 +6,8 @@
  * Prints the median of several runs (thread CPU time) and checks it
  * against 1 µs. Then the same for built-in requests' arguments: V4L2's
  * QBUF/DQBUF (v4l2_buffer with its timeval and memory union) and ALSA's
- * SYNC_PTR and STATUS. */
+ * SYNC_PTR and STATUS, and SG_IO (a 512-byte read: the header, its CDB,
+ * data and sense buffers). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -232,6 +233,14 @@ static double measure_ioctl(const char *name, double *min, double *max)
 	memset(guest + ARG, 0, 512);
 	set_field("type", 1);   /* v4l2_buffer: VIDEO_CAPTURE */
 	set_field("memory", 1); /* ... MMAP */
+	/* SG_IO: a READ(10) of one 512-byte block, a 10-byte CDB and 32
+	 * bytes for sense (cmd_len, mx_sb_len and iovec_count 0 in one word). */
+	set_field("dxfer_direction", (uint32_t)-3); /* SG_DXFER_FROM_DEV */
+	set_field("cmd_len", 10 | 32 << 8);
+	set_field("dxfer_len", 512);
+	set_field("dxferp", BASE + 0x3000);
+	set_field("cmdp", BASE + 0x2800);
+	set_field("sbp", BASE + 0x2900);
 	if (ioctl_round() != 0)
 		return -1;
 	for (int k = 0; k < 1000; k++)
@@ -270,7 +279,7 @@ int main(void)
 	printf("  sendmsg, same shape (buffers read, nothing written back): %.2f us"
 	       " (min %.2f, max %.2f)\n", send, lo, hi);
 	static const char *const reqs[] = { "VIDIOC_DQBUF", "VIDIOC_QBUF", "SNDRV_PCM_IOCTL_SYNC_PTR",
-					    "SNDRV_PCM_IOCTL_STATUS" };
+					    "SNDRV_PCM_IOCTL_STATUS", "SG_IO" };
 	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
 		double t = measure_ioctl(reqs[i], &lo, &hi);
 		if (t < 0) {

@@ -228,6 +228,18 @@ START_TEST(test_parse_errors)
 		     "t.abi:4: p: len=nope: no such field in a or around it");
 	expect_error(HEAD "record a struct size 4 4 align 4 4\nfield x sint off 0 0 size 4 4 sideways\nend\n",
 		     "t.abi:4: unknown annotation 'sideways'");
+	/* A pointer whose target and direction other fields choose (SG_IO). */
+#define PN "record a struct size 12 16 align 4 8\nfield n uint off 0 0 size 4 4\n" \
+	   "field p ptr off 4 8 size 4 8 ->buf len=n "
+	expect_error(HEAD PN "else ->array a len=n\nend\n", "t.abi:5: p: else needs when=");
+	expect_error(HEAD PN "when=n:0 else ->buf len=n fd\nend\n",
+		     "t.abi:5: 'fd' after else: only ->buf");
+	expect_error(HEAD PN "dir-by=n\nend\n", "t.abi:5: p: dir-by= and dir-case= go together");
+	expect_error(HEAD PN "dir-by=n dir-case=1:sideways\nend\n",
+		     "t.abi:5: 'dir-case=1:sideways': expected dir-case=VALUE:in|out|inout");
+	expect_error(HEAD PN "wrote=nope\nend\n", "t.abi:5: p: wrote=nope: needs ->buf and an integer");
+	expect_error(HEAD PN "beyond=kernel\nend\n", "t.abi:5: p: beyond=kernel needs ->buf and max=");
+#undef PN
 	expect_error(HEAD "record a struct size 4 4 align 4 4\nend\nrecord a struct size 4 4 align 4 4\nend\n",
 		     "t.abi:5: record a defined twice");
 	expect_error(HEAD "ioctl X req 1 1 arg record nope dir in\n", "t.abi:3: no record nope");

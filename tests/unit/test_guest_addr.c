@@ -83,9 +83,21 @@ static void check_ptr(const struct cb_abi_db *db, const struct cb_record *r,
 				 (unsigned long long)v);
 		return;
 	}
-	if (v && (f->a.target == CB_T_RECORD || f->a.target == CB_T_ARRAY))
-		check_record(db, f->a.target_record, (const uint8_t *)(uintptr_t)v, cmd, l,
-			     depth + 1);
+	enum cb_target t = f->a.target;
+	int rec = f->a.target_record;
+	if (f->kind == CB_K_PTR && f->a.has_when && !f->a.when_up && f->a.else_target != CB_T_NONE) {
+		/* The other target, when the host's selector says so (sg_io_hdr's
+		 * iovec array). */
+		const struct cb_field *w = &r->fields[f->a.when_field];
+		uint64_t wv = 0;
+		memcpy(&wv, h - f->off[H] + w->off[H], w->size[H] < 8 ? w->size[H] : 8);
+		if ((uint32_t)wv != f->a.when_value) {
+			t = f->a.else_target;
+			rec = f->a.else_record;
+		}
+	}
+	if (v && (t == CB_T_RECORD || t == CB_T_ARRAY))
+		check_record(db, rec, (const uint8_t *)(uintptr_t)v, cmd, l, depth + 1);
 }
 
 static void check_field(const struct cb_abi_db *db, const struct cb_record *r,
@@ -298,6 +310,43 @@ static int convert_each_case(const struct cb_abi_db *db, const struct cb_ioctl *
 	return done;
 }
 
+/* A pointer whose direction a field chooses (sg_io_hdr.dxferp, by
+ * dxfer_direction) is followed only for the values its dir-case= name,
+ * which the poison is not: the argument is converted once per such value,
+ * with its when= field set to make the pointer take each of its targets.
+ * The number of conversions made. */
+static int convert_each_direction(const struct cb_abi_db *db, const struct cb_ioctl *ioc,
+				  enum cb_arch g, struct leaks *l)
+{
+	const struct cb_record *r = &db->records[ioc->arg_record];
+	int done = 0;
+	for (int i = 0; i < r->nfields; i++) {
+		const struct cb_annot *a = &r->fields[i].a;
+		if (!a->ndirs || a->dir_up)
+			continue;
+		for (int d = 0; d < a->ndirs; d++) {
+			for (int other = 0; other < 2; other++) {
+				struct settings set = { 0 };
+				const struct cb_field *df = &r->fields[a->dir_field];
+				set.s[set.n++] = (struct setting){ ARG_ADDR + df->off[g], df->size[g],
+								   a->dir_values[d] };
+				if (a->has_when && !a->when_up) {
+					const struct cb_field *w = &r->fields[a->when_field];
+					set.s[set.n++] = (struct setting){
+						ARG_ADDR + w->off[g], w->size[g],
+						other ? a->when_value + 3 : a->when_value };
+				}
+				int rc = convert_set(db, ioc, g, l, &set);
+				ck_assert_msg(rc == 0 || rc == -EOPNOTSUPP, "%s as %s, direction %#x: %s",
+					      ioc->name, cb_arch_name(g), a->dir_values[d],
+					      strerror(-rc));
+				done++;
+			}
+		}
+	}
+	return done;
+}
+
 START_TEST(test_builtin_requests_never_pass_guest_addresses)
 {
 	const struct cb_abi_db *db = &cb_abi_builtin;
@@ -313,7 +362,8 @@ START_TEST(test_builtin_requests_never_pass_guest_addresses)
 		struct leaks ignored = { 0 };
 		struct leaks *lp = ioc->task_tied ? &ignored : &l;
 		for (int a = 0; a < CB_ARCH_COUNT; a++) {
-			int cases = convert_each_case(db, ioc, (enum cb_arch)a, lp);
+			int cases = convert_each_case(db, ioc, (enum cb_arch)a, lp) +
+				    convert_each_direction(db, ioc, (enum cb_arch)a, lp);
 			converted += cases;
 			if (cases)
 				continue; /* the poison picks no member: EINVAL */
@@ -385,6 +435,48 @@ START_TEST(test_unsaid_and_unsupported_refused)
 }
 END_TEST
 
+/* SG_IO's data pointer, as an i386 guest gives it: the supervisor's copy
+ * for a direction that moves data, a buffer or an iovec array as
+ * iovec_count says, every iov_base the supervisor's too; NULL for
+ * SG_DXFER_NONE and for a length past the bound (the kernel refuses it). */
+static uint64_t sg_dxferp(uint32_t dir, uint32_t iovecs, uint32_t len, uint64_t *iov0)
+{
+	const struct cb_abi_db *db = &cb_abi_builtin;
+	const struct cb_ioctl *ioc = cb_abi_ioctl_by_name(db, "SG_IO");
+	ck_assert_ptr_nonnull(ioc);
+	const struct cb_record *r = &db->records[ioc->arg_record];
+	const struct cb_field *fd = &r->fields[cb_abi_field_index(r, "dxfer_direction")];
+	const struct cb_field *fi = &r->fields[cb_abi_field_index(r, "iovec_count")];
+	const struct cb_field *fl = &r->fields[cb_abi_field_index(r, "dxfer_len")];
+	const struct cb_field *fp = &r->fields[cb_abi_field_index(r, "dxferp")];
+	struct settings set = { 3, { { ARG_ADDR + fd->off[I], 4, dir },
+				     { ARG_ADDR + fi->off[I], 2, iovecs },
+				     { ARG_ADDR + fl->off[I], 4, len } } };
+	static struct cb_conv cv;
+	struct cb_guest_mem mem = { poison_read, poison_write, &set };
+	void *host = NULL;
+	ck_assert_int_eq(cb_conv_init(&cv, db, I, ioc->req[I], &mem, 0), 0);
+	ck_assert_int_eq(cb_conv_in(&cv, ioc->arg_record, ARG_ADDR, ioc->dir, &host), 0);
+	uint64_t p;
+	memcpy(&p, (uint8_t *)host + fp->off[H], 8);
+	if (iov0 && p)
+		memcpy(iov0, (uint8_t *)(uintptr_t)p, 8);
+	cb_conv_free(&cv);
+	return p;
+}
+
+START_TEST(test_sg_io_data_pointer)
+{
+	uint64_t iov0 = 0;
+	ck_assert_uint_gt(sg_dxferp(0xfffffffdu, 0, 512, NULL), UINT32_MAX); /* FROM_DEV */
+	ck_assert_uint_gt(sg_dxferp(0xfffffffeu, 0, 512, NULL), UINT32_MAX); /* TO_DEV */
+	ck_assert_uint_eq(sg_dxferp(0xffffffffu, 0, 512, NULL), 0);          /* NONE */
+	ck_assert_uint_eq(sg_dxferp(0xfffffffdu, 0, 1u << 28, NULL), 0);     /* past the bound */
+	ck_assert_uint_gt(sg_dxferp(0xfffffffdu, 3, 512, &iov0), UINT32_MAX); /* an iovec array */
+	ck_assert_uint_gt(iov0, UINT32_MAX);
+}
+END_TEST
+
 Suite *guest_addr_suite(void)
 {
 	Suite *s = suite_create("guest_addr");
@@ -392,6 +484,7 @@ Suite *guest_addr_suite(void)
 	tcase_add_test(tc, test_builtin_requests_never_pass_guest_addresses);
 	tcase_add_test(tc, test_declared_value_is_seen);
 	tcase_add_test(tc, test_unsaid_and_unsupported_refused);
+	tcase_add_test(tc, test_sg_io_data_pointer);
 	suite_add_tcase(s, tc);
 	return s;
 }
