@@ -16,9 +16,10 @@
 #include "../supervisor/supervisor.h"
 #include "path_call.h"
 #include "sockets.h"
+#include "sysv_ipc.h"
 
 static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets,
-						 cb_xsys_sockets };
+						 cb_xsys_sockets, cb_xsys_ipc };
 #define FOR_EACH_ROW(row)                                                        \
 	for (size_t t_ = 0; t_ < sizeof(tables) / sizeof(tables[0]); t_++)       \
 		for (const struct cb_xsys *row = tables[t_]; row->guest; row++)
@@ -441,6 +442,7 @@ static void xsys_handler(struct cb_call *c)
 static const struct cb_handler xsys_fast = { "(translated)", CB_ARCH_I386, xsys_handler, 0 };
 static const struct cb_handler xsys_slow = { "(translated)", CB_ARCH_I386, xsys_handler, CB_H_SLOW };
 static const struct cb_handler xsys_socketcall = { "(translated)", CB_ARCH_I386, cb_xsys_socketcall, 0 };
+static const struct cb_handler xsys_ipc = { "(translated)", CB_ARCH_I386, cb_xsys_ipc_call, 0 };
 
 int cb_xsys_check(struct cb_err *err)
 {
@@ -475,7 +477,8 @@ int cb_xsys_check(struct cb_err *err)
 					       "ret_len an output buffer", row->guest, i);
 		}
 	}
-	return cb_xsys_socketcall_check(err);
+	int rc = cb_xsys_socketcall_check(err);
+	return rc ? rc : cb_xipc_check(err);
 }
 
 /* Route every row's i386 syscall to the performer and trap it. */
@@ -494,5 +497,8 @@ int cb_xsys_install(struct cb_dispatch *d, struct cb_trapset *ts, struct cb_err 
 	int sc = cb_syscall_nr(CB_ARCH_I386, "socketcall");
 	d->h[CB_ARCH_I386][sc] = &xsys_socketcall;
 	ts->trap[CB_ARCH_I386][sc] = true;
+	int ipc = cb_syscall_nr(CB_ARCH_I386, "ipc");
+	d->h[CB_ARCH_I386][ipc] = &xsys_ipc;
+	ts->trap[CB_ARCH_I386][ipc] = true;
 	return 0;
 }

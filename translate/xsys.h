@@ -138,6 +138,7 @@ extern const struct cb_xsys cb_xsys_files[];
 extern const struct cb_xsys cb_xsys_io[];
 extern const struct cb_xsys cb_xsys_offsets[];
 extern const struct cb_xsys cb_xsys_sockets[];
+extern const struct cb_xsys cb_xsys_ipc[];
 
 /* The row for ARCH's syscall NR, or NULL. Only i386 guests are translated. */
 const struct cb_xsys *cb_xsys_find(enum cb_arch arch, int nr);
