@@ -150,10 +150,12 @@ static int gate(struct cb_xctx *x, const struct ipc_kind *k)
 		return CB_XSYS_KERNEL; /* safe: no guest memory was read */
 	if (op == OP_GETALL) {
 		/* The set's size, for the buffer (the kernel's GETALL writes
-		 * sem_nsems values); a set the guest may not read fails the
-		 * same way in the GETALL that follows, as the guest. */
+		 * sem_nsems values), asked as the guest: a set it may not read
+		 * fails the same way in the GETALL that follows. */
 		struct semid64_ds ds;
-		long r = host(k, a.id, 0, IPC_STAT, &ds);
+		long r = host_as_guest(x, k, a.id, 0, IPC_STAT, &ds);
+		if (r == -ENOENT)
+			return (int)r; /* the call is gone */
 		x->saved = r < 0 ? 0 : (int64_t)ds.sem_nsems;
 		if (x->saved > SEMS_MAX)
 			return CB_XSYS_KERNEL; /* safe: no guest memory was read */
