@@ -322,8 +322,8 @@ static void perform(struct cb_call *outer, const struct cb_xsys *row, int nr, ui
 	if (!r && (row->flags & (CB_X_PATH | CB_X_CREDS)) &&
 	    (r = path_gate(&x, row->flags & CB_X_PATH)) == CB_XSYS_KERNEL)
 		why = CB_OUT_K_NAMESPACE;
-	if (!r && nr < 0 && row->gate)
-		r = row->gate(&x);
+	if (!r && nr < 0 && row->gate && (r = row->gate(&x)) == CB_XSYS_KERNEL && x.kernel_why)
+		why = x.kernel_why;
 	if (!r && (row->flags & CB_X_WAITS) && !cb_call_can_block(c)) {
 		r = CB_XSYS_KERNEL;
 		why = CB_OUT_K_NO_WORKER;

@@ -146,8 +146,10 @@ static int gate(struct cb_xctx *x, const struct ipc_kind *k)
 	int ns = cb_guest_shared_ns(x->c);
 	if (ns == -ENOENT)
 		return ns;
-	if (ns < 0 || !(ns & CB_NS_IPC) || x->creds.euid != x->self.euid)
+	if (ns < 0 || !(ns & CB_NS_IPC) || x->creds.euid != x->self.euid) {
+		x->kernel_why = CB_OUT_K_NAMESPACE;
 		return CB_XSYS_KERNEL; /* safe: no guest memory was read */
+	}
 	if (op == OP_GETALL) {
 		/* The set's size, for the buffer (the kernel's GETALL writes
 		 * sem_nsems values), asked as the guest: a set it may not read

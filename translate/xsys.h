@@ -84,6 +84,9 @@ struct cb_xctx {
 	/* The arguments came from guest memory (socketcall's block), not
 	 * registers: a gate may no longer let the kernel run the call. */
 	bool args_read;
+	/* Set by a GATE that answers CB_XSYS_KERNEL for a reason --stats
+	 * counts apart (CB_OUT_K_NAMESPACE); 0: CB_OUT_K_ARGS. */
+	uint8_t kernel_why;
 };
 typedef int (*cb_xhook)(struct cb_xctx *x);
 
