@@ -16,7 +16,7 @@
 #include "../supervisor/supervisor.h"
 #include "path_call.h"
 #include "sockets.h"
-#include "sysv_ipc.h"
+#include "sysv_ipc/sysv_ipc.h"
 
 static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets,
 						 cb_xsys_sockets, cb_xsys_ipc };

@@ -32,10 +32,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../abi/builtin.h"
-#include "../common/error.h"
-#include "../supervisor/guest.h"
-#include "io.h"
+#include "../../abi/builtin.h"
+#include "../../common/error.h"
+#include "../../supervisor/guest.h"
+#include "../io.h"
 
 #ifndef SEM_STAT_ANY
 #define SEM_STAT_ANY 20

@@ -10,9 +10,9 @@
 
 #include <string.h>
 
-#include "../audit/log.h"
-#include "../supervisor/dispatch.h"
-#include "../supervisor/supervisor.h"
+#include "../../audit/log.h"
+#include "../../supervisor/dispatch.h"
+#include "../../supervisor/supervisor.h"
 
 void cb_xsys_ipc_call(struct cb_call *c)
 {

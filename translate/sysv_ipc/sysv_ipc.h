@@ -1,9 +1,9 @@
-/* SysV IPC of i386 guests: the control calls' rows (sysv_ipc.c) and the
+/* SysV IPC of i386 guests: the control calls' rows (ctl.c) and the
  * ipc(2) multiplexer (ipc_call.c). */
 #ifndef CB_XSYS_SYSV_IPC_H
 #define CB_XSYS_SYSV_IPC_H
 
-#include "xsys.h"
+#include "../xsys.h"
 
 /* ipc(2)'s call numbers for the control calls (linux/ipc.h). */
 enum { CB_IPC_SEMCTL = 3, CB_IPC_MSGCTL = 14, CB_IPC_SHMCTL = 24 };
