@@ -23,6 +23,10 @@ struct cb_log {
 	const char *policy;     /* for the start record */
 	char *const *argv;
 	atomic_uint_fast64_t calls;
+	/* Records noted (cb_log_ioctl) and not yet queued (cb_log_finish):
+	 * their calls were answered, so the guest may have exited already,
+	 * and cb_log_close waits for them. */
+	atomic_int inflight;
 };
 
 struct cb_log_opts {
@@ -62,25 +66,41 @@ struct cb_log_result {
 void cb_log_syscall(struct cb_log *log, struct cb_call *c, const char *action);
 /* Log a path call under path rules: the path it resolved to. */
 void cb_log_path(struct cb_log *log, struct cb_call *c, const char *resolved, const char *action);
-/* Log an ioctl: fd, what it refers to, the request decoded, the outcome.
- * A call the kernel runs (action "kernel"/"allowed") with an argument to
- * look at is finished after the answer (cb_log_finish): its payload is
- * read then, so that no CONTINUE follows a look at guest memory. */
+/* Note an ioctl for the trail: fd, what it refers to, the request, the
+ * outcome (a payload is copied). The record is built and queued after the
+ * answer (cb_log_finish), off the guest's wait: the answer's success is
+ * what proves PATH (read without an ID_VALID of its own, see
+ * cb_guest_fd_path) was the caller's fd. A call the kernel runs (action
+ * "kernel"/"allowed") with an argument to look at has its payload read
+ * then too, so that no CONTINUE follows a look at guest memory. */
 void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *path,
 		  uint32_t request, const struct cb_log_result *r);
 /* A record left open by cb_log_ioctl until the call is answered. */
 #define CB_LOG_REC_MAX 16384
+#define CB_LOG_PATH_KEPT 6145  /* the record keeps 6144 escaped bytes */
+#define CB_LOG_BYTES_KEPT 1024 /* payload bytes decoded at most */
 struct cb_log_pend {
 	bool active;
-	struct cb_json j;
+	bool peek; /* the argument is read after the answer */
+	int fd;
 	uint64_t argp;
 	uint32_t request, size;
 	const struct cb_abi_db *db;
 	const struct cb_ioctl *ioc;
+	const char *action;
+	bool known;
+	int64_t ret;
+	int err;
+	const char *when; /* the payload's; NULL: none kept */
+	size_t plen;      /* its length as the call gave it */
+	unsigned char bytes[CB_LOG_BYTES_KEPT];
+	char path[CB_LOG_PATH_KEPT];
+	struct cb_json j;
 	char buf[CB_LOG_REC_MAX];
 };
 
-/* After the answer: complete and queue a record cb_log_ioctl left open. */
-void cb_log_finish(struct cb_call *c);
+/* After the answer (ANSWER_RC: what sending it returned, -ENOENT when the
+ * call was gone): build and queue the record cb_log_ioctl noted. */
+void cb_log_finish(struct cb_call *c, int answer_rc);
 
 #endif

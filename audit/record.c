@@ -34,8 +34,7 @@
 /* And of the policy rule's FILE:LINE:COL, so that a long policy path
  * leaves a short record (cb_log_syscall's) its action. */
 #define LOG_RULE_MAX 256
-/* Payload bytes read for a descriptor's fields at most. */
-#define LOG_FIELDS_MAX 1024
+_Static_assert(CB_LOG_PATH_KEPT == LOG_PATH_MAX + 1, "a kept path holds what a record shows");
 
 static uint64_t clock_ns(clockid_t id)
 {
@@ -97,6 +96,11 @@ uint64_t cb_log_close(struct cb_log *log, int status, const char *stats)
 {
 	char buf[256];
 	struct cb_json j;
+	/* A worker finishes a record just after answering its call: the
+	 * guest may have exited meanwhile. Not forever: a worker that never
+	 * comes back must not keep compatbox from exiting. */
+	for (int i = 0; i < 2000 && atomic_load(&log->inflight) > 0; i++)
+		nanosleep(&(struct timespec){ .tv_nsec = 500000 }, NULL);
 	uint64_t now = clock_ns(CLOCK_REALTIME); /* stats and end alike */
 	begin(&j, buf, sizeof(buf), "end", now);
 	cb_json_int(&j, "status", status);
@@ -309,25 +313,70 @@ void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *pat
 	/* The record's room: every call cb_supervisor_handle makes has it
 	 * when there is a log (not on the worker's stack twice). */
 	struct cb_log_pend *pe = c->pend;
-	if (!pe)
+	if (!log || !pe)
 		return;
-	struct cb_json *j = &pe->j;
 	struct cb_ioctl_fields f = cb_ioctl_split(request);
-	const struct cb_abi_db *db;
-	const struct cb_ioctl *ioc = descriptor(c, request, &db);
+	pe->ioc = descriptor(c, request, &pe->db);
+	pe->size = arg_size(c, request, pe->ioc);
+	pe->fd = fd;
+	pe->request = request;
+	pe->action = r->action;
+	pe->known = r->known;
+	pe->ret = r->ret;
+	pe->err = r->err;
+	pe->when = NULL;
+	pe->peek = false;
+	snprintf(pe->path, sizeof(pe->path), "%s", path ? path : "");
+	/* Whose call it was must be asked while it is pending: the process
+	 * record and the pid member come from it. */
+	if (!c->tgid)
+		cb_guest_tgid(c);
 	bool kernel = !r->known && (!strcmp(r->action, "kernel") || !strcmp(r->action, "allowed"));
-	uint32_t size = arg_size(c, request, ioc);
 	/* What the guest hands the kernel is worth reading after the answer;
 	 * what the kernel writes back is not there yet. */
-	bool gives = ioc ? ioc->dir == CB_DIR_IN || ioc->dir == CB_DIR_INOUT : (f.dir & _IOC_WRITE);
+	bool gives = pe->ioc ? pe->ioc->dir == CB_DIR_IN || pe->ioc->dir == CB_DIR_INOUT
+			     : (f.dir & _IOC_WRITE);
+	if (r->payload && r->payload->bytes) {
+		pe->plen = r->payload->len;
+		memcpy(pe->bytes, r->payload->bytes,
+		       pe->plen < sizeof(pe->bytes) ? pe->plen : sizeof(pe->bytes));
+		pe->when = r->payload->when;
+	} else if (kernel && gives && pe->size && c->args[2] && cb_guest_prove(c) == 0) {
+		pe->argp = c->args[2];
+		pe->peek = true;
+	}
+	if (!pe->active)
+		atomic_fetch_add(&log->inflight, 1);
+	pe->active = true;
+}
+
+void cb_log_finish(struct cb_call *c, int answer_rc)
+{
+	struct cb_log_pend *pe = c->pend;
+	if (!pe || !pe->active)
+		return;
+	pe->active = false;
+	struct cb_log *log = c->sup->log;
+	struct cb_json *j = &pe->j;
+	const char *action = pe->action;
+	if (answer_rc == -ENOENT || !strcmp(action, "abandoned")) {
+		/* The call was gone before the answer: nothing proves the fd's
+		 * path was the caller's, and the kernel ran nothing. */
+		pe->path[0] = 0;
+		pe->peek = false;
+		if (!strcmp(action, "kernel") || !strcmp(action, "allowed"))
+			action = "abandoned";
+	}
+	struct cb_ioctl_fields f = cb_ioctl_split(pe->request);
+	const struct cb_ioctl *ioc = pe->ioc;
 
 	header(log, j, pe->buf, sizeof(pe->buf), c);
-	cb_json_int(j, "fd", fd);
-	cb_json_str_max(j, "path", path, LOG_PATH_MAX);
-	target(j, c, fd, path);
+	cb_json_int(j, "fd", pe->fd);
+	cb_json_str_max(j, "path", pe->path, LOG_PATH_MAX);
+	target(j, c, pe->fd, pe->path);
 	cb_json_open(j, "request");
-	cb_json_hex(j, "value", request);
-	cb_json_str_max(j, "name", request_name(c, request, ioc), LOG_NAME_MAX);
+	cb_json_hex(j, "value", pe->request);
+	cb_json_str_max(j, "name", request_name(c, pe->request, ioc), LOG_NAME_MAX);
 	cb_json_str(j, "dir", cb_ioctl_dir_name(f.dir));
 	char type[8];
 	if (f.type >= 0x21 && f.type < 0x7f)
@@ -339,47 +388,29 @@ void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *pat
 	cb_json_int(j, "size", f.size);
 	cb_json_bool(j, "known", ioc != NULL);
 	cb_json_close(j);
-	cb_json_str(j, "action", r->action);
-	result(j, r->known, r->ret, r->err);
+	cb_json_str(j, "action", action);
+	result(j, pe->known, pe->ret, pe->err);
 
-	if (r->payload && r->payload->bytes) {
-		cb_payload_json(j, c->arch, db, ioc, r->payload->bytes, r->payload->len,
-				size ? size : (uint32_t)r->payload->len, r->payload->when);
+	int enotty = pe->known ? pe->err == ENOTTY : -1;
+	if (pe->when) {
+		size_t kept = pe->plen < sizeof(pe->bytes) ? pe->plen : sizeof(pe->bytes);
+		cb_payload_json(j, c->arch, pe->db, ioc, pe->bytes, kept,
+				pe->size ? pe->size : (uint32_t)pe->plen, pe->when);
 		if (!ioc)
-			infer(j, c, request, r->payload->bytes, r->payload->len, false,
-			      r->known ? r->err == ENOTTY : -1);
-	} else if (kernel && gives && size && c->args[2] && cb_guest_prove(c) == 0) {
-		/* The argument is read after the answer (cb_log_finish). */
-		pe->active = true;
-		pe->argp = c->args[2];
-		pe->request = request;
-		pe->size = size;
-		pe->db = db;
-		pe->ioc = ioc;
-		return;
+			infer(j, c, pe->request, pe->bytes, kept, false, enotty);
+	} else if (pe->peek) {
+		size_t want = pe->size > sizeof(pe->bytes) ? sizeof(pe->bytes) : pe->size;
+		if (!ioc && want > CB_PAYLOAD_HEX_MAX)
+			want = CB_PAYLOAD_HEX_MAX;
+		int n = want ? cb_guest_peek(c, pe->argp, pe->bytes, want) : 0;
+		if (n > 0)
+			cb_payload_json(j, c->arch, pe->db, ioc, pe->bytes, (size_t)n, pe->size, "racy");
+		if (!ioc)
+			infer(j, c, pe->request, n > 0 ? pe->bytes : NULL, n > 0 ? (size_t)n : 0, true, -1);
 	} else if (!ioc) {
-		infer(j, c, request, NULL, 0, false, r->known ? r->err == ENOTTY : -1);
+		infer(j, c, pe->request, NULL, 0, false, enotty);
 	}
 	duration(j, c);
 	put(log, j);
-}
-
-void cb_log_finish(struct cb_call *c)
-{
-	struct cb_log_pend *pe = c->pend;
-	if (!pe || !pe->active)
-		return;
-	pe->active = false;
-	struct cb_json *j = &pe->j;
-	unsigned char bytes[LOG_FIELDS_MAX];
-	size_t want = pe->size > sizeof(bytes) ? sizeof(bytes) : pe->size;
-	if (!pe->ioc && want > CB_PAYLOAD_HEX_MAX)
-		want = CB_PAYLOAD_HEX_MAX;
-	int n = want ? cb_guest_peek(c, pe->argp, bytes, want) : 0;
-	if (n > 0)
-		cb_payload_json(j, c->arch, pe->db, pe->ioc, bytes, (size_t)n, pe->size, "racy");
-	if (!pe->ioc)
-		infer(j, c, pe->request, n > 0 ? bytes : NULL, n > 0 ? (size_t)n : 0, true, -1);
-	duration(j, c);
-	put(c->sup->log, j);
+	atomic_fetch_sub(&log->inflight, 1);
 }

@@ -154,6 +154,37 @@ static bool describe_fd(int fd, struct cb_fdinfo *fi, char *path, size_t len)
 	return true;
 }
 
+/* The record's path, when there is a trail and no rule read it already:
+ * of the supervisor's copy FD of the fd when it has one (what is
+ * performed on), else of the guest's fd (proved by the answer, see
+ * cb_log_ioctl). */
+static void log_path(struct cb_call *c, int gfd, int fd, char *path, size_t len)
+{
+	if (!c->sup->log || path[0])
+		return;
+	if (fd < 0) {
+		cb_guest_fd_path(c, gfd, path, len);
+		return;
+	}
+	char link[40];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, path, len - 1);
+	path[n > 0 ? n : 0] = 0;
+}
+
+static bool refusal(const struct cb_action *act)
+{
+	switch (act->kind) {
+	case CB_ACT_DENY:
+	case CB_ACT_KILL_THREAD:
+	case CB_ACT_KILL_PROCESS:
+	case CB_ACT_TRAP:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void log_ioctl(struct cb_call *c, int gfd, const char *path, uint32_t request,
 		      const struct cb_log_result *lr)
 {
@@ -237,9 +268,8 @@ static void handle_ioctl(struct cb_call *c)
 		on_copy = looked && fd >= 0;
 		c->act = act; /* what the record says decided */
 	}
-	if (c->sup->log && !path[0])
-		cb_guest_fd_path(c, gfd, path, sizeof(path));
-
+	if (refusal(&act))
+		log_path(c, gfd, -1, path, sizeof(path));
 	const char *refused = cb_enforce_refusal(c, &act);
 	if (refused) {
 		struct cb_log_result lr = { .action = refused, .known = c->v.kind == CB_V_RETURN,
@@ -262,6 +292,7 @@ static void handle_ioctl(struct cb_call *c)
 		 * kernel looks it up: docs/policy.md says so, and why deny rules
 		 * are written by request (decided in the filter) where that
 		 * matters. */
+		log_path(c, gfd, -1, path, sizeof(path));
 		to_kernel(c, gfd, path, request, act.kind == CB_ACT_ALLOW ? "allowed" : "kernel",
 			  act.kind == CB_ACT_ALLOW || act.kind == CB_ACT_LOG ? CB_OUT_K_RULE
 									  : CB_OUT_K_ARGS);
@@ -283,6 +314,7 @@ static void handle_ioctl(struct cb_call *c)
 		 * the fd up again, and another guest thread may have replaced
 		 * it by a file the rules refuse. Nothing of the guest's memory
 		 * has been read either way. */
+		log_path(c, gfd, fd, path, sizeof(path));
 		if (!on_copy) {
 			to_kernel(c, gfd, path, request, "kernel", CB_OUT_K_NO_WORKER);
 			return;
@@ -291,6 +323,7 @@ static void handle_ioctl(struct cb_call *c)
 		fd = -ENOMEM; /* answered below, as a translated call that
 			       * finds it must wait after reading is */
 	}
+	log_path(c, gfd, fd, path, sizeof(path));
 	if (ioc) {
 		struct cb_log_result lr;
 		cb_translate_ioctl(c, db, ioc, request, fd, argp, &lr);

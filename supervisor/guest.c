@@ -597,10 +597,13 @@ void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)
 		return;
 	/* Through the fd directory of the task the cache remembers for the
 	 * tid, /proc/TGID/task/TID/fd: it answers only while that task lives
-	 * (a dead one's lookups fail, a reused tid is another task), so a
-	 * link read there, with the ID_VALID after it saying the tid was
-	 * still the caller, proves the caller's group as well, with no look
-	 * at the cached task's pidfd, and the walk is one name long. */
+	 * (a dead one's lookups fail, a reused tid is another task), and the
+	 * walk is one name long. No ID_VALID follows: the caller proves the
+	 * link with the call's answer (cb_log_finish). A call still pending
+	 * at the answer was pending when the link was read, so its thread
+	 * held the tid then; the cached task, alive at the read, has held the
+	 * tid since it was proved the caller of an earlier call, so the two
+	 * are one task, and its group is the entry's. */
 	struct cb_task *t = c->tgid ? NULL : cached(c);
 	pid_t tg = 0;
 	ssize_t n = -1;
@@ -620,8 +623,6 @@ void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)
 		snprintf(link, sizeof(link), "/proc/%u/fd/%d", c->n->pid, gfd);
 		n = readlink(link, buf, len - 1);
 	}
-	if (cb_call_live(c) != 0)
-		n = -1, tg = 0;
 	buf[n > 0 ? n : 0] = 0;
 	if (tg > 0)
 		c->tgid = tg;

@@ -112,7 +112,9 @@ int cb_guest_write(struct cb_call *c, uint64_t addr, const void *buf, size_t len
  * kcmp cannot tell (no CONFIG_KCMP). */
 int cb_guest_fd(struct cb_call *c, int gfd);
 /* What the guest's fd GFD refers to, as readlink of /proc/TID/fd/GFD
- * ("" when unknown), NUL-terminated into BUF. */
+ * ("" when unknown), NUL-terminated into BUF; for the record only. Not
+ * proved: it is the caller's only if the call is still pending after the
+ * read (an answer sent without ENOENT, or an ID_VALID, says so). */
 void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len);
 /* The thread-group id of the calling thread (0 when unknown). */
 pid_t cb_guest_tgid(struct cb_call *c);

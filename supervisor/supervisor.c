@@ -100,21 +100,22 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 		h->fn(&c);
 	cb_stats_count(w->stats, c.arch, c.nr, outcome_of(&c.v));
 
+	int sent = 0;
 	switch (c.v.kind) {
 	case CB_V_RETURN:
 		/* ENOENT: the guest's call was interrupted meanwhile; with
 		 * SA_RESTART it comes back as a new notification. */
-		cb_notif_reply(&w->sup->l, n->id, c.v.val, c.v.err);
+		sent = cb_notif_reply(&w->sup->l, n->id, c.v.val, c.v.err);
 		break;
 	case CB_V_CONTINUE:
 		/* Handlers only ask for this when they inspected no pointer
 		 * argument; see each handler. */
-		cb_notif_continue(&w->sup->l, n->id);
+		sent = cb_notif_continue(&w->sup->l, n->id);
 		break;
 	case CB_V_ANSWERED:
-	case CB_V_ABANDON:
+	case CB_V_ABANDON: /* the handler knows, and says so in its record */
 		break;
 	}
 	if (c.pend)
-		cb_log_finish(&c);
+		cb_log_finish(&c, sent);
 }
