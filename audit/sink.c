@@ -21,6 +21,8 @@
 struct cb_sink {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	pthread_cond_t room;    /* the writer took a batch */
+	bool stalled;           /* a put waited CB_SINK_ROOM_WAIT_MS in vain */
 	/* Producers append to cur; the writer swaps it with spare and writes
 	 * spare outside the lock, so a slow write never holds a producer. */
 	char *cur, *spare;
@@ -244,6 +246,8 @@ static void *writer(void *arg)
 		s->cur = s->spare;
 		s->spare = batch;
 		s->len = 0;
+		s->stalled = false;
+		pthread_cond_broadcast(&s->room);
 		bool closing = s->closing;
 		pthread_mutex_unlock(&s->mu);
 
@@ -318,6 +322,7 @@ int cb_sink_open(struct cb_sink **out_sink, const char *path, uint64_t max_size,
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->cv, &ca);
+	pthread_cond_init(&s->room, &ca);
 	pthread_condattr_destroy(&ca);
 	if (header) {
 		char buf[4096];
@@ -346,9 +351,28 @@ void cb_sink_put(struct cb_sink *s, const char *rec, size_t len)
 		pthread_mutex_unlock(&s->mu);
 		return;
 	}
-	if (s->len + len > s->half) {
-		s->pending_drop++;
-		s->total_drop++;
+	if (s->len + len > s->half && !s->stalled) {
+		/* A writer that is only late (the machine is busy) gets a while
+		 * to take the full batch; one that took nothing in that time is
+		 * stalled, and later puts drop at once until it takes one. */
+		struct timespec dl;
+		clock_gettime(CLOCK_MONOTONIC, &dl);
+		dl.tv_nsec += CB_SINK_ROOM_WAIT_MS * 1000000L;
+		dl.tv_sec += dl.tv_nsec / 1000000000L;
+		dl.tv_nsec %= 1000000000L;
+		s->kicked = true;
+		pthread_cond_signal(&s->cv);
+		while (s->len + len > s->half && !s->closed && !s->stalled)
+			if (pthread_cond_timedwait(&s->room, &s->mu, &dl) == ETIMEDOUT) {
+				s->stalled = s->len + len > s->half;
+				break;
+			}
+	}
+	if (s->closed || s->len + len > s->half) {
+		if (!s->closed) {
+			s->pending_drop++;
+			s->total_drop++;
+		}
 		pthread_mutex_unlock(&s->mu);
 		return;
 	}
@@ -422,6 +446,7 @@ void cb_sink_free(struct cb_sink *s)
 {
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
+	pthread_cond_destroy(&s->room);
 	free(s->cur);
 	free(s->spare);
 	free(s->trailer);

@@ -27,7 +27,9 @@ typedef size_t (*cb_sink_header_fn)(void *arg, char *buf, size_t cap);
 int cb_sink_open(struct cb_sink **out, const char *path, uint64_t max_size,
 		 cb_sink_header_fn header, void *arg, struct cb_err *err);
 /* Queue one record (a whole line, ending in '\n'). Never blocks for long:
- * a record that does not fit is counted as dropped. */
+ * when the queue is full it waits at most CB_SINK_ROOM_WAIT_MS for the
+ * writer to take a batch, once per stall; a record that still does not
+ * fit is counted as dropped. */
 void cb_sink_put(struct cb_sink *s, const char *rec, size_t len);
 /* Ask the writer to drain now (a signal came, the guest exited). */
 void cb_sink_kick(struct cb_sink *s);
@@ -45,5 +47,7 @@ uint64_t cb_sink_dropped(struct cb_sink *s);
 #define CB_SINK_GIVE_UP_MS 5000
 /* How long a queued record may wait for the writer when nothing kicks it. */
 #define CB_SINK_INTERVAL_MS 50
+/* How long a put waits for room before the writer counts as stalled. */
+#define CB_SINK_ROOM_WAIT_MS 100
 
 #endif

@@ -6,6 +6,7 @@
  * the guest can change its memory or the file system after the look, and
  * neither changes what was resolved. */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -82,6 +83,7 @@ struct pathctx {
 	bool rewritten;            /* /proc/self & co became /proc/TGID */
 	int dirfd;                 /* host copy of where a relative path starts */
 	int root;                  /* the guest's root, O_PATH */
+	bool root_ours;            /* ROOT is own_root_fd: not closed */
 	struct cb_creds creds, self;
 	char resolved[PATH_MAX_];  /* what the path names, for the decision */
 	uint64_t guest_resolve;    /* openat2's RESOLVE_* flags of the guest's own */
@@ -102,6 +104,8 @@ static int64_t openat2_(int dirfd, const char *path, uint64_t flags, uint64_t re
 static bool root_is_ours(const struct pathctx *x)
 {
 	struct stat a, b;
+	if (x->root_ours)
+		return true;
 	return fstat(x->root, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev &&
 	       a.st_ino == b.st_ino;
 }
@@ -408,12 +412,38 @@ static int take_dirfd(struct pathctx *x, int arg, bool *by_tid)
 	return x->dirfd < 0 ? x->dirfd : 0;
 }
 
-/* The guest's root (wants an ID_VALID, as it is named by tid). */
-static int open_root(struct pathctx *x)
+/* The supervisor's root, O_PATH, opened once (nothing in compatbox
+ * chroots); -1 when it could not be. */
+static int own_root_fd = -1;
+static pthread_once_t own_root_once = PTHREAD_ONCE_INIT;
+static void own_root_open(void)
 {
+	own_root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* The guest's root. The supervisor's when no guest task can change it
+ * (root_fixed) and the thread shares the supervisor's mount and user
+ * namespaces (its view, valid after the guest's path was read); else
+ * /proc/TID/root, which *BY_TID says wants an ID_VALID (named by tid). */
+static int open_root(struct pathctx *x, bool *by_tid)
+{
+	*by_tid = false;
+	if (x->c->sup->root_fixed) {
+		int ns = cb_guest_shared_ns(x->c);
+		if (ns == -ENOENT)
+			return ns;
+		pthread_once(&own_root_once, own_root_open);
+		if (ns >= 0 && (ns & (CB_NS_MNT | CB_NS_USER)) == (CB_NS_MNT | CB_NS_USER) &&
+		    own_root_fd >= 0) {
+			x->root = own_root_fd;
+			x->root_ours = true;
+			return 0;
+		}
+	}
 	char p[40];
 	snprintf(p, sizeof(p), "/proc/%u/root", x->c->n->pid);
 	x->root = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	*by_tid = true;
 	return x->root < 0 ? -errno : 0;
 }
 
@@ -472,7 +502,7 @@ static int64_t run(struct pathctx *x, struct cb_action *act, const struct cb_pru
 	bool from_root = x->path[0] == '/' &&
 			 !(x->guest_resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH));
 	bool by_tid = from_root;
-	rc = from_root ? open_root(x) : take_dirfd(x, pc->dirfd, &by_tid);
+	rc = from_root ? open_root(x, &by_tid) : take_dirfd(x, pc->dirfd, &by_tid);
 	if (rc)
 		return rc;
 	if (by_tid && cb_call_live(c))
@@ -563,7 +593,7 @@ static void handle_path(struct cb_call *c)
 		cb_log_path(c->sup->log, c, x->resolved, what);
 	if (x->dirfd >= 0)
 		close(x->dirfd);
-	if (x->root >= 0)
+	if (x->root >= 0 && !x->root_ours)
 		close(x->root);
 	free(x);
 }

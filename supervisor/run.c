@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <linux/seccomp.h>
@@ -255,6 +256,8 @@ int cb_run(const struct cb_run_opts *o)
 	if (cb_plan_compile(&plan, &pol, &err))
 		return die(125, "%s", err.msg);
 	sup.plan = &plan;
+	sup.root_fixed = !((shim.keep_caps.bits >> CAP_SYS_CHROOT) & 1) &&
+			 !((shim.keep_caps.bits >> CAP_SYS_ADMIN) & 1);
 	static struct cb_abi_db user_dbs[8];
 	for (int i = 0; i < o->nabi; i++) {
 		if (cb_abifile_load(o->abi_files[i], &user_dbs[i], &err))

@@ -20,6 +20,14 @@ struct cb_supervisor {
 	 * that compatbox does not know must not run unexamined. */
 	bool deny_unknown;
 	const struct cb_plan *plan; /* the compiled policy */
+	/* Every guest thread in the supervisor's mount and user namespaces
+	 * has the supervisor's root, for good: compatbox started the guest
+	 * (from its own root, with no_new_privs) keeping neither
+	 * CAP_SYS_CHROOT nor CAP_SYS_ADMIN, so no guest task there can ever
+	 * chroot, pivot_root or enter another mount namespace, and one in a
+	 * user namespace of its own has an fs_struct of its own too. Path
+	 * calls then need no look at /proc/TID/root (docs/threat-model.md). */
+	bool root_fixed;
 };
 
 /* A worker thread's private state. */

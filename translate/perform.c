@@ -143,10 +143,12 @@ static int path_gate(struct cb_xctx *x, bool paths)
 	 * credentials hold) has to be the same. */
 	int want = paths ? (CB_NS_MNT | CB_NS_USER) : CB_NS_USER;
 	int same = own.ok && ns >= 0 && (ns & want) == want;
-	if (same == 1 && paths) {
-		/* The root is looked at on every call: a chroot by any thread
-		 * sharing the guest's fs_struct changes it, and nothing of that
-		 * reaches the supervisor after the fact. No ID_VALID for this
+	if (same == 1 && paths && !x->c->sup->root_fixed) {
+		/* The root is looked at on every call, unless no guest task
+		 * can change it (root_fixed, for a thread in the supervisor's
+		 * namespaces): a chroot by any thread sharing the guest's
+		 * fs_struct changes it, and nothing of that reaches the
+		 * supervisor after the fact. No ID_VALID for this
 		 * look: until the guest's path is read it decides only whether
 		 * the kernel runs the call, and that read (every CB_X_PATH row
 		 * has one, cb_xsys_check) ends with the ID_VALID that proves

@@ -8,7 +8,9 @@
  *   view_guest exec-thread DIR_A       a thread takes other ids, then execs
  *   view_guest fds                     ioctls on fd N, closed and reopened
  *   view_guest unshare DIR_A           new user and mount namespaces, then
- *                                      a tmpfs over DIR_A */
+ *                                      a tmpfs over DIR_A
+ *   view_guest chroot-thread DIR       another thread chroots to DIR between
+ *                                      two stats of /f */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -153,8 +155,29 @@ static int unshare_ns(const char *a)
 	return 0;
 }
 
+/* A chroot by another thread changes the root this one resolves from:
+ * /f is DIR/f afterwards. */
+static void *chroot_thread(void *dir)
+{
+	step("thread-chroot", syscall(SYS_chroot, (const char *)dir));
+	return NULL;
+}
+
+static int chroot_in_thread(const char *dir)
+{
+	char buf[256];
+	pthread_t t;
+	step("before-stat-f", syscall(NR_STAT, "/f", buf));
+	pthread_create(&t, NULL, chroot_thread, (void *)dir);
+	pthread_join(t, NULL);
+	step("after-stat-f", syscall(NR_STAT, "/f", buf));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "chroot-thread"))
+		return chroot_in_thread(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "unshare"))
 		return unshare_ns(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "creds"))
@@ -167,6 +190,7 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "fds"))
 		return fds();
-	fprintf(stderr, "usage: view_guest creds DIR_A DIR_B GID | exec-thread DIR_A | fds | unshare DIR_A\n");
+	fprintf(stderr, "usage: view_guest creds DIR_A DIR_B GID | exec-thread DIR_A | fds | unshare DIR_A | "
+			"chroot-thread DIR\n");
 	return 2;
 }

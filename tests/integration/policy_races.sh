@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 figure_kind escapes
 
-N=${RACE_N:-20000}
+N=${RACE_N:-$((20000 / $(tcg_div)))}
 mkdir -p "$tmp/d"
 echo public >"$tmp/d/public"; echo secret >"$tmp/d/secret"
 ino=$(stat -c %i "$tmp/d/secret")

@@ -6,8 +6,11 @@
 # and a thread with other ids that execs (taking the leader's tid, whose
 # credentials were kept) gets its own. And an ioctl on fd N after N was
 # closed and reopened reaches the new file; a thread that enters user and
-# mount namespaces of its own is not served in the supervisor's. Both ABIs; the path calls
-# performed under path rules and, for i386, translated.
+# mount namespaces of its own is not served in the supervisor's; a chroot by
+# another thread changes the root the next path call resolves from when the
+# guest keeps CAP_SYS_CHROOT, and fails without it (the supervisor then
+# takes its own root for the guest's, looking at nothing). Both ABIs; the
+# path calls performed under path rules and, for i386, translated.
 . "$(dirname "$0")/lib.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root: the guest switches between uid 0 and 65534 and a group's directory"
@@ -72,6 +75,30 @@ for b in $GS; do
 own-ns-stat-a $want" "$out"
 		fi
 	done
+	# /f does not exist in the real root (the test needs that), and does
+	# in the chroot.
+	if [ ! -e /f ]; then
+		mkdir -p "$tmp/r"
+		touch "$tmp/r/f"
+		expected_chroot="before-stat-f -1 ENOENT
+thread-chroot 0 0
+after-stat-f 0 0"
+		expect_eq "$bits native: chroot in a thread" "$expected_chroot" "$("$g" chroot-thread "$tmp/r")"
+		for m in "${modes[@]}"; do
+			# shellcheck disable=SC2086
+			out=$(cb --workers 1 --keep-caps sys_chroot $m -- "$g" chroot-thread "$tmp/r")
+			expect_eq "$bits ${m%% *}: with CAP_SYS_CHROOT kept, the next stat resolves in the new root" \
+				"$expected_chroot" "$out"
+			# shellcheck disable=SC2086
+			out=$(cb --workers 1 $m -- "$g" chroot-thread "$tmp/r")
+			expect_eq "$bits ${m%% *}: without it the chroot fails and the root stays" \
+				"before-stat-f -1 ENOENT
+thread-chroot -1 EPERM
+after-stat-f -1 ENOENT" "$out"
+		done
+	else
+		echo "SKIP part: /f exists on this machine"
+	fi
 	rm -f "$tmp/log"
 	out=$(cb --workers 1 --log "$tmp/log" -- "$g" fds)
 	expect_eq "$bits default policy: fd N closed and reopened between ioctls" "$expected_fds" "$out"
