@@ -54,7 +54,9 @@ int cb_gen_scalar_kind(const struct cb_dw_view *views, const enum cb_kind *kind,
 		       const uint32_t *size, const bool *present)
 {
 	int first = -1;
+	int narrowest = -1;
 	bool same_kind = true, same_size = true, long_sized = true, all_int = true, sign = false;
+	bool same_sign = true;
 	for (int a = 0; a < CB_ARCH_COUNT; a++) {
 		if (!present[a])
 			continue;
@@ -62,10 +64,13 @@ int cb_gen_scalar_kind(const struct cb_dw_view *views, const enum cb_kind *kind,
 			first = a;
 			sign = signed_kind(kind[a]);
 		}
+		if (narrowest < 0 || size[a] < size[narrowest])
+			narrowest = a;
 		same_kind = same_kind && kind[a] == kind[first];
 		same_size = same_size && size[a] == size[first];
 		long_sized = long_sized && size[a] == views[a].long_size;
-		all_int = all_int && int_kind(kind[a]) && signed_kind(kind[a]) == sign;
+		all_int = all_int && int_kind(kind[a]);
+		same_sign = same_sign && signed_kind(kind[a]) == sign;
 	}
 	if (first < 0)
 		return CB_K_PAD;
@@ -73,6 +78,16 @@ int cb_gen_scalar_kind(const struct cb_dw_view *views, const enum cb_kind *kind,
 		return kind[first];
 	if (!all_int)
 		return -1;
+	/* Signedness that differs per ABI (the IPC structs: i386's unsigned
+	 * long sem_otime is x86_64's long, its unsigned short
+	 * __kernel_ipc_pid_t x86_64's int): the narrowest ABI's, which is
+	 * what the value widens from; of one width everywhere, the bytes are
+	 * copied (RAW, the caller's choice). */
+	if (!same_sign) {
+		if (same_size)
+			return -1;
+		sign = signed_kind(kind[narrowest]);
+	}
 	if (same_size)
 		return sign ? CB_K_SINT : CB_K_UINT;
 	if (long_sized)

@@ -25,22 +25,23 @@ static const char *field(const char *s, const char *key)
 	return NULL;
 }
 
-/* The fourth of "Uid:"/"Gid:"'s real, effective, saved, fs ids. */
-static int fs_id(const char *status, const char *key, unsigned *out)
+/* The effective and fs ids of "Uid:"/"Gid:"'s real, effective, saved, fs. */
+static int fs_id(const char *status, const char *key, unsigned *eff, unsigned *out)
 {
 	const char *p = field(status, key);
-	unsigned r, e, s;
-	return p && sscanf(p, "%u %u %u %u", &r, &e, &s, out) == 4 ? 0 : -EINVAL;
+	unsigned r, s;
+	return p && sscanf(p, "%u %u %u %u", &r, eff, &s, out) == 4 ? 0 : -EINVAL;
 }
 
 int cb_creds_parse(const char *status, struct cb_creds *out)
 {
-	unsigned uid, gid;
+	unsigned euid, egid, uid, gid;
 	unsigned long long eff, prm;
 	const char *ce = field(status, "CapEff:"), *cp = field(status, "CapPrm:");
-	if (fs_id(status, "Uid:", &uid) || fs_id(status, "Gid:", &gid) || !ce || !cp ||
+	if (fs_id(status, "Uid:", &euid, &uid) || fs_id(status, "Gid:", &egid, &gid) || !ce || !cp ||
 	    sscanf(ce, "%llx", &eff) != 1 || sscanf(cp, "%llx", &prm) != 1)
 		return -EINVAL;
+	out->euid = euid;
 	out->fsuid = uid;
 	out->fsgid = gid;
 	out->cap_eff = eff;
@@ -162,6 +163,7 @@ int cb_creds_worker(struct cb_creds *out)
 
 int cb_creds_self(struct cb_creds *out)
 {
+	out->euid = (uid_t)syscall(SYS_geteuid); /* the thread's, not glibc's view */
 	/* An invalid id changes nothing and returns the current one. */
 	out->fsuid = (uid_t)syscall(SYS_setfsuid, -1);
 	out->fsgid = (gid_t)syscall(SYS_setfsgid, -1);

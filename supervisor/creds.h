@@ -21,6 +21,10 @@
 #define CB_CREDS_GROUPS 256 /* more supplementary groups: the kernel runs the call */
 
 struct cb_creds {
+	/* Not taken by cb_creds_assume (a worker's stays the supervisor's):
+	 * what SysV IPC's permission checks compare with an object's owner,
+	 * so those calls are performed only when it is the same. */
+	uid_t euid;
 	uid_t fsuid;
 	gid_t fsgid;
 	int ngroups;

@@ -135,8 +135,8 @@ void cb_guest_changes(void);
  * guest memory: call again after the call's guest reads, before using
  * the answer for a host call. */
 int cb_guest_creds(struct cb_call *c, struct cb_creds *out);
-enum { CB_NS_MNT = 1, CB_NS_USER = 2 };
-/* Which of the supervisor's mount and user namespaces (CB_NS_* bits) the
+enum { CB_NS_MNT = 1, CB_NS_USER = 2, CB_NS_IPC = 4 };
+/* Which of the supervisor's mount, user and IPC namespaces (CB_NS_* bits) the
  * calling thread is in, from its view when still valid, else from
  * /proc/TID/ns (proved with ID_VALID); or -ENOENT when the call is gone. */
 int cb_guest_shared_ns(struct cb_call *c);

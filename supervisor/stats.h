@@ -26,7 +26,8 @@ enum cb_outcome {
 	CB_OUT_K_ARGS,     /* kernel: the handler leaves these arguments to it
 			    * (task-tied fd or flags, an unknown ioctl request) */
 	CB_OUT_K_NAMESPACE, /* kernel: a path call from another root, mount or
-			     * user namespace, or credentials not taken */
+			     * user namespace, an IPC call from another IPC
+			     * namespace or euid, or credentials not taken */
 	CB_OUT_K_NO_WORKER, /* kernel: it may wait and no worker was free */
 	CB_OUT_COUNT,
 };

@@ -62,22 +62,26 @@ int cb_guest_creds(struct cb_call *c, struct cb_creds *out)
 	return 0;
 }
 
-/* The supervisor's own mount and user namespaces, which never change. */
+/* The supervisor's own mount, user and IPC namespaces (CB_NS_* bit i is
+ * ns_names[i]), which never change. A kernel without IPC namespaces has
+ * one IPC space: everybody shares it. */
+#define NS_KINDS 3
 static struct {
 	pthread_once_t once;
 	bool ok;
-	struct stat id[2];
+	bool has[NS_KINDS];
+	struct stat id[NS_KINDS];
 } own = { .once = PTHREAD_ONCE_INIT };
-static const char *const ns_names[] = { "mnt", "user" };
+static const char *const ns_names[NS_KINDS] = { "mnt", "user", "ipc" };
 
 static void own_init(void)
 {
-	own.ok = true;
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < NS_KINDS; i++) {
 		char p[40];
 		snprintf(p, sizeof(p), "/proc/self/ns/%s", ns_names[i]);
-		own.ok = own.ok && stat(p, &own.id[i]) == 0;
+		own.has[i] = stat(p, &own.id[i]) == 0;
 	}
+	own.ok = own.has[0] && own.has[1];
 }
 
 /* Which of the supervisor's namespaces the calling thread is in, from
@@ -87,12 +91,12 @@ static int shared_ns_now(struct cb_call *c)
 	pthread_once(&own.once, own_init);
 	cb_creds_settle(); /* ptrace's check, on a guest that may not be dumpable */
 	int mask = 0;
-	for (size_t i = 0; own.ok && i < 2; i++) {
+	for (size_t i = 0; own.ok && i < NS_KINDS; i++) {
 		char p[40];
 		struct stat theirs;
 		snprintf(p, sizeof(p), "/proc/%u/ns/%s", c->n->pid, ns_names[i]);
-		if (stat(p, &theirs) == 0 && theirs.st_dev == own.id[i].st_dev &&
-		    theirs.st_ino == own.id[i].st_ino)
+		if (!own.has[i] || (stat(p, &theirs) == 0 && theirs.st_dev == own.id[i].st_dev &&
+				    theirs.st_ino == own.id[i].st_ino))
 			mask |= 1 << i;
 	}
 	int live = cb_call_live(c);

@@ -16,9 +16,10 @@
 #include "../supervisor/supervisor.h"
 #include "path_call.h"
 #include "sockets.h"
+#include "sysv_ipc/sysv_ipc.h"
 
 static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets,
-						 cb_xsys_sockets };
+						 cb_xsys_sockets, cb_xsys_ipc };
 #define FOR_EACH_ROW(row)                                                        \
 	for (size_t t_ = 0; t_ < sizeof(tables) / sizeof(tables[0]); t_++)       \
 		for (const struct cb_xsys *row = tables[t_]; row->guest; row++)
@@ -330,8 +331,8 @@ static void perform(struct cb_call *outer, const struct cb_xsys *row, int nr, ui
 	if (!r && (row->flags & (CB_X_PATH | CB_X_CREDS)) &&
 	    (r = path_gate(&x, row->flags & CB_X_PATH)) == CB_XSYS_KERNEL)
 		why = CB_OUT_K_NAMESPACE;
-	if (!r && nr < 0 && row->gate)
-		r = row->gate(&x);
+	if (!r && nr < 0 && row->gate && (r = row->gate(&x)) == CB_XSYS_KERNEL && x.kernel_why)
+		why = x.kernel_why;
 	if (!r && (row->flags & CB_X_WAITS) && !cb_call_can_block(c)) {
 		r = CB_XSYS_KERNEL;
 		why = CB_OUT_K_NO_WORKER;
@@ -451,6 +452,7 @@ static const struct cb_handler xsys_fast = { "(translated)", CB_ARCH_I386, xsys_
 static const struct cb_handler xsys_slow = { "(translated)", CB_ARCH_I386, xsys_handler,
 					     CB_H_SLOW | CB_H_CREDS };
 static const struct cb_handler xsys_socketcall = { "(translated)", CB_ARCH_I386, cb_xsys_socketcall, 0 };
+static const struct cb_handler xsys_ipc = { "(translated)", CB_ARCH_I386, cb_xsys_ipc_call, 0 };
 
 int cb_xsys_check(struct cb_err *err)
 {
@@ -485,7 +487,8 @@ int cb_xsys_check(struct cb_err *err)
 					       "ret_len an output buffer", row->guest, i);
 		}
 	}
-	return cb_xsys_socketcall_check(err);
+	int rc = cb_xsys_socketcall_check(err);
+	return rc ? rc : cb_xipc_check(err);
 }
 
 /* Route every row's i386 syscall to the performer and trap it. */
@@ -504,5 +507,8 @@ int cb_xsys_install(struct cb_dispatch *d, struct cb_trapset *ts, struct cb_err 
 	int sc = cb_syscall_nr(CB_ARCH_I386, "socketcall");
 	d->h[CB_ARCH_I386][sc] = &xsys_socketcall;
 	ts->trap[CB_ARCH_I386][sc] = true;
+	int ipc = cb_syscall_nr(CB_ARCH_I386, "ipc");
+	d->h[CB_ARCH_I386][ipc] = &xsys_ipc;
+	ts->trap[CB_ARCH_I386][ipc] = true;
 	return 0;
 }

@@ -84,6 +84,9 @@ struct cb_xctx {
 	/* The arguments came from guest memory (socketcall's block), not
 	 * registers: a gate may no longer let the kernel run the call. */
 	bool args_read;
+	/* Set by a GATE that answers CB_XSYS_KERNEL for a reason --stats
+	 * counts apart (CB_OUT_K_NAMESPACE); 0: CB_OUT_K_ARGS. */
+	uint8_t kernel_why;
 };
 typedef int (*cb_xhook)(struct cb_xctx *x);
 
@@ -138,6 +141,7 @@ extern const struct cb_xsys cb_xsys_files[];
 extern const struct cb_xsys cb_xsys_io[];
 extern const struct cb_xsys cb_xsys_offsets[];
 extern const struct cb_xsys cb_xsys_sockets[];
+extern const struct cb_xsys cb_xsys_ipc[];
 
 /* The row for ARCH's syscall NR, or NULL. Only i386 guests are translated. */
 const struct cb_xsys *cb_xsys_find(enum cb_arch arch, int nr);

@@ -23,7 +23,11 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -743,6 +747,66 @@ static void zerocopy_case(void)
 	close(l);
 }
 
+/* SysV IPC as programs call it: i386 glibc goes through ipc (117) with
+ * IPC_64, and with 64-bit time_t builds its own semid_ds from the
+ * kernel's low and high time words. Times and pids as relations. */
+static const char *rel_time(time_t t)
+{
+	return t == 0 ? "0" : t > 1600000000 && t < 4000000000 ? "now" : "other";
+}
+
+static void sysvipc_case(void)
+{
+	int sid = semget(IPC_PRIVATE, 3, IPC_CREAT | 0640);
+	unsigned short vals[3] = { 7, 8, 9 }, got[3] = { 0 };
+	res("semctl SETALL", semctl(sid, 0, SETALL, vals));
+	res("semctl GETALL", semctl(sid, 0, GETALL, got));
+	printf("values %u %u %u\n", got[0], got[1], got[2]);
+	struct semid_ds sd;
+	memset(&sd, 0xaa, sizeof(sd));
+	res("semctl IPC_STAT", semctl(sid, 0, IPC_STAT, &sd));
+	printf("sem: mode %o nsems %lu otime %s ctime %s\n", sd.sem_perm.mode,
+	       (unsigned long)sd.sem_nsems, rel_time(sd.sem_otime), rel_time(sd.sem_ctime));
+	sd.sem_perm.mode = 0600;
+	res("semctl IPC_SET", semctl(sid, 0, IPC_SET, &sd));
+	struct seminfo si;
+	res("semctl IPC_INFO >= 0", semctl(sid, 0, IPC_INFO, &si) >= 0);
+	printf("semmsl %d semopm %d\n", si.semmsl, si.semopm);
+	res("semctl IPC_RMID", semctl(sid, 0, IPC_RMID));
+
+	int shid = shmget(IPC_PRIVATE, 8192, IPC_CREAT | 0600);
+	char *at = shmat(shid, NULL, 0);
+	struct shmid_ds hd;
+	memset(&hd, 0xaa, sizeof(hd));
+	res("shmctl IPC_STAT", shmctl(shid, IPC_STAT, &hd));
+	printf("shm: mode %o segsz %zu nattch %lu atime %s cpid self %d\n", hd.shm_perm.mode,
+	       hd.shm_segsz, (unsigned long)hd.shm_nattch, rel_time(hd.shm_atime),
+	       hd.shm_cpid == getpid());
+	struct shminfo hi;
+	res("shmctl IPC_INFO >= 0", shmctl(0, IPC_INFO, (struct shmid_ds *)&hi) >= 0);
+	printf("shmmax %lu shmmni %lu\n", hi.shmmax, hi.shmmni);
+	shmdt(at);
+	res("shmctl IPC_RMID", shmctl(shid, IPC_RMID, NULL));
+
+	int qid = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	struct { long mtype; char mtext[16]; } m = { 2, "two" }, r;
+	res("msgsnd", msgsnd(qid, &m, 3, 0));
+	struct msqid_ds qd;
+	memset(&qd, 0xaa, sizeof(qd));
+	res("msgctl IPC_STAT", msgctl(qid, IPC_STAT, &qd));
+	printf("msq: qnum %lu cbytes %lu stime %s lspid self %d\n", (unsigned long)qd.msg_qnum,
+	       (unsigned long)qd.__msg_cbytes, rel_time(qd.msg_stime), qd.msg_lspid == getpid());
+	qd.msg_qbytes = 4096;
+	res("msgctl IPC_SET", msgctl(qid, IPC_SET, &qd));
+	memset(&r, 0, sizeof(r));
+	res("msgrcv", msgrcv(qid, &r, sizeof(r.mtext), 2, IPC_NOWAIT));
+	printf("got type %ld \"%s\"\n", r.mtype, r.mtext);
+	res("msgctl IPC_STAT", msgctl(qid, IPC_STAT, &qd));
+	printf("msq: qbytes %lu lrpid self %d\n", (unsigned long)qd.msg_qbytes,
+	       qd.msg_lrpid == getpid());
+	res("msgctl IPC_RMID", msgctl(qid, IPC_RMID, NULL));
+}
+
 static const struct diff_case cases[] = {
 	{ "stat", stat_case, "translated=statx" },
 	{ "statfs", statfs_case, "translated=statfs64" },
@@ -762,6 +826,7 @@ static const struct diff_case cases[] = {
 	{ "lseek", lseek_case, "translated=_llseek" },
 	{ "ofd", ofd_case, "translated=fcntl64" },
 	{ "select", select_case, "translated=pselect6,pselect6_time64,ppoll,ppoll_time64" },
+	{ "sysvipc", sysvipc_case, "translated=ipc:semctl,ipc:shmctl,ipc:msgctl" },
 };
 
 DIFF_MAIN(cases)

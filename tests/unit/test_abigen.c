@@ -262,6 +262,14 @@ START_TEST(test_builtin_tables)
 		{ "termios", 36, 36, true },    { "winsize", 8, 8, true },
 		{ "epoll_event", 12, 12, true }, { "ucred", 12, 12, true },
 		{ "linux_dirent", 12, 24, false }, { "itimerspec", 16, 32, false },
+		/* SysV IPC: compat_semid64_ds & co, and the old (no IPC_64) ones. */
+		{ "ipc64_perm", 36, 48, false }, { "ipc_perm", 16, 28, false },
+		{ "semid64_ds", 64, 104, false }, { "semid_ds", 44, 88, false },
+		{ "shmid64_ds", 84, 112, false }, { "shmid_ds", 48, 88, false },
+		{ "msqid64_ds", 88, 120, false }, { "msqid_ds", 56, 104, false },
+		{ "seminfo", 40, 40, true },     { "msginfo", 32, 32, true },
+		{ "shminfo", 20, 20, true },     { "shminfo64", 36, 72, false },
+		{ "shm_info", 24, 48, false },
 	};
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		const struct cb_record *r = cb_abi_record(db, sizes[i].name);
@@ -290,6 +298,16 @@ START_TEST(test_builtin_tables)
 	ck_assert_int_eq(iov->a.target, CB_T_ARRAY);
 	ck_assert_uint_eq(iov->a.max, 1024);
 	ck_assert_int_eq(iov->a.len_up, 0);
+	/* Signedness that differs per ABI takes the narrowest's: i386's
+	 * unsigned long sem_otime against x86_64's long, its unsigned short
+	 * __kernel_ipc_pid_t against an int. */
+	const struct cb_record *sd = cb_abi_record(db, "semid64_ds");
+	ck_assert_int_eq(sd->fields[cb_abi_field_index(sd, "sem_otime")].kind, CB_K_ULONG);
+	const struct cb_record *mq = cb_abi_record(db, "msqid_ds");
+	const struct cb_field *lspid = &mq->fields[cb_abi_field_index(mq, "msg_lspid")];
+	ck_assert_int_eq(lspid->kind, CB_K_UINT);
+	ck_assert_uint_eq(lspid->size[I386], 2);
+	ck_assert_uint_eq(lspid->size[X64], 4);
 	const struct cb_record *rl = cb_abi_record(db, "rlimit");
 	ck_assert_int_eq(rl->fields[0].a.narrow, CB_N_RLIM);
 	/* select=cmd cases hold the host's request numbers. */

@@ -504,16 +504,17 @@ START_TEST(test_translated_group)
 	for (const char *const *s = g->calls; *s; s++, n++)
 		ck_assert_msg(cb_syscall_nr(CB_ARCH_I386, *s) >= 0, "%s", *s);
 	int rows = 0;
-	const struct cb_xsys *tabs[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets, cb_xsys_sockets };
-	for (int t = 0; t < 4; t++)
+	const struct cb_xsys *tabs[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets, cb_xsys_sockets,
+					 cb_xsys_ipc };
+	for (int t = 0; t < 5; t++)
 		for (const struct cb_xsys *r = tabs[t]; r->guest; r++, rows++) {
 			bool found = false;
 			for (const char *const *s = g->calls; *s; s++)
 				found |= strcmp(*s, r->guest) == 0;
 			ck_assert_msg(found, "@translated lacks %s", r->guest);
 		}
-	/* socketcall, nanosleep, clock_nanosleep, clock_nanosleep_time64 */
-	ck_assert_int_eq(n, rows + 4);
+	/* socketcall, ipc, nanosleep, clock_nanosleep, clock_nanosleep_time64 */
+	ck_assert_int_eq(n, rows + 5);
 }
 END_TEST
 

@@ -114,6 +114,7 @@ START_TEST(test_creds_parse)
 	struct cb_creds c;
 	ck_assert_int_eq(cb_creds_parse(status, &c), 0);
 	ck_assert_uint_eq(c.fsuid, 1003); /* the fourth: fs ids */
+	ck_assert_uint_eq(c.euid, 1001);  /* the second: what SysV IPC checks */
 	ck_assert_uint_eq(c.fsgid, 2003);
 	ck_assert_int_eq(c.ngroups, 3);
 	ck_assert_uint_eq(c.groups[2], 27);
