@@ -9,7 +9,7 @@ if [ "${1:-}" = --optional ]; then
 	optional=(chromium)
 	shift
 fi
-need=(gcc gcc-multilib libc6-dev-i386 meson ninja-build pkg-config libseccomp-dev libcap-dev check
+need=(gcc gcc-multilib libc6-dev-i386 meson ninja-build pkg-config libseccomp-dev libcap-dev check libdrm-dev
       python3 procps util-linux libfuse3-dev fuse3 clang libclang-rt-dev cppcheck valgrind "${optional[@]}" "$@")
 missing=()
 for p in "${need[@]}"; do
@@ -26,5 +26,7 @@ else
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
+# A mirror caught mid-sync fails the update; the lists already here may
+# still name every package, so the install gets its chance.
+"${sudo[@]}" apt-get update -qq || echo "compatbox: apt-get update failed; trying the package lists already here" >&2
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
