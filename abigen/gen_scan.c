@@ -33,7 +33,9 @@ static char *request_macro(const char *line)
 		end = strchr(end, ')') ? strchr(end, ')') + 1 : end;
 	const char *body = end + strspn(end, " ");
 	static const char *const forms[] = { "_IO(", "_IOR(", "_IOW(", "_IOWR(", "_IOC(",
-					     "_IO ", "_IOR ", "_IOW ", "_IOWR " };
+					     "_IO ", "_IOR ", "_IOW ", "_IOWR ",
+					     /* drm.h's wrappers, which name its base 'd' */
+					     "DRM_IO(", "DRM_IOR(", "DRM_IOW(", "DRM_IOWR(" };
 	bool req = false;
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
 		req = req || !strncmp(body, forms[i], strlen(forms[i]));
