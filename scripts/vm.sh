@@ -134,6 +134,7 @@ qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp "$cpus" -m "$mem" -nodefault
 	-append "console=ttyS0 panic=-1 quiet loglevel=4 mitigations=off no_timer_check cb.kver=$kver $append" \
 	-serial "file:$ctl/console.log" \
 	-device virtio-serial-pci -chardev stdio,id=out,signal=off -device virtserialport,chardev=out,name=cb.out \
+	-device bochs-display \
 	"${fsdevs[@]}" <&"$stdin_fd" &
 qemu_pid=$!
 
