@@ -11,6 +11,7 @@
 #include "../common/error.h"
 #include "../common/json.h"
 #include "../supervisor/call.h"
+#include "ident.h"
 
 struct cb_sink;
 struct cb_ident;
@@ -92,6 +93,10 @@ struct cb_log_pend {
 	int64_t ret;
 	int err;
 	const char *when; /* the payload's; NULL: none kept */
+	/* The caller's comm and exe, asked while its call was pending: after
+	 * the answer the guest may be gone (an exe link that no longer
+	 * reads would look like a new program). */
+	char comm[CB_IDENT_COMM], exe[CB_IDENT_EXE];
 	size_t plen;      /* its length as the call gave it */
 	unsigned char bytes[CB_LOG_BYTES_KEPT];
 	char path[CB_LOG_PATH_KEPT];

@@ -153,12 +153,21 @@ static const char *decision(const struct cb_call *c)
 	}
 }
 
-static void header(struct cb_log *log, struct cb_json *j, char *buf, size_t cap, struct cb_call *c)
+/* The caller's comm and exe into COMM and EXE, and its process record
+ * when this group is new (or ran a new program). */
+static void identify(struct cb_log *log, struct cb_call *c, char comm[CB_IDENT_COMM],
+		     char exe[CB_IDENT_EXE])
+{
+	pid_t tgid = cb_guest_tgid(c);
+	if (cb_ident_get(log->ident, (pid_t)c->n->pid, tgid, comm, exe))
+		process_record(log, tgid, comm, exe);
+}
+
+/* A call record's first members, for a caller identified as COMM, EXE. */
+static void header_as(struct cb_log *log, struct cb_json *j, char *buf, size_t cap,
+		      struct cb_call *c, const char *comm, const char *exe)
 {
 	pid_t tgid = cb_guest_tgid(c), tid = (pid_t)c->n->pid;
-	char comm[CB_IDENT_COMM], exe[CB_IDENT_EXE];
-	if (cb_ident_get(log->ident, tid, tgid, comm, exe))
-		process_record(log, tgid, comm, exe);
 	atomic_fetch_add_explicit(&log->calls, 1, memory_order_relaxed);
 	begin(j, buf, cap, "call", c->t_real ? c->t_real : clock_ns(CLOCK_REALTIME));
 	cb_json_int(j, "pid", tgid);
@@ -182,6 +191,13 @@ static void header(struct cb_log *log, struct cb_json *j, char *buf, size_t cap,
 	} else {
 		cb_json_str(j, "rule", "default");
 	}
+}
+
+static void header(struct cb_log *log, struct cb_json *j, char *buf, size_t cap, struct cb_call *c)
+{
+	char comm[CB_IDENT_COMM], exe[CB_IDENT_EXE];
+	identify(log, c, comm, exe);
+	header_as(log, j, buf, cap, c, comm, exe);
 }
 
 static void result(struct cb_json *j, bool known, int64_t ret, int err)
@@ -331,6 +347,7 @@ void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *pat
 	 * record and the pid member come from it. */
 	if (!c->tgid)
 		cb_guest_tgid(c);
+	identify(log, c, pe->comm, pe->exe);
 	bool kernel = !r->known && (!strcmp(r->action, "kernel") || !strcmp(r->action, "allowed"));
 	/* What the guest hands the kernel is worth reading after the answer;
 	 * what the kernel writes back is not there yet. */
@@ -370,7 +387,7 @@ void cb_log_finish(struct cb_call *c, int answer_rc)
 	struct cb_ioctl_fields f = cb_ioctl_split(pe->request);
 	const struct cb_ioctl *ioc = pe->ioc;
 
-	header(log, j, pe->buf, sizeof(pe->buf), c);
+	header_as(log, j, pe->buf, sizeof(pe->buf), c, pe->comm, pe->exe);
 	cb_json_int(j, "fd", pe->fd);
 	cb_json_str_max(j, "path", pe->path, LOG_PATH_MAX);
 	target(j, c, pe->fd, pe->path);
