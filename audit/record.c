@@ -344,9 +344,7 @@ void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *pat
 	pe->peek = false;
 	snprintf(pe->path, sizeof(pe->path), "%s", path ? path : "");
 	/* Whose call it was must be asked while it is pending: the process
-	 * record and the pid member come from it. */
-	if (!c->tgid)
-		cb_guest_tgid(c);
+	 * record, the pid, comm and exe members come from it. */
 	identify(log, c, pe->comm, pe->exe);
 	bool kernel = !r->known && (!strcmp(r->action, "kernel") || !strcmp(r->action, "allowed"));
 	/* What the guest hands the kernel is worth reading after the answer;

@@ -139,16 +139,23 @@ static int64_t perform(struct cb_call *c, const struct performed *p, int fd, uin
 	return r;
 }
 
+/* The name of the supervisor's own fd FD, NUL-terminated into PATH ("" when
+ * unknown). */
+static void copy_path(int fd, char *path, size_t len)
+{
+	char link[40];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, path, len - 1);
+	path[n > 0 ? n : 0] = 0;
+}
+
 /* What the supervisor's copy of an fd refers to; PATH gets its name. */
 static bool describe_fd(int fd, struct cb_fdinfo *fi, char *path, size_t len)
 {
 	struct stat st;
-	char link[40];
 	if (fstat(fd, &st) < 0)
 		return false;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, path, len - 1);
-	path[n > 0 ? n : 0] = 0;
+	copy_path(fd, path, len);
 	*fi = (struct cb_fdinfo){ .mode = st.st_mode, .major = major(st.st_rdev),
 				  .minor = minor(st.st_rdev), .path = path };
 	return true;
@@ -162,14 +169,10 @@ static void log_path(struct cb_call *c, int gfd, int fd, char *path, size_t len)
 {
 	if (!c->sup->log || path[0])
 		return;
-	if (fd < 0) {
+	if (fd < 0)
 		cb_guest_fd_path(c, gfd, path, len);
-		return;
-	}
-	char link[40];
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, path, len - 1);
-	path[n > 0 ? n : 0] = 0;
+	else
+		copy_path(fd, path, len);
 }
 
 static bool refusal(const struct cb_action *act)
