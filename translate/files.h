@@ -25,6 +25,12 @@ int cb_xsys_proc_self(const char *path, pid_t tgid, pid_t tid, bool follow, char
  * memory value shrinks by as many bits. */
 void cb_xsys_sysinfo_compat(struct sysinfo *s);
 
+/* The guest's path in host[I], made right for the supervisor: a leading
+ * /proc/self or /proc/thread-self names the guest. *REL tells whether the
+ * path needs a directory to start from (relative, empty or NULL; not one
+ * passed on as a faulting address). 0 or a negative errno. */
+int cb_xf_fix_path(struct cb_xctx *x, int i, bool follow, bool *rel);
+
 /* The hooks. */
 int cb_xf_pre_stat(struct cb_xctx *x);
 int cb_xf_pre_lstat(struct cb_xctx *x);

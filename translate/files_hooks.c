@@ -90,12 +90,12 @@ int cb_xsys_proc_self(const char *path, pid_t tgid, pid_t tid, bool follow, char
 	return 0;
 }
 
-/* The guest's path in host[I], made right for the supervisor: a leading
- * /proc/self or /proc/thread-self names the guest. *REL tells whether the
- * path needs a directory to start from (relative, empty or NULL). */
-static int fix_path(struct cb_xctx *x, int i, bool follow, bool *rel)
+int cb_xf_fix_path(struct cb_xctx *x, int i, bool follow, bool *rel)
 {
 	const char *p = host_str(x, i);
+	*rel = false;
+	if (x->faulty & (1u << i))
+		return 0; /* EFAULT from the host call, whatever the directory */
 	*rel = !p || p[0] != '/';
 	if (*rel || strncmp(p, "/proc/", 6) != 0)
 		return 0;
@@ -121,7 +121,7 @@ static int fix_path(struct cb_xctx *x, int i, bool follow, bool *rel)
 static int path_stat(struct cb_xctx *x, int flags)
 {
 	bool rel;
-	int dir = AT_FDCWD, r = fix_path(x, 0, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
+	int dir = AT_FDCWD, r = cb_xf_fix_path(x, 0, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
 	if (r == 0 && rel)
 		r = cb_xsys_hold_fd(x, AT_FDCWD, &dir);
 	x->host[3] = (uint64_t)flags;
@@ -151,7 +151,7 @@ int cb_xf_pre_fstatat(struct cb_xctx *x)
 {
 	int flags = (int)x->c->args[3];
 	bool rel;
-	int dir = AT_FDCWD, r = fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
+	int dir = AT_FDCWD, r = cb_xf_fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
 	if (r == 0 && rel)
 		r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &dir);
 	x->host[0] = (uint64_t)(int64_t)dir;
@@ -176,7 +176,7 @@ int cb_xf_gate_statfs(struct cb_xctx *x)
 static int path_from_cwd(struct cb_xctx *x)
 {
 	bool rel;
-	int r = fix_path(x, 0, true, &rel);
+	int r = cb_xf_fix_path(x, 0, true, &rel);
 	const char *p = host_str(x, 0);
 	if (r == 0 && rel && p && *p) {
 		int dir = -1;
@@ -218,7 +218,7 @@ int cb_xf_pre_statx(struct cb_xctx *x)
 {
 	int flags = (int)x->c->args[2];
 	bool rel;
-	int dir = AT_FDCWD, r = fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
+	int dir = AT_FDCWD, r = cb_xf_fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
 	if (r == 0 && rel)
 		r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &dir);
 	x->host[0] = (uint64_t)(int64_t)dir;

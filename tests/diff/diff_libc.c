@@ -38,6 +38,7 @@
 #include <sys/uio.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "diffcase.h"
 
@@ -101,6 +102,54 @@ static void stat_case(void)
 	show_stat("fstatat bad dirfd, absolute", fstatat(999, "/", &st, 0), &st);
 	show_stat("fstat bad fd", fstat(999, &st), &st);
 	show_stat("/proc/self/exe is mine", stat("/proc/self/exe", &st), &st);
+	close(fd);
+	cleanup();
+}
+
+static void show_times(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0)
+		printf("  %s: atime %lld.%09ld mtime %lld.%09ld\n", path, (long long)st.st_atim.tv_sec,
+		       st.st_atim.tv_nsec, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+/* glibc's file-time calls: utimensat (320) while the times fit 32 bits,
+ * utimensat_time64 beyond. */
+static void utimes_case(void)
+{
+	mkdir_tmp();
+	int fd = open("f", O_CREAT | O_RDWR, 0640);
+	(void)!symlink("f", "l");
+	struct timespec t[2] = { { 1000, 5 }, { 0x7fffffffLL, 123456789 } };
+	struct timespec big[2] = { { 1000, 5 }, { 0x7fffffffLL + 10, 1 } };
+	struct timespec omit[2] = { { 0, UTIME_OMIT }, { 5, 6 } };
+	struct timeval tv[2] = { { 2000, 7 }, { 3000, 999999 } };
+	struct utimbuf u = { 4000, 5000 };
+	res("utimensat", utimensat(AT_FDCWD, "f", t, 0));
+	show_times("f");
+	res("utimensat beyond 2038", utimensat(AT_FDCWD, "f", big, 0));
+	show_times("f");
+	res("utimensat UTIME_OMIT", utimensat(AT_FDCWD, "f", omit, 0));
+	show_times("f");
+	res("utimensat AT_SYMLINK_NOFOLLOW", utimensat(AT_FDCWD, "l", t, AT_SYMLINK_NOFOLLOW));
+	show_times("l");
+	res("futimens", futimens(fd, omit));
+	show_times("f");
+	res("utimes", utimes("f", tv));
+	show_times("f");
+	res("lutimes", lutimes("l", tv));
+	show_times("l");
+	res("futimes", futimes(fd, tv));
+	show_times("f");
+	res("utime", utime("f", &u));
+	show_times("f");
+	res("utimensat missing", utimensat(AT_FDCWD, "nope", t, 0));
+	res("utimensat bad path", utimensat(AT_FDCWD, bad, t, 0));
+	res("utimensat bad fd", utimensat(999, "f", t, 0));
+	res("futimens bad fd", futimens(999, t));
+	struct timeval bad_us[2] = { { 1, 1000000 }, { 1, 0 } };
+	res("utimes usec 1e6", utimes("f", bad_us));
 	close(fd);
 	cleanup();
 }
@@ -827,6 +876,7 @@ static const struct diff_case cases[] = {
 	{ "ofd", ofd_case, "translated=fcntl64" },
 	{ "select", select_case, "translated=pselect6,pselect6_time64,ppoll,ppoll_time64" },
 	{ "sysvipc", sysvipc_case, "translated=ipc:semctl,ipc:shmctl,ipc:msgctl" },
+	{ "utimes", utimes_case, "translated=utimensat" },
 };
 
 DIFF_MAIN(cases)

@@ -1,0 +1,280 @@
+/* Differential guest for the i386 calls with a 32-bit time_t that
+ * translate/time/ performs: the file-time setters (utimensat, futimesat,
+ * utimes, utime). Times set are read back with statx (the same call
+ * natively and translated) and printed; "now" is printed as whether it
+ * lies between two readings of the clock around the call. Calls are made
+ * with syscall() to reach the exact i386 entry: i386 glibc calls
+ * utimensat_time64 for all of these. Built -m32. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diffcase.h"
+
+/* The old 32-bit layouts, whatever this program's time_t. */
+struct ts32 {
+	int32_t sec, nsec;
+};
+struct tv32 {
+	int32_t sec, usec;
+};
+struct utimbuf32 {
+	int32_t actime, modtime;
+};
+
+#define NOW_ ((1l << 30) - 1) /* UTIME_NOW */
+#define OMIT_ ((1l << 30) - 2) /* UTIME_OMIT */
+
+static char scratch[256];
+
+/* A fresh directory (tmpfs first: nanosecond times) made the cwd, with a
+ * file f, a symlink l to it and a directory d holding a file a. */
+static int make_scratch(void)
+{
+	const char *cand[] = { "/dev/shm", getenv("TMPDIR"), "/tmp", "/var/tmp" };
+	for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
+		if (!cand[i])
+			continue;
+		snprintf(scratch, sizeof(scratch), "%s/cbtime-XXXXXX", cand[i]);
+		if (mkdtemp(scratch) && chdir(scratch) == 0) {
+			close(open("f", O_CREAT | O_WRONLY, 0644));
+			(void)!symlink("f", "l");
+			mkdir("d", 0755);
+			close(open("d/a", O_CREAT | O_WRONLY, 0644));
+			return 0;
+		}
+	}
+	printf("no scratch directory\n");
+	return -1;
+}
+
+static void drop_scratch(void)
+{
+	unlink("f");
+	unlink("l");
+	unlink("d/a");
+	rmdir("d");
+	if (chdir("/") == 0)
+		rmdir(scratch);
+}
+
+static long long t0;
+
+/* PATH's (not followed) atime and mtime: "now" when within the clock
+ * readings around the call, else seconds.nanoseconds. */
+static void show_times(const char *path)
+{
+	struct statx x;
+	if (syscall(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_ATIME | STATX_MTIME, &x)) {
+		printf("  %s: statx failed\n", path);
+		return;
+	}
+	long long t1 = time(NULL);
+	const struct statx_timestamp *t[2] = { &x.stx_atime, &x.stx_mtime };
+	printf("  %s:", path);
+	for (int i = 0; i < 2; i++) {
+		if (t[i]->tv_sec >= t0 && t[i]->tv_sec <= t1)
+			printf(" %s now", i ? "mtime" : "atime");
+		else
+			printf(" %s %lld.%09u", i ? "mtime" : "atime", (long long)t[i]->tv_sec,
+			       t[i]->tv_nsec);
+	}
+	printf("\n");
+}
+
+/* Old times on PATH (not followed), so that what a call changes shows. */
+static void reset(const char *path)
+{
+	struct timespec old[2] = { { 1000, 1 }, { 2000, 2 } };
+	utimensat(AT_FDCWD, path, old, AT_SYMLINK_NOFOLLOW); /* utimensat_time64: not trapped */
+	t0 = time(NULL);
+}
+
+/* Call R on PATH after a reset, and the times it leaves. */
+#define TRY(what, path, call)                 \
+	do {                                  \
+		reset(path);                  \
+		res(what, call);              \
+		show_times(path);             \
+	} while (0)
+
+static void utimensat_calls(void)
+{
+	if (make_scratch() < 0)
+		return;
+	struct ts32 t[2] = { { 100000, 5 }, { 0x7fffffff, 999999999 } };
+	TRY("utimensat relative", "f", syscall(SYS_utimensat, AT_FDCWD, "f", t, 0));
+	char abs[512];
+	snprintf(abs, sizeof(abs), "%s/f", scratch);
+	TRY("utimensat absolute, bad dirfd", "f", syscall(SYS_utimensat, 999, abs, t, 0));
+	TRY("utimensat NULL times", "f", syscall(SYS_utimensat, AT_FDCWD, "f", NULL, 0));
+	struct ts32 now_omit[2] = { { 7, NOW_ }, { 9, OMIT_ } };
+	TRY("utimensat UTIME_NOW, UTIME_OMIT", "f",
+	    syscall(SYS_utimensat, AT_FDCWD, "f", now_omit, 0));
+	struct ts32 omit_now[2] = { { 0, OMIT_ }, { 0, NOW_ } };
+	TRY("utimensat UTIME_OMIT, UTIME_NOW", "f",
+	    syscall(SYS_utimensat, AT_FDCWD, "f", omit_now, 0));
+	struct ts32 neg[2] = { { -5, 0 }, { (int32_t)0x80000000, 1 } };
+	TRY("utimensat negative seconds", "f", syscall(SYS_utimensat, AT_FDCWD, "f", neg, 0));
+	TRY("utimensat symlink followed", "f", syscall(SYS_utimensat, AT_FDCWD, "l", t, 0));
+	reset("f");
+	TRY("utimensat AT_SYMLINK_NOFOLLOW", "l",
+	    syscall(SYS_utimensat, AT_FDCWD, "l", t, AT_SYMLINK_NOFOLLOW));
+	show_times("f");
+
+	int d = open("d", O_RDONLY | O_DIRECTORY);
+	TRY("utimensat from a dirfd", "d/a", syscall(SYS_utimensat, d, "a", t, 0));
+	int fd = open("f", O_RDONLY);
+	TRY("utimensat fd form (NULL path)", "f", syscall(SYS_utimensat, fd, NULL, t, 0));
+	TRY("utimensat fd form, NULL times", "f", syscall(SYS_utimensat, fd, NULL, NULL, 0));
+	TRY("utimensat AT_EMPTY_PATH", "f", syscall(SYS_utimensat, fd, "", t, AT_EMPTY_PATH));
+	TRY("utimensat empty path", "f", syscall(SYS_utimensat, fd, "", t, 0));
+	TRY("utimensat fd form with a flag", "f",
+	    syscall(SYS_utimensat, fd, NULL, t, AT_SYMLINK_NOFOLLOW));
+	TRY("utimensat fd form, bad fd", "f", syscall(SYS_utimensat, 999, NULL, t, 0));
+	TRY("utimensat NULL path, AT_FDCWD", ".", syscall(SYS_utimensat, AT_FDCWD, NULL, t, 0));
+	char self[64];
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	TRY("utimensat /proc/self/fd/N", "f", syscall(SYS_utimensat, AT_FDCWD, self, t, 0));
+	close(fd);
+	res("utimensat relative, bad dirfd", syscall(SYS_utimensat, 999, "f", t, 0));
+	res("utimensat relative to a file", syscall(SYS_utimensat, d, "a/b", t, 0));
+	close(d);
+	res("utimensat nonexistent", syscall(SYS_utimensat, AT_FDCWD, "nonexistent", t, 0));
+
+	/* The kernel's order: times, UTIME_OMIT twice, flags, then the path. */
+	res("utimensat bad path", syscall(SYS_utimensat, AT_FDCWD, BAD_PTR, t, 0));
+	res("utimensat bad times", syscall(SYS_utimensat, AT_FDCWD, "f", BAD_PTR, 0));
+	res("utimensat bad times, bad path", syscall(SYS_utimensat, AT_FDCWD, BAD_PTR, BAD_PTR, 0));
+	struct ts32 omit[2] = { { 1, OMIT_ }, { 2, OMIT_ } };
+	res("utimensat UTIME_OMIT twice, bad path",
+	    syscall(SYS_utimensat, AT_FDCWD, BAD_PTR, omit, 0));
+	res("utimensat UTIME_OMIT twice, nonexistent, bad flags",
+	    syscall(SYS_utimensat, 999, "nonexistent", omit, 0x4000));
+	res("utimensat bad flags", syscall(SYS_utimensat, AT_FDCWD, "f", t, 0x4000));
+	res("utimensat bad flags, bad path", syscall(SYS_utimensat, AT_FDCWD, BAD_PTR, t, 0x4000));
+	struct ts32 big[2] = { { 1, 1000000000 }, { 1, 0 } };
+	res("utimensat nsec 1e9", syscall(SYS_utimensat, AT_FDCWD, "f", big, 0));
+	struct ts32 negns[2] = { { 1, 0 }, { 1, -1 } };
+	res("utimensat nsec -1", syscall(SYS_utimensat, AT_FDCWD, "f", negns, 0));
+	res("utimensat nsec -1, bad path", syscall(SYS_utimensat, AT_FDCWD, BAD_PTR, negns, 0));
+	static char longpath[5000];
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	res("utimensat path longer than PATH_MAX", syscall(SYS_utimensat, AT_FDCWD, longpath, t, 0));
+	drop_scratch();
+}
+
+static void futimesat_calls(void)
+{
+	if (make_scratch() < 0)
+		return;
+	struct tv32 t[2] = { { 100000, 5 }, { 0x7fffffff, 999999 } };
+	TRY("futimesat relative", "f", syscall(SYS_futimesat, AT_FDCWD, "f", t));
+	TRY("futimesat NULL times", "f", syscall(SYS_futimesat, AT_FDCWD, "f", NULL));
+	TRY("futimesat symlink followed", "f", syscall(SYS_futimesat, AT_FDCWD, "l", t));
+	struct tv32 neg[2] = { { -5, 0 }, { -1, 999999 } };
+	TRY("futimesat negative seconds", "f", syscall(SYS_futimesat, AT_FDCWD, "f", neg));
+	int d = open("d", O_RDONLY | O_DIRECTORY);
+	TRY("futimesat from a dirfd", "d/a", syscall(SYS_futimesat, d, "a", t));
+	int fd = open("f", O_RDONLY);
+	TRY("futimesat fd form (NULL path)", "f", syscall(SYS_futimesat, fd, NULL, t));
+	close(fd);
+	close(d);
+	TRY("futimesat NULL path, AT_FDCWD", ".", syscall(SYS_futimesat, AT_FDCWD, NULL, t));
+	res("futimesat relative, bad dirfd", syscall(SYS_futimesat, 999, "f", t));
+	res("futimesat nonexistent", syscall(SYS_futimesat, AT_FDCWD, "nonexistent", t));
+	res("futimesat bad path", syscall(SYS_futimesat, AT_FDCWD, BAD_PTR, t));
+	res("futimesat bad times", syscall(SYS_futimesat, AT_FDCWD, "f", BAD_PTR));
+	struct tv32 bad_us[2] = { { 1, 1000000 }, { 1, 0 } };
+	res("futimesat usec 1e6", syscall(SYS_futimesat, AT_FDCWD, "f", bad_us));
+	res("futimesat usec 1e6, bad path", syscall(SYS_futimesat, AT_FDCWD, BAD_PTR, bad_us));
+	struct tv32 neg_us[2] = { { 1, 0 }, { 1, -1 } };
+	res("futimesat usec -1", syscall(SYS_futimesat, AT_FDCWD, "f", neg_us));
+
+	TRY("utimes relative", "f", syscall(SYS_utimes, "f", t));
+	TRY("utimes NULL times", "f", syscall(SYS_utimes, "f", NULL));
+	TRY("utimes symlink followed", "f", syscall(SYS_utimes, "l", t));
+	TRY("utimes in a directory", "d/a", syscall(SYS_utimes, "d/a", t));
+	res("utimes NULL path", syscall(SYS_utimes, NULL, t));
+	res("utimes empty path", syscall(SYS_utimes, "", t));
+	res("utimes nonexistent", syscall(SYS_utimes, "nonexistent", t));
+	res("utimes bad path", syscall(SYS_utimes, BAD_PTR, t));
+	res("utimes bad times", syscall(SYS_utimes, "f", BAD_PTR));
+	res("utimes usec 1e6, bad path", syscall(SYS_utimes, BAD_PTR, bad_us));
+	res("utimes usec -1", syscall(SYS_utimes, "f", neg_us));
+	drop_scratch();
+}
+
+static void utime_calls(void)
+{
+	if (make_scratch() < 0)
+		return;
+	struct utimbuf32 u = { 100000, 0x7fffffff };
+	TRY("utime relative", "f", syscall(SYS_utime, "f", &u));
+	TRY("utime NULL times", "f", syscall(SYS_utime, "f", NULL));
+	TRY("utime symlink followed", "f", syscall(SYS_utime, "l", &u));
+	struct utimbuf32 neg = { -5, (int32_t)0x80000000 };
+	TRY("utime negative seconds", "f", syscall(SYS_utime, "f", &neg));
+	char abs[512];
+	snprintf(abs, sizeof(abs), "%s/d/a", scratch);
+	TRY("utime absolute", "d/a", syscall(SYS_utime, abs, &u));
+	res("utime NULL path", syscall(SYS_utime, NULL, &u));
+	res("utime nonexistent", syscall(SYS_utime, "nonexistent", &u));
+	res("utime bad path", syscall(SYS_utime, BAD_PTR, &u));
+	res("utime bad times", syscall(SYS_utime, "f", BAD_PTR));
+	res("utime bad times, bad path", syscall(SYS_utime, BAD_PTR, BAD_PTR));
+	drop_scratch();
+}
+
+/* Path calls run with the guest's credentials: without capabilities,
+ * explicit times need the owner (EPERM), "now" write permission (EACCES),
+ * and a mode 0 directory cannot be searched. Performed with the
+ * supervisor's, all of these succeeded. */
+static void creds(void)
+{
+	if (make_scratch() < 0)
+		return;
+	struct ts32 t[2] = { { 100000, 5 }, { 200000, 6 } };
+	close(open("w", O_CREAT | O_WRONLY, 0666));
+	res("chmod w 0666", chmod("w", 0666));
+	res("chown f to 65534", chown("f", 65534, 65534));
+	res("chown w to 65534", chown("w", 65534, 65534));
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct none[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	res("drop every capability", syscall(SYS_capset, &h, none));
+	TRY("utimensat another's file", "f", syscall(SYS_utimensat, AT_FDCWD, "f", t, 0));
+	TRY("utimensat another's file, now", "f", syscall(SYS_utimensat, AT_FDCWD, "f", NULL, 0));
+	TRY("utimensat another's writable file, now", "w",
+	    syscall(SYS_utimensat, AT_FDCWD, "w", NULL, 0));
+	TRY("utimensat another's writable file, times", "w",
+	    syscall(SYS_utimensat, AT_FDCWD, "w", t, 0));
+	struct tv32 tv[2] = { { 1, 2 }, { 3, 4 } };
+	TRY("utimes another's file", "f", syscall(SYS_utimes, "f", tv));
+	TRY("utime another's writable file, now", "w", syscall(SYS_utime, "w", NULL));
+	res("chmod d 0", chmod("d", 0));
+	res("utimensat inside a mode 0 directory", syscall(SYS_utimensat, AT_FDCWD, "d/a", t, 0));
+	res("futimesat inside a mode 0 directory", syscall(SYS_futimesat, AT_FDCWD, "d/a", tv));
+	res("chmod d 0755", chmod("d", 0755));
+	unlink("w");
+	drop_scratch();
+}
+
+static const struct diff_case cases[] = {
+	{ "utimensat", utimensat_calls, "translated=utimensat" },
+	{ "futimesat", futimesat_calls, "translated=futimesat,utimes" },
+	{ "utime", utime_calls, "translated=utime" },
+	{ "creds", creds, "translated=utimensat,utimes,utime,futimesat --keep-caps=chown" },
+};
+
+DIFF_MAIN(cases)
