@@ -52,6 +52,7 @@ int cb_xf_gate_uname(struct cb_xctx *x);
 int cb_xf_post_sysinfo(struct cb_xctx *x);
 int cb_xf_pre_ugetrlimit(struct cb_xctx *x);
 int cb_xf_post_ugetrlimit(struct cb_xctx *x);
+int cb_xf_post_getrlimit(struct cb_xctx *x);
 int cb_xf_gate_prlimit(struct cb_xctx *x);
 int cb_xf_pre_prlimit(struct cb_xctx *x);
 int cb_xf_gate_clock(struct cb_xctx *x);

@@ -437,6 +437,20 @@ int cb_xf_post_ugetrlimit(struct cb_xctx *x)
 	return x->result >= 0 && !x->c->args[1] ? -EFAULT : (int)x->result;
 }
 
+/* The old getrlimit (76): compat_sys_old_getrlimit clamps both values at
+ * 0x7fffffff, where ugetrlimit maps them to RLIM_INFINITY. */
+int cb_xf_post_getrlimit(struct cb_xctx *x)
+{
+	struct rlimit *l = host_ptr(x, 3);
+	if (x->result >= 0 && l) {
+		if (l->rlim_cur > 0x7fffffff)
+			l->rlim_cur = 0x7fffffff;
+		if (l->rlim_max > 0x7fffffff)
+			l->rlim_max = 0x7fffffff;
+	}
+	return cb_xf_post_ugetrlimit(x);
+}
+
 /* prlimit64 is performed only to read the guest's own limits. Setting one
  * is checked against the caller's credentials (raising a hard limit needs
  * CAP_SYS_RESOURCE, which the supervisor may have and the guest not), and

@@ -21,7 +21,8 @@
 #include "sysv_ipc/sysv_ipc.h"
 
 static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets,
-						 cb_xsys_sockets, cb_xsys_ipc, cb_xsys_file_times };
+						 cb_xsys_sockets, cb_xsys_ipc, cb_xsys_file_times,
+						 cb_xsys_clocks, cb_xsys_sched };
 #define FOR_EACH_ROW(row)                                                        \
 	for (size_t t_ = 0; t_ < sizeof(tables) / sizeof(tables[0]); t_++)       \
 		for (const struct cb_xsys *row = tables[t_]; row->guest; row++)
@@ -520,7 +521,7 @@ int cb_xsys_check(struct cb_err *err)
 			    cb_abi_record_index(&cb_abi_builtin, a->record) == CB_NO_INDEX)
 				return cb_fail(err, EINVAL, "translation row %s: argument %d: no record '%s'",
 					       row->guest, i, a->record ? a->record : "(null)");
-			bool fixed = a->kind == CB_XA_ARRAY && a->len_arg == -1 && a->max;
+			bool fixed = a->len_arg == -1 && a->max && !a->clamp;
 			if ((a->kind == CB_XA_ARRAY || a->kind == CB_XA_BUF) && !fixed &&
 			    (a->len_arg < 0 || a->len_arg > 5 || a->len_arg == i))
 				return cb_fail(err, EINVAL, "translation row %s: argument %d: bad len_arg",

@@ -44,7 +44,7 @@ enum cb_xarg_kind {
 	CB_XA_RECORD, /* pointer to one record `record` */
 	CB_XA_ARRAY,  /* pointer to `len_arg` records `record` (len_arg -1: `max` of
 		       * them, a fixed count: utimensat's two timespecs) */
-	CB_XA_BUF,    /* pointer to `len_arg` bytes */
+	CB_XA_BUF,    /* pointer to `len_arg` bytes (-1: `max` bytes) */
 	CB_XA_STR,    /* pointer to a NUL-terminated string (at most 4096 bytes) */
 };
 
@@ -152,6 +152,8 @@ extern const struct cb_xsys cb_xsys_offsets[];
 extern const struct cb_xsys cb_xsys_sockets[];
 extern const struct cb_xsys cb_xsys_ipc[];
 extern const struct cb_xsys cb_xsys_file_times[];
+extern const struct cb_xsys cb_xsys_clocks[];
+extern const struct cb_xsys cb_xsys_sched[];
 
 /* The row for ARCH's syscall NR, or NULL. Only i386 guests are translated. */
 const struct cb_xsys *cb_xsys_find(enum cb_arch arch, int nr);

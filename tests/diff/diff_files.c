@@ -17,6 +17,7 @@
 #include <linux/magic.h>
 #include <linux/time_types.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -827,6 +828,114 @@ static void rlimits(void)
 	res("prlimit64 soft above hard", syscall(SYS_prlimit64, 0, RLIMIT_FSIZE, &bad, NULL));
 }
 
+/* The old getrlimit (76) clamps at 0x7fffffff where ugetrlimit says
+ * RLIM_INFINITY. */
+static void old_getrlimit(void)
+{
+	struct rlimit32 l;
+	static const uint64_t vals[] = { 1 << 20, 0x7ffffffeull, 0x7fffffffull, 0x80000000ull,
+					 0xffffffffull, 5ull << 32, ~0ull };
+	char what[96];
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		struct rlimit64_ n = { vals[i], ~0ull };
+		snprintf(what, sizeof(what), "prlimit64 set FSIZE soft 0x%llx", (unsigned long long)vals[i]);
+		res(what, syscall(SYS_prlimit64, 0, RLIMIT_FSIZE, &n, NULL));
+		memset(&l, FILL, sizeof(l));
+		show_rl("getrlimit FSIZE", syscall(SYS_getrlimit, RLIMIT_FSIZE, &l), &l);
+	}
+	memset(&l, FILL, sizeof(l));
+	show_rl("getrlimit NOFILE", syscall(SYS_getrlimit, RLIMIT_NOFILE, &l), &l);
+	res("getrlimit bad resource", syscall(SYS_getrlimit, 999, &l));
+	res("getrlimit bad resource, bad pointer", syscall(SYS_getrlimit, 999, BAD_PTR));
+	res("getrlimit bad pointer", syscall(SYS_getrlimit, RLIMIT_NOFILE, BAD_PTR));
+	res("getrlimit NULL", syscall(SYS_getrlimit, RLIMIT_NOFILE, NULL));
+}
+
+/* ---- CPU affinity ---- */
+
+static unsigned char mask[64];
+
+static void show_mask(const char *what, long r)
+{
+	res(what, r);
+	dump("  mask", mask, 16);
+}
+
+/* Compat lengths: a multiple of 4 (native: 8), the result min(len, the
+ * kernel's cpumask size). Masks depend on the machine, not on the run. */
+static void affinity(void)
+{
+	static const unsigned lens[] = { 4, 8, 12, 16, 64, 1 << 20, 0xfffffffc, 6, 2, 0, 0x20000000 };
+	char what[96];
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		memset(mask, FILL, sizeof(mask));
+		snprintf(what, sizeof(what), "sched_getaffinity len %u", lens[i]);
+		show_mask(what, syscall(SYS_sched_getaffinity, 0, lens[i] > sizeof(mask) ? 64 : lens[i], mask));
+		if (lens[i] > sizeof(mask)) /* the kernel writes no more than its mask */
+			show_mask(what, syscall(SYS_sched_getaffinity, 0, lens[i], mask));
+	}
+	pid_t child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	memset(mask, FILL, sizeof(mask));
+	show_mask("sched_getaffinity own pid", syscall(SYS_sched_getaffinity, getpid(), 4, mask));
+	show_mask("sched_getaffinity a child", syscall(SYS_sched_getaffinity, child, 8, mask));
+	res("sched_getaffinity no such thread", syscall(SYS_sched_getaffinity, 0x3ffffff0, 8, mask));
+	res("sched_getaffinity -1", syscall(SYS_sched_getaffinity, -1, 8, mask));
+	res("sched_getaffinity bad pointer", syscall(SYS_sched_getaffinity, 0, 8, BAD_PTR));
+	res("sched_getaffinity NULL", syscall(SYS_sched_getaffinity, 0, 8, NULL));
+	res("sched_getaffinity no such thread, bad pointer",
+	    syscall(SYS_sched_getaffinity, 0x3ffffff0, 8, BAD_PTR));
+	res("sched_getaffinity bad length, bad pointer", syscall(SYS_sched_getaffinity, 0, 6, BAD_PTR));
+
+	unsigned char all[8], one[8] = { 1 }, none[8] = { 0 };
+	syscall(SYS_sched_getaffinity, 0, sizeof(all), all);
+	res("sched_setaffinity CPU 0 only", syscall(SYS_sched_setaffinity, 0, 4, one));
+	memset(mask, FILL, sizeof(mask));
+	show_mask("  read back", syscall(SYS_sched_getaffinity, 0, 4, mask));
+	res("sched_setaffinity a child, CPU 0", syscall(SYS_sched_setaffinity, child, 8, one));
+	memset(mask, FILL, sizeof(mask));
+	show_mask("  the child's", syscall(SYS_sched_getaffinity, child, 8, mask));
+	res("sched_setaffinity all again, len 3", syscall(SYS_sched_setaffinity, 0, 3, all));
+	res("sched_setaffinity all again, len 1 << 20", syscall(SYS_sched_setaffinity, 0, 1 << 20, all));
+	res("sched_setaffinity empty", syscall(SYS_sched_setaffinity, 0, 8, none));
+	res("sched_setaffinity len 0", syscall(SYS_sched_setaffinity, 0, 0, all));
+	res("sched_setaffinity bad pointer", syscall(SYS_sched_setaffinity, 0, 8, BAD_PTR));
+	res("sched_setaffinity NULL", syscall(SYS_sched_setaffinity, 0, 8, NULL));
+	res("sched_setaffinity no such thread", syscall(SYS_sched_setaffinity, 0x3ffffff0, 8, all));
+	res("sched_setaffinity no such thread, bad pointer",
+	    syscall(SYS_sched_setaffinity, 0x3ffffff0, 8, BAD_PTR));
+	res("sched_setaffinity all", syscall(SYS_sched_setaffinity, 0, 8, all));
+	/* Another's thread: the caller's euid against the target's uids, then
+	 * CAP_SYS_NICE — which the guest has dropped. */
+	int p[2];
+	if (pipe(p) < 0)
+		return;
+	pid_t other = fork();
+	if (other == 0) { /* gone when the pipe closes: it cannot be killed without CAP_KILL */
+		char c;
+		close(p[1]);
+		if (setresuid(65534, 65534, 65534) == 0)
+			(void)!read(p[0], &c, 1);
+		_exit(1);
+	}
+	close(p[0]);
+	usleep(100000);
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct nocaps[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	res("drop every capability", syscall(SYS_capset, &h, nocaps));
+	res("sched_setaffinity another user's process", syscall(SYS_sched_setaffinity, other, 8, all));
+	memset(mask, FILL, sizeof(mask));
+	show_mask("sched_getaffinity another user's process",
+		  syscall(SYS_sched_getaffinity, other, 8, mask));
+	close(p[1]);
+	kill(child, SIGKILL);
+	waitpid(other, NULL, 0);
+	waitpid(child, NULL, 0);
+}
+
 /* ---- clocks ---- */
 
 struct ts32 {
@@ -1034,6 +1143,8 @@ static const struct diff_case cases[] = {
 	{ "uname_personality", uname_personality, "kernel" },
 	{ "sysinfo", sysinfo_calls, "translated" },
 	{ "rlimit", rlimits, "translated" },
+	{ "getrlimit", old_getrlimit, "translated=getrlimit" },
+	{ "affinity", affinity, "translated=sched_getaffinity,sched_setaffinity --keep-caps=setuid" },
 	{ "clock", clock_calls, "translated" },
 	{ "cpuclock", cpu_clocks, "kernel" },
 };

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,6 +238,112 @@ static void utime_calls(void)
 	drop_scratch();
 }
 
+/* ---- clocks ---- */
+
+#define FILL 0xa5
+
+/* That T (seconds, microseconds or nanoseconds below SUB) is within a
+ * second of REF. */
+static void show_near(const char *what, long r, long long t, long long frac, long long sub,
+		      long long ref)
+{
+	res(what, r);
+	if (r >= 0)
+		printf("  fraction in range %s, within a second of time() %s\n",
+		       frac >= 0 && frac < sub ? "yes" : "NO", t >= ref - 1 && t <= ref + 1 ? "yes" : "NO");
+}
+
+static void clocks(void)
+{
+	struct tv32 tv;
+	struct { int32_t minuteswest, dsttime; } tz;
+	memset(&tv, FILL, sizeof(tv));
+	memset(&tz, FILL, sizeof(tz));
+	long r = syscall(SYS_gettimeofday, &tv, &tz);
+	show_near("gettimeofday", r, tv.sec, tv.usec, 1000000, time(NULL));
+	dump("  timezone", &tz, sizeof(tz));
+	memset(&tz, FILL, sizeof(tz));
+	res("gettimeofday NULL, tz", syscall(SYS_gettimeofday, NULL, &tz));
+	dump("  timezone", &tz, sizeof(tz));
+	memset(&tv, FILL, sizeof(tv));
+	r = syscall(SYS_gettimeofday, &tv, NULL);
+	show_near("gettimeofday tv, NULL", r, tv.sec, tv.usec, 1000000, time(NULL));
+	res("gettimeofday NULL, NULL", syscall(SYS_gettimeofday, NULL, NULL));
+	memset(&tz, FILL, sizeof(tz));
+	res("gettimeofday bad tv", syscall(SYS_gettimeofday, BAD_PTR, &tz));
+	dump("  timezone", &tz, sizeof(tz));
+	memset(&tv, FILL, sizeof(tv));
+	res("gettimeofday bad tz", syscall(SYS_gettimeofday, &tv, BAD_PTR));
+	printf("  tv written %s\n", tv.usec >= 0 && tv.usec < 1000000 ? "yes" : "no");
+
+	int32_t t = (int32_t)0xa5a5a5a5;
+	long long ref = time(NULL);
+	r = syscall(SYS_time, NULL);
+	show_near("time NULL", r < 0 ? r : 0, r, 0, 1, ref);
+	r = syscall(SYS_time, &t);
+	show_near("time &t", r < 0 ? r : 0, r, 0, 1, ref);
+	printf("  stored the result %s\n", t == (int32_t)r ? "yes" : "NO");
+	res("time bad pointer", syscall(SYS_time, BAD_PTR));
+
+	static const struct {
+		clockid_t id;
+		const char *name;
+	} ids[] = {
+		{ CLOCK_REALTIME, "REALTIME" },
+		{ CLOCK_MONOTONIC, "MONOTONIC" },
+		{ CLOCK_MONOTONIC_RAW, "MONOTONIC_RAW" },
+		{ CLOCK_REALTIME_COARSE, "REALTIME_COARSE" },
+		{ CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE" },
+		{ CLOCK_BOOTTIME, "BOOTTIME" },
+		{ CLOCK_TAI, "TAI" },
+		{ CLOCK_PROCESS_CPUTIME_ID, "PROCESS_CPUTIME_ID (kernel)" },
+	};
+	char what[96];
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		struct ts32 ts;
+		memset(&ts, FILL, sizeof(ts));
+		snprintf(what, sizeof(what), "clock_getres %s", ids[i].name);
+		res(what, syscall(SYS_clock_getres, ids[i].id, &ts));
+		dump("  res", &ts, sizeof(ts));
+	}
+	res("clock_getres NULL", syscall(SYS_clock_getres, CLOCK_MONOTONIC, NULL));
+	res("clock_getres bad clock", syscall(SYS_clock_getres, 100, NULL));
+	res("clock_getres bad clock, bad pointer", syscall(SYS_clock_getres, 100, BAD_PTR));
+	res("clock_getres bad pointer", syscall(SYS_clock_getres, CLOCK_REALTIME, BAD_PTR));
+}
+
+/* sched_rr_get_interval: the slice of a SCHED_OTHER thread depends on the
+ * load, so only its shape is printed. */
+static void rr_interval(void)
+{
+	struct ts32 ts;
+	struct { pid_t pid; const char *name; } who[] = {
+		{ 0, "0 (the caller)" }, { getpid(), "own pid" }, { getppid(), "parent" },
+	};
+	char what[96];
+	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++) {
+		memset(&ts, FILL, sizeof(ts));
+		snprintf(what, sizeof(what), "sched_rr_get_interval %s", who[i].name);
+		long r = syscall(SYS_sched_rr_get_interval, who[i].pid, &ts);
+		res(what, r);
+		if (r == 0)
+			printf("  sec %d, nsec < 1e9 %s\n", ts.sec, ts.nsec >= 0 && ts.nsec < 1000000000 ? "yes" : "NO");
+	}
+	/* A SCHED_RR thread has the fixed round-robin slice (100 ms by
+	 * default), which the supervisor's threads do not: 0 is the guest. */
+	struct sched_param sp = { .sched_priority = 1 };
+	res("sched_setscheduler SCHED_RR", sched_setscheduler(0, SCHED_RR, &sp));
+	memset(&ts, FILL, sizeof(ts));
+	res("sched_rr_get_interval 0, SCHED_RR", syscall(SYS_sched_rr_get_interval, 0, &ts));
+	dump("  interval", &ts, sizeof(ts));
+	res("sched_rr_get_interval -1", syscall(SYS_sched_rr_get_interval, -1, &ts));
+	res("sched_rr_get_interval no such thread", syscall(SYS_sched_rr_get_interval, 0x3ffffff0, &ts));
+	res("sched_rr_get_interval no such thread, bad pointer",
+	    syscall(SYS_sched_rr_get_interval, 0x3ffffff0, BAD_PTR));
+	res("sched_rr_get_interval bad pointer", syscall(SYS_sched_rr_get_interval, 0, BAD_PTR));
+	res("sched_rr_get_interval NULL", syscall(SYS_sched_rr_get_interval, 0, NULL));
+}
+
 /* Path calls run with the guest's credentials: without capabilities,
  * explicit times need the owner (EPERM), "now" write permission (EACCES),
  * and a mode 0 directory cannot be searched. Performed with the
@@ -274,6 +381,8 @@ static const struct diff_case cases[] = {
 	{ "utimensat", utimensat_calls, "translated=utimensat" },
 	{ "futimesat", futimesat_calls, "translated=futimesat,utimes" },
 	{ "utime", utime_calls, "translated=utime" },
+	{ "clocks", clocks, "translated=gettimeofday,time,clock_getres" },
+	{ "rr_interval", rr_interval, "translated=sched_rr_get_interval --keep-caps=sys_nice" },
 	{ "creds", creds, "translated=utimensat,utimes,utime,futimesat --keep-caps=chown" },
 };
 
