@@ -103,7 +103,8 @@ const struct cb_group cb_groups[] = {
 	       "nanosleep", "clock_nanosleep", "clock_nanosleep_time64",
 	       "semctl", "shmctl", "msgctl", "ipc",
 	       "utimensat", "futimesat", "utimes", "utime", "getrlimit", "gettimeofday", "time",
-	       "clock_getres", "sched_getaffinity", "sched_setaffinity", "sched_rr_get_interval") },
+	       "clock_getres", "sched_getaffinity", "sched_setaffinity", "sched_rr_get_interval",
+	       "fcntl") },
 	{ NULL },
 };
 

@@ -49,8 +49,10 @@ const struct cb_xsys cb_xsys_files[] = {
 	  .why = "fd call: linux_dirent64 is the same bytes; ext2/3/4 directories stay in the kernel "
 		 "(32-bit hash offsets)" },
 	{ "fcntl64", "fcntl", { FD, VAL, VAL }, .gate = cb_xf_gate_fcntl, .pre = cb_xf_pre_fcntl,
-	  .why = "fd call for F_OFD_GETLK/F_OFD_SETLK (flock64, 24 bytes from 32); every other "
-		 "command stays in the kernel" },
+	  .why = "fd call for F_OFD_GETLK/F_OFD_SETLK (flock64, 24 bytes from 32) and the value "
+		 "commands on the open file; the fd table, POSIX locks and owners stay in the kernel" },
+	{ "fcntl", "fcntl", { FD, VAL, VAL }, .gate = cb_xf_gate_fcntl, .pre = cb_xf_pre_fcntl,
+	  .why = "fd call: x86 enters it as compat_sys_fcntl64, so as fcntl64" },
 	{ "uname", "uname", { OUT_REC("utsname") }, .gate = cb_xf_gate_uname,
 	  .why = "global object: the UTS namespace; PER_LINUX32/UNAME26 guests stay in the kernel" },
 	{ "sysinfo", "sysinfo", { OUT_REC("sysinfo") }, .post = cb_xf_post_sysinfo,

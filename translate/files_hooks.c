@@ -301,46 +301,79 @@ int cb_xf_undo_getdents(struct cb_xctx *x)
 	return 0;
 }
 
-/* ---- fcntl64 ---- */
+/* ---- fcntl64, fcntl ----
+ *
+ * x86's syscall_32.tbl enters both as compat_sys_fcntl64 (measured: fcntl
+ * with i386's F_GETLK64 and a bad fd is EBADF, F_OFD_SETLKW with a bad
+ * pointer EFAULT; compat_sys_fcntl, which refuses those with EINVAL, is
+ * other architectures'): one gate and one hook for both. */
 
-/* The commands performed, and what they do with struct flock64: the
- * open-file-description locks, owned by the open file the supervisor's
- * copy of the fd shares. POSIX record locks (F_GETLK64, F_SETLK64,
- * F_SETLKW64, F_GETLK...) belong to the calling process: set by the
- * supervisor they would be its own (and dropped when it closes its copy),
- * and F_GETLK would report the guest's own locks as conflicts. F_OFD_SETLKW
- * blocks: a worker waiting for the lock would not see the guest's call
- * interrupted by a signal and would take the lock anyway afterwards. Every
- * other command passes a value, not a pointer, or acts on the caller's fd
- * table or signals (F_DUPFD, F_SETFD, F_SETOWN). */
+/* The commands performed: those on the open file description, which the
+ * supervisor's copy of the fd shares. The open-file-description locks
+ * (struct flock64 in the command's direction) are owned by it; POSIX
+ * record locks (F_GETLK64, F_SETLK64, F_SETLKW64, F_GETLK...) belong to
+ * the calling process: set by the supervisor they would be its own (and
+ * dropped when it closes its copy), and F_GETLK would report the guest's
+ * own locks as conflicts. F_OFD_SETLKW blocks: a worker waiting for the
+ * lock would not see the guest's call interrupted by a signal and would
+ * take the lock anyway afterwards.
+ *
+ * Value commands on the file: its status flags, signal number, lease
+ * type, pipe size and seals. F_SETFL stays in the kernel when it asks for
+ * O_ASYNC (the fasync entry records the caller's fd number, the si_fd of
+ * SIGIO) or O_NOATIME (the caller must own the file: inode_owner_or_capable
+ * with its fsuid and CAP_FOWNER). The rest are the caller's: its fd table
+ * (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_DUPFD_QUERY), what
+ * records the caller in the file (F_SETOWN, F_SETOWN_EX and F_SETLEASE,
+ * which make it the file's owner for SIGIO; F_NOTIFY), pids in its PID
+ * namespace (F_GETOWN, F_GETOWN_EX), and F_SETPIPE_SZ, checked against
+ * the caller's CAP_SYS_RESOURCE. */
 static const struct {
 	unsigned cmd;
-	enum cb_dir dir;
-} fcntl_locks[] = {
-	{ F_OFD_GETLK, CB_DIR_INOUT },
-	{ F_OFD_SETLK, CB_DIR_IN },
+	bool lock;           /* arg points to a struct flock64 */
+	enum cb_dir dir;     /* ... in this direction */
+	unsigned long kernel_if; /* bits of arg that leave the call to the kernel */
+} fcntl_cmds[] = {
+	{ F_OFD_GETLK, true, CB_DIR_INOUT, 0 },
+	{ F_OFD_SETLK, true, CB_DIR_IN, 0 },
+	{ F_GETFL, false, CB_DIR_NONE, 0 },
+	{ F_SETFL, false, CB_DIR_NONE, O_ASYNC | O_NOATIME },
+	{ F_GETSIG, false, CB_DIR_NONE, 0 },
+	{ F_SETSIG, false, CB_DIR_NONE, 0 },
+	{ F_GETLEASE, false, CB_DIR_NONE, 0 },
+	{ F_GETPIPE_SZ, false, CB_DIR_NONE, 0 },
+	{ F_ADD_SEALS, false, CB_DIR_NONE, 0 },
+	{ F_GET_SEALS, false, CB_DIR_NONE, 0 },
 };
 
-static enum cb_dir fcntl_dir(uint64_t cmd)
+static int fcntl_cmd(uint64_t cmd)
 {
-	for (size_t i = 0; i < sizeof(fcntl_locks) / sizeof(fcntl_locks[0]); i++)
-		if (fcntl_locks[i].cmd == cmd)
-			return fcntl_locks[i].dir;
-	return CB_DIR_NONE;
+	for (size_t i = 0; i < sizeof(fcntl_cmds) / sizeof(fcntl_cmds[0]); i++)
+		if (fcntl_cmds[i].cmd == cmd)
+			return (int)i;
+	return -1;
 }
 
-/* CONTINUE for the rest is safe: only the command register was looked at,
- * and whether the third argument is a pointer depends on it. */
+/* CONTINUE for the rest is safe: only the command and argument registers
+ * were looked at, and whether the third argument is a pointer depends on
+ * the command. */
 int cb_xf_gate_fcntl(struct cb_xctx *x)
 {
-	return fcntl_dir(x->c->args[1]) == CB_DIR_NONE ? CB_XSYS_KERNEL : 0;
+	int i = fcntl_cmd(x->c->args[1]);
+	if (i < 0 || (x->c->args[2] & fcntl_cmds[i].kernel_if))
+		return CB_XSYS_KERNEL;
+	return 0;
 }
 
 /* The lock struct, in the command's direction (F_OFD_SETLK's is not written
  * back). The kernel fails a bad fd, and an O_PATH one (check_fcntl_cmd),
- * before it reads the struct. */
+ * before it reads the struct. Value commands go as they are: the host
+ * kernel makes those checks itself on the shared file. */
 int cb_xf_pre_fcntl(struct cb_xctx *x)
 {
+	int i = fcntl_cmd(x->c->args[1]);
+	if (i < 0 || !fcntl_cmds[i].lock)
+		return 0;
 	int fd = (int)x->host[0];
 	if (fd < 0)
 		return -EBADF;
@@ -349,7 +382,7 @@ int cb_xf_pre_fcntl(struct cb_xctx *x)
 		return -EBADF;
 	void *p = NULL;
 	int r = cb_conv_in(x->cv, cb_abi_record_index(&cb_abi_builtin, "flock64"), x->c->args[2],
-			   fcntl_dir(x->c->args[1]), &p);
+			   fcntl_cmds[i].dir, &p);
 	x->host[2] = (uint64_t)(uintptr_t)p;
 	return r;
 }

@@ -851,6 +851,79 @@ static void old_getrlimit(void)
 	res("getrlimit NULL", syscall(SYS_getrlimit, RLIMIT_NOFILE, NULL));
 }
 
+/* ---- fcntl value commands ---- */
+
+static void fcntl_values(void)
+{
+	if (!make_scratch(0))
+		return;
+	int p[2];
+	(void)!pipe(p);
+	int f = open("f", O_CREAT | O_RDWR, 0644);
+	int path = open("f", O_PATH);
+	int mfd = syscall(SYS_memfd_create, "cb", MFD_ALLOW_SEALING);
+	static const struct {
+		int nr;
+		const char *name;
+	} calls[] = { { SYS_fcntl64, "fcntl64" }, { SYS_fcntl, "fcntl" } };
+	char what[96];
+	for (size_t i = 0; i < 2; i++) {
+		int nr = calls[i].nr;
+		const char *n = calls[i].name;
+#define F(label, ...) (snprintf(what, sizeof(what), "%s %s", n, label), res(what, syscall(nr, __VA_ARGS__)))
+		F("F_GETFL file", f, F_GETFL);
+		F("F_SETFL O_APPEND|O_NONBLOCK", f, F_SETFL, O_APPEND | O_NONBLOCK);
+		F("F_GETFL after", f, F_GETFL);
+		F("F_SETFL 0", f, F_SETFL, 0);
+		F("F_SETFL O_ASYNC (kernel)", p[0], F_SETFL, O_ASYNC);
+		F("F_GETFL pipe", p[0], F_GETFL);
+		F("F_SETFL O_NOATIME (kernel)", f, F_SETFL, O_NOATIME);
+		F("F_GETFL O_PATH", path, F_GETFL);
+		F("F_SETFL O_PATH", path, F_SETFL, O_NONBLOCK);
+		F("F_GETSIG O_PATH", path, F_GETSIG);
+		F("F_GETFL bad fd", 999, F_GETFL);
+		F("F_SETFL bad fd", -1, F_SETFL, 0);
+		F("F_GETSIG", f, F_GETSIG);
+		F("F_SETSIG SIGUSR1", f, F_SETSIG, SIGUSR1);
+		F("F_GETSIG after", f, F_GETSIG);
+		F("F_SETSIG 100", f, F_SETSIG, 100);
+		F("F_SETSIG -1", f, F_SETSIG, -1);
+		F("F_SETSIG 0", f, F_SETSIG, 0);
+		F("F_GETLEASE", f, F_GETLEASE);
+		F("F_GETLEASE pipe", p[0], F_GETLEASE);
+		F("F_GETPIPE_SZ", p[1], F_GETPIPE_SZ);
+		F("F_GETPIPE_SZ file", f, F_GETPIPE_SZ);
+		F("F_SETPIPE_SZ (kernel)", p[1], F_SETPIPE_SZ, 8192);
+		F("F_GETPIPE_SZ after", p[1], F_GETPIPE_SZ);
+		F("F_GET_SEALS", mfd, F_GET_SEALS);
+		F("F_GET_SEALS file", f, F_GET_SEALS);
+		F("F_ADD_SEALS bad", mfd, F_ADD_SEALS, 0x10000);
+		F("F_GETFD (kernel)", f, F_GETFD);
+		F("F_DUPFD (kernel)", f, F_DUPFD, 100);
+		F("unknown command (kernel)", f, 9999);
+	}
+	res("fcntl64 F_ADD_SEALS F_SEAL_GROW", syscall(SYS_fcntl64, mfd, F_ADD_SEALS, F_SEAL_GROW));
+	res("fcntl F_ADD_SEALS F_SEAL_SEAL", syscall(SYS_fcntl, mfd, F_ADD_SEALS, F_SEAL_SEAL));
+	res("fcntl64 F_GET_SEALS", syscall(SYS_fcntl64, mfd, F_GET_SEALS));
+	res("fcntl64 F_ADD_SEALS sealed", syscall(SYS_fcntl64, mfd, F_ADD_SEALS, F_SEAL_SHRINK));
+	/* fcntl (55) is compat_sys_fcntl64 on x86: i386's F_GETLK64 (12) is
+	 * EBADF for a bad fd, the OFD locks read their flock64. */
+	struct flock64 l = lk(F_RDLCK, 0, 1);
+	res("fcntl F_GETLK64", syscall(SYS_fcntl, 999, 12, &l));
+	res("fcntl F_OFD_GETLK", syscall(SYS_fcntl, 999, F_OFD_GETLK, &l));
+	res("fcntl F_OFD_SETLKW", syscall(SYS_fcntl, f, F_OFD_SETLKW, BAD_PTR));
+	memset(&l, FILL, sizeof(l));
+	l = lk(F_WRLCK, 0, 10);
+	res("fcntl F_OFD_SETLK", syscall(SYS_fcntl, f, F_OFD_SETLK, &l));
+	l = lk(F_RDLCK, 0, 10);
+	int f2 = open("f", O_RDONLY);
+	res("fcntl F_OFD_GETLK another open", syscall(SYS_fcntl, f2, F_OFD_GETLK, &l));
+	show_lock("  conflict", 0, &l);
+	close(f2);
+	res("fcntl64 F_OFD_GETLK bad pointer", syscall(SYS_fcntl64, f, F_OFD_GETLK, BAD_PTR));
+	drop_scratch();
+}
+
 /* ---- CPU affinity ---- */
 
 static unsigned char mask[64];
@@ -1144,6 +1217,7 @@ static const struct diff_case cases[] = {
 	{ "sysinfo", sysinfo_calls, "translated" },
 	{ "rlimit", rlimits, "translated" },
 	{ "getrlimit", old_getrlimit, "translated=getrlimit" },
+	{ "fcntl", fcntl_values, "translated=fcntl64,fcntl" },
 	{ "affinity", affinity, "translated=sched_getaffinity,sched_setaffinity --keep-caps=setuid" },
 	{ "clock", clock_calls, "translated" },
 	{ "cpuclock", cpu_clocks, "kernel" },

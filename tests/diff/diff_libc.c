@@ -154,6 +154,26 @@ static void utimes_case(void)
 	cleanup();
 }
 
+/* glibc's fcntl: fcntl64 for every command. */
+static void fcntl_case(void)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		return;
+	res("F_GETFL", fcntl(p[0], F_GETFL));
+	res("F_SETFL O_NONBLOCK", fcntl(p[0], F_SETFL, O_NONBLOCK));
+	res("F_GETFL after", fcntl(p[0], F_GETFL));
+	char c;
+	res("read, nothing there", read(p[0], &c, 1));
+	res("F_GETPIPE_SZ", fcntl(p[1], F_GETPIPE_SZ));
+	res("F_SETSIG", fcntl(p[0], F_SETSIG, SIGIO));
+	res("F_GETSIG", fcntl(p[0], F_GETSIG));
+	res("F_GETFD (kernel)", fcntl(p[0], F_GETFD));
+	res("F_GETFL bad fd", fcntl(999, F_GETFL));
+	close(p[0]);
+	close(p[1]);
+}
+
 /* statfs with a path in unmapped memory is EFAULT, before anything. */
 static void statfs_case(void)
 {
@@ -877,6 +897,7 @@ static const struct diff_case cases[] = {
 	{ "select", select_case, "translated=pselect6,pselect6_time64,ppoll,ppoll_time64" },
 	{ "sysvipc", sysvipc_case, "translated=ipc:semctl,ipc:shmctl,ipc:msgctl" },
 	{ "utimes", utimes_case, "translated=utimensat" },
+	{ "fcntl", fcntl_case, "translated=fcntl64" },
 };
 
 DIFF_MAIN(cases)
