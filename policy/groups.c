@@ -104,7 +104,7 @@ const struct cb_group cb_groups[] = {
 	       "semctl", "shmctl", "msgctl", "ipc",
 	       "utimensat", "futimesat", "utimes", "utime", "getrlimit", "gettimeofday", "time",
 	       "clock_getres", "sched_getaffinity", "sched_setaffinity", "sched_rr_get_interval",
-	       "fcntl") },
+	       "fcntl", "lseek", "truncate", "ftruncate") },
 	{ NULL },
 };
 

@@ -212,6 +212,12 @@ int cb_xf_pre_truncate64(struct cb_xctx *x)
 	return r;
 }
 
+/* truncate(path, len): the length a sign-extended 32-bit one. */
+int cb_xf_pre_truncate(struct cb_xctx *x)
+{
+	return path_from_cwd(x);
+}
+
 /* statx(dirfd, path, flags, mask, buf): struct statx is the same 256
  * bytes for both ABIs; the dirfd is taken as fstatat64's is. */
 int cb_xf_pre_statx(struct cb_xctx *x)

@@ -18,7 +18,9 @@
 
 #define FD { CB_XA_FD }
 #define VAL { CB_XA_VALUE }
-#define STR { CB_XA_STR, CB_DIR_IN }
+#define SVAL { CB_XA_SVALUE }
+/* do_sys_truncate refuses a negative length before it reads the path. */
+#define LATE_STR { .kind = CB_XA_STR, .dir = CB_DIR_IN, .late = true }
 
 static uint64_t pair(const struct cb_xctx *x, int lo)
 {
@@ -142,11 +144,20 @@ const struct cb_xsys cb_xsys_offsets[] = {
 	  .why = "fd call: offset from two registers; buffer keeps the guest's alignment" },
 	{ "pwrite64", "pwrite64", { VAL, VAL, VAL, VAL, VAL }, .call = call_pwrite64,
 	  .why = "fd call: as pread64; SIGXFSZ goes to the guest" },
-	{ "truncate64", "truncate", { STR, VAL, VAL }, .pre = cb_xf_pre_truncate64,
+	{ "truncate64", "truncate", { LATE_STR, VAL, VAL }, .pre = cb_xf_pre_truncate64,
 	  .flags = CB_X_PATH,
 	  .why = "path call: length from two registers; relative paths from the guest's cwd" },
 	{ "ftruncate64", "ftruncate", { FD, VAL, VAL }, .pre = pre_fd_pos,
 	  .why = "fd call: length from two registers" },
+	/* The old calls with a 32-bit signed offset or length (compat_off_t):
+	 * sign-extended, a negative one is EINVAL from the host as natively. */
+	{ "lseek", "lseek", { FD, SVAL, VAL }, .gate = cb_xf_gate_llseek,
+	  .why = "fd call: 32-bit signed offset; the 64-bit position is the result, which the "
+		 "i386 register truncates as natively; ext4 directories stay in the kernel" },
+	{ "truncate", "truncate", { LATE_STR, SVAL }, .pre = cb_xf_pre_truncate, .flags = CB_X_PATH,
+	  .why = "path call: 32-bit signed length; relative paths from the guest's cwd" },
+	{ "ftruncate", "ftruncate", { FD, SVAL },
+	  .why = "fd call: 32-bit signed length" },
 	{ "readahead", "readahead", { FD, VAL, VAL, VAL }, .pre = pre_readahead,
 	  .why = "fd call: offset from two registers" },
 	{ "fadvise64", "fadvise64", { FD, VAL, VAL, VAL, VAL }, .pre = pre_fadvise64,

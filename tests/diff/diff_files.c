@@ -924,6 +924,72 @@ static void fcntl_values(void)
 	drop_scratch();
 }
 
+/* ---- 32-bit offsets and lengths: lseek, truncate, ftruncate ---- */
+
+static long long size_of(const char *path)
+{
+	struct statx x;
+	return syscall(SYS_statx, AT_FDCWD, path, 0, STATX_SIZE, &x) ? -1 : (long long)x.stx_size;
+}
+
+static void off32(void)
+{
+	if (!make_scratch(0))
+		return;
+	make_files();
+	int f = open("f", O_RDWR);
+	int ro = open("f", O_RDONLY);
+	int p[2];
+	(void)!pipe(p);
+	res("ftruncate 100", syscall(SYS_ftruncate, f, 100));
+	printf("  size %lld\n", size_of("f"));
+	res("ftruncate 0x7fffffff", syscall(SYS_ftruncate, f, 0x7fffffff));
+	printf("  size %lld\n", size_of("f"));
+	res("ftruncate -1", syscall(SYS_ftruncate, f, -1));
+	res("ftruncate bad fd", syscall(SYS_ftruncate, 999, 10));
+	res("ftruncate bad fd, -1", syscall(SYS_ftruncate, 999, -1));
+	res("ftruncate read-only fd", syscall(SYS_ftruncate, ro, 10));
+	res("ftruncate pipe", syscall(SYS_ftruncate, p[1], 10));
+	res("truncate 5", syscall(SYS_truncate, "f", 5));
+	printf("  size %lld\n", size_of("f"));
+	char abs[512];
+	snprintf(abs, sizeof(abs), "%s/f", scratch);
+	res("truncate absolute 7", syscall(SYS_truncate, abs, 7));
+	printf("  size %lld\n", size_of("f"));
+	res("truncate through a symlink 9", syscall(SYS_truncate, "l", 9));
+	printf("  size %lld\n", size_of("f"));
+	res("truncate -5", syscall(SYS_truncate, "f", -5));
+	res("truncate -5, bad path", syscall(SYS_truncate, BAD_PTR, -5));
+	res("truncate64 -5, bad path", syscall(SYS_truncate64, BAD_PTR, -5, -1));
+	res("truncate bad path", syscall(SYS_truncate, BAD_PTR, 1));
+	res("truncate NULL path", syscall(SYS_truncate, NULL, 1));
+	res("truncate nonexistent", syscall(SYS_truncate, "nonexistent", 1));
+	res("truncate a directory", syscall(SYS_truncate, "d", 0));
+	res("truncate empty path", syscall(SYS_truncate, "", 0));
+	res("truncate dangling", syscall(SYS_truncate, "dangling", 0));
+
+	res("lseek SEEK_SET 5", syscall(SYS_lseek, f, 5, SEEK_SET));
+	res("lseek SEEK_CUR -1", syscall(SYS_lseek, f, -1, SEEK_CUR));
+	res("lseek SEEK_SET -10", syscall(SYS_lseek, f, -10, SEEK_SET));
+	res("lseek SEEK_END 0", syscall(SYS_lseek, f, 0, SEEK_END));
+	res("lseek SEEK_DATA 0", syscall(SYS_lseek, f, 0, SEEK_DATA));
+	res("lseek whence 99", syscall(SYS_lseek, f, 0, 99));
+	res("lseek bad fd", syscall(SYS_lseek, 999, 0, SEEK_SET));
+	res("lseek bad fd, whence 99", syscall(SYS_lseek, 999, 0, 99));
+	res("lseek pipe", syscall(SYS_lseek, p[0], 0, SEEK_CUR));
+	res("ftruncate64 4 GiB + 4096", syscall(SYS_ftruncate64, f, 4096, 1));
+	/* The 64-bit position, truncated by the 32-bit register. */
+	long r = syscall(SYS_lseek, f, 0, SEEK_END);
+	printf("lseek SEEK_END of 4 GiB + 4096 = %ld (errno %s)\n", r, r < 0 ? strerrorname_np(errno) : "-");
+	res("lseek SEEK_CUR after", syscall(SYS_lseek, f, 0, SEEK_CUR));
+	int d = open("d", O_RDONLY | O_DIRECTORY);
+	res("lseek directory SEEK_SET 0", syscall(SYS_lseek, d, 0, SEEK_SET));
+	close(d);
+	close(f);
+	close(ro);
+	drop_scratch();
+}
+
 /* ---- CPU affinity ---- */
 
 static unsigned char mask[64];
@@ -1218,6 +1284,7 @@ static const struct diff_case cases[] = {
 	{ "rlimit", rlimits, "translated" },
 	{ "getrlimit", old_getrlimit, "translated=getrlimit" },
 	{ "fcntl", fcntl_values, "translated=fcntl64,fcntl" },
+	{ "off32", off32, "translated=lseek,truncate,ftruncate", need_tmpfs },
 	{ "affinity", affinity, "translated=sched_getaffinity,sched_setaffinity --keep-caps=setuid" },
 	{ "clock", clock_calls, "translated" },
 	{ "cpuclock", cpu_clocks, "kernel" },
