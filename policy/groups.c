@@ -104,7 +104,8 @@ const struct cb_group cb_groups[] = {
 	       "semctl", "shmctl", "msgctl", "ipc",
 	       "utimensat", "futimesat", "utimes", "utime", "getrlimit", "gettimeofday", "time",
 	       "clock_getres", "sched_getaffinity", "sched_setaffinity", "sched_rr_get_interval",
-	       "fcntl", "lseek", "truncate", "ftruncate") },
+	       "fcntl", "lseek", "truncate", "ftruncate", "stat", "lstat", "fstat", "statfs",
+	       "fstatfs") },
 	{ NULL },
 };
 

@@ -39,7 +39,10 @@ int cb_xf_gate_statfs(struct cb_xctx *x);
 int cb_xf_pre_statfs(struct cb_xctx *x);
 int cb_xf_pre_fstatfs(struct cb_xctx *x);
 int cb_xf_pre_truncate64(struct cb_xctx *x);
-int cb_xf_pre_truncate(struct cb_xctx *x);
+int cb_xf_pre_cwd_path(struct cb_xctx *x);
+int cb_xf_post_oldstat_path(struct cb_xctx *x);
+int cb_xf_post_oldstat_fd(struct cb_xctx *x);
+int cb_xf_post_oldstatfs(struct cb_xctx *x);
 int cb_xf_pre_statx(struct cb_xctx *x);
 int cb_xf_post_statfs(struct cb_xctx *x);
 /* _llseek on a directory of those filesystems: CB_XSYS_KERNEL. */

@@ -212,8 +212,8 @@ int cb_xf_pre_truncate64(struct cb_xctx *x)
 	return r;
 }
 
-/* truncate(path, len): the length a sign-extended 32-bit one. */
-int cb_xf_pre_truncate(struct cb_xctx *x)
+/* truncate(path, len), statfs(path, buf): no dirfd, the path first. */
+int cb_xf_pre_cwd_path(struct cb_xctx *x)
 {
 	return path_from_cwd(x);
 }
@@ -248,6 +248,54 @@ int cb_xf_post_statfs(struct cb_xctx *x)
 	if (x->result < 0 || !s)
 		return (int)x->result;
 	if (((uint64_t)s->f_bsize | (uint64_t)s->f_frsize) >> 32)
+		return -EOVERFLOW;
+	return (int)x->result;
+}
+
+/* ---- the old stat and statfs ---- */
+
+/* cp_compat_stat: uids and gids past 16 bits read as overflowuid (65534,
+ * the default of /proc/sys/kernel/overflowuid: not read), a size above
+ * 2^31-1 is EOVERFLOW (the i386 field is unsigned: the converter would
+ * let 4 GiB through); inode and link count are the converter's EOVERFLOW,
+ * the times, blocks and blksize its truncation. */
+static int old_stat(struct cb_xctx *x, int i)
+{
+	struct stat *st = host_ptr(x, i);
+	if (x->result < 0 || !st)
+		return (int)x->result;
+	if (st->st_uid > 0xffff)
+		st->st_uid = 65534;
+	if (st->st_gid > 0xffff)
+		st->st_gid = 65534;
+	if ((uint64_t)st->st_size > 0x7fffffff)
+		return -EOVERFLOW;
+	return (int)x->result;
+}
+
+int cb_xf_post_oldstat_path(struct cb_xctx *x)
+{
+	return old_stat(x, 2);
+}
+
+int cb_xf_post_oldstat_fd(struct cb_xctx *x)
+{
+	return old_stat(x, 1);
+}
+
+/* put_compat_statfs: block counts and sizes with bits above 32 are
+ * EOVERFLOW, and so are file counts but -1 ("no limit", kept as 32 ones). */
+int cb_xf_post_oldstatfs(struct cb_xctx *x)
+{
+	const struct statfs *s = host_ptr(x, 1);
+	if (x->result < 0 || !s)
+		return (int)x->result;
+	uint64_t big = (uint64_t)s->f_blocks | (uint64_t)s->f_bfree | (uint64_t)s->f_bavail |
+		       (uint64_t)s->f_bsize | (uint64_t)s->f_frsize;
+	if (big >> 32)
+		return -EOVERFLOW;
+	if (((uint64_t)s->f_files != ~0ull && (uint64_t)s->f_files >> 32) ||
+	    ((uint64_t)s->f_ffree != ~0ull && (uint64_t)s->f_ffree >> 32))
 		return -EOVERFLOW;
 	return (int)x->result;
 }

@@ -154,7 +154,7 @@ const struct cb_xsys cb_xsys_offsets[] = {
 	{ "lseek", "lseek", { FD, SVAL, VAL }, .gate = cb_xf_gate_llseek,
 	  .why = "fd call: 32-bit signed offset; the 64-bit position is the result, which the "
 		 "i386 register truncates as natively; ext4 directories stay in the kernel" },
-	{ "truncate", "truncate", { LATE_STR, SVAL }, .pre = cb_xf_pre_truncate, .flags = CB_X_PATH,
+	{ "truncate", "truncate", { LATE_STR, SVAL }, .pre = cb_xf_pre_cwd_path, .flags = CB_X_PATH,
 	  .why = "path call: 32-bit signed length; relative paths from the guest's cwd" },
 	{ "ftruncate", "ftruncate", { FD, SVAL },
 	  .why = "fd call: 32-bit signed length" },

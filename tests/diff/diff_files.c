@@ -990,6 +990,120 @@ static void off32(void)
 	drop_scratch();
 }
 
+/* ---- the old struct stat and struct statfs ---- */
+
+/* The kernel's i386 struct stat and statfs (asm/stat.h, asm/statfs.h),
+ * not glibc's. */
+struct kstat32 {
+	uint32_t dev, ino;
+	uint16_t mode, nlink, uid, gid;
+	uint32_t rdev, size, blksize, blocks, atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+	uint32_t unused4, unused5;
+};
+_Static_assert(sizeof(struct kstat32) == 64, "i386 struct stat");
+struct kstatfs32 {
+	uint32_t type, bsize, blocks, bfree, bavail, files, ffree, fsid[2], namelen, frsize, flags,
+		spare[4];
+};
+_Static_assert(sizeof(struct kstatfs32) == 64, "i386 struct statfs");
+
+static bool f_times_kept = true; /* f still has the times make_files gave it */
+
+/* Fields that are the same from run to run; the inode, the device and the
+ * times compared with the reference (statx of REF, following it unless
+ * LINK), the times printed only for f (whose times make_files set). */
+static void show_kstat(const char *what, long r, const struct kstat32 *k, const char *ref)
+{
+	res(what, r);
+	if (r < 0)
+		return;
+	bool link = !strcmp(ref, "l");
+	struct statx x;
+	syscall(SYS_statx, AT_FDCWD, ref, link ? AT_SYMLINK_NOFOLLOW : 0, STATX_BASIC_STATS, &x);
+	printf("  mode 0%o nlink %u uid %u gid %u rdev 0x%x size %u blksize %u blocks %u unused 0x%x 0x%x\n",
+	       k->mode, k->nlink, k->uid, k->gid, k->rdev, k->size, k->blksize, k->blocks, k->unused4,
+	       k->unused5);
+	printf("  dev, ino, times are the reference's: %s %s %s\n",
+	       yes(k->dev == ((x.stx_dev_minor & 0xff) | (x.stx_dev_major << 8) |
+			      ((x.stx_dev_minor & ~0xffu) << 12))),
+	       yes(k->ino == x.stx_ino),
+	       yes(k->atime == (uint32_t)x.stx_atime.tv_sec && k->atime_ns == x.stx_atime.tv_nsec &&
+		   k->mtime == (uint32_t)x.stx_mtime.tv_sec && k->mtime_ns == x.stx_mtime.tv_nsec));
+	if (!strcmp(ref, "f") && f_times_kept)
+		printf("  atime %u.%09u mtime %u.%09u\n", k->atime, k->atime_ns, k->mtime, k->mtime_ns);
+}
+
+static void old_stat(void)
+{
+	if (!make_scratch(0))
+		return;
+	make_files();
+	struct kstat32 k;
+	char abs[512];
+	snprintf(abs, sizeof(abs), "%s/f", scratch);
+#define KS(what, call, ref) (memset(&k, FILL, sizeof(k)), show_kstat(what, call, &k, ref))
+	KS("stat relative", syscall(SYS_stat, "f", &k), "f");
+	dump("raw mode, nlink, uid, gid", (char *)&k + 8, 8);
+	KS("stat absolute", syscall(SYS_stat, abs, &k), "f");
+	KS("stat symlink", syscall(SYS_stat, "l", &k), "f");
+	KS("lstat symlink", syscall(SYS_lstat, "l", &k), "l");
+	KS("stat directory", syscall(SYS_stat, "d", &k), "d");
+	KS("stat /dev/null", syscall(SYS_stat, "/dev/null", &k), "/dev/null");
+	int fd = open("f", O_RDWR);
+	KS("fstat", syscall(SYS_fstat, fd, &k), "f");
+	KS("stat /proc/self/exe", syscall(SYS_stat, "/proc/self/exe", &k), "/proc/self/exe");
+	res("stat nonexistent", syscall(SYS_stat, "nonexistent", &k));
+	res("stat bad path", syscall(SYS_stat, BAD_PTR, &k));
+	res("stat NULL path", syscall(SYS_stat, NULL, &k));
+	res("stat bad buffer", syscall(SYS_stat, "f", BAD_PTR));
+	res("lstat dangling", syscall(SYS_lstat, "dangling", &k));
+	res("stat dangling", syscall(SYS_stat, "dangling", &k));
+	res("fstat bad fd", syscall(SYS_fstat, 999, &k));
+	res("fstat bad buffer", syscall(SYS_fstat, fd, BAD_PTR));
+	/* Sizes past 2^31-1: EOVERFLOW before the buffer is written. */
+	res("ftruncate64 2 GiB", syscall(SYS_ftruncate64, fd, 0x80000000u, 0));
+	f_times_kept = false;
+	KS("stat 2 GiB", syscall(SYS_stat, "f", &k), "f");
+	KS("fstat 2 GiB", syscall(SYS_fstat, fd, &k), "f");
+	res("stat 2 GiB, bad buffer", syscall(SYS_stat, "f", BAD_PTR));
+	res("ftruncate 0x7fffffff", syscall(SYS_ftruncate, fd, 0x7fffffff));
+	KS("stat 2 GiB - 1", syscall(SYS_stat, "f", &k), "f");
+	/* Ids past 16 bits: 65534. */
+	res("chown 70000:70001", fchown(fd, 70000, 70001));
+	KS("fstat owned by 70000", syscall(SYS_fstat, fd, &k), "f");
+	res("chown 65535:0", fchown(fd, 65535, 0));
+	KS("fstat owned by 65535", syscall(SYS_fstat, fd, &k), "f");
+	close(fd);
+
+	struct kstatfs32 s;
+	static const char *fs[] = { ".", "/", "/proc", "/dev", "/sys" };
+	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++) {
+		char what[64];
+		memset(&s, FILL, sizeof(s));
+		snprintf(what, sizeof(what), "statfs %s", fs[i]);
+		long r = syscall(SYS_statfs, fs[i], &s);
+		res(what, r);
+		if (r == 0)
+			printf("  type 0x%x bsize %u blocks %u files %u namelen %u frsize %u flags 0x%x "
+			       "free <= blocks %s spare %x %x %x %x\n",
+			       s.type, s.bsize, s.blocks, s.files, s.namelen, s.frsize, s.flags,
+			       yes(s.bfree <= s.blocks && s.bavail <= s.blocks), s.spare[0],
+			       s.spare[1], s.spare[2], s.spare[3]);
+	}
+	int dfd = open("d", O_RDONLY | O_DIRECTORY);
+	memset(&s, FILL, sizeof(s));
+	long r = syscall(SYS_fstatfs, dfd, &s);
+	res("fstatfs", r);
+	printf("  type 0x%x bsize %u namelen %u\n", s.type, s.bsize, s.namelen);
+	res("fstatfs bad fd", syscall(SYS_fstatfs, 999, &s));
+	res("fstatfs bad buffer", syscall(SYS_fstatfs, dfd, BAD_PTR));
+	res("statfs bad buffer", syscall(SYS_statfs, "/", BAD_PTR));
+	res("statfs bad path", syscall(SYS_statfs, BAD_PTR, &s));
+	res("statfs nonexistent", syscall(SYS_statfs, "nonexistent", &s));
+	close(dfd);
+	drop_scratch();
+}
+
 /* ---- CPU affinity ---- */
 
 static unsigned char mask[64];
@@ -1284,6 +1398,7 @@ static const struct diff_case cases[] = {
 	{ "rlimit", rlimits, "translated" },
 	{ "getrlimit", old_getrlimit, "translated=getrlimit" },
 	{ "fcntl", fcntl_values, "translated=fcntl64,fcntl" },
+	{ "oldstat", old_stat, "translated=stat,lstat,fstat,statfs,fstatfs --keep-caps=chown" },
 	{ "off32", off32, "translated=lseek,truncate,ftruncate", need_tmpfs },
 	{ "affinity", affinity, "translated=sched_getaffinity,sched_setaffinity --keep-caps=setuid" },
 	{ "clock", clock_calls, "translated" },
