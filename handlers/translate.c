@@ -7,7 +7,7 @@
 #include "../abi/convert.h"
 #include "../abi/ioctl_decode.h"
 #include "../common/cleanup.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../supervisor/supervisor.h"
 
 const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_arch arch,

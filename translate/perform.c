@@ -11,7 +11,7 @@
 
 #include "../abi/builtin.h"
 #include "../supervisor/dispatch.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 #include "path_call.h"

@@ -14,7 +14,7 @@
 
 #include "../common/cleanup.h"
 #include "../common/seccomp_compat.h"
-#include "supervisor.h"
+#include "../supervisor/supervisor.h"
 
 #define SWEEP_EVERY 64
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "call.h"
+#include "../supervisor/call.h"
 #include "creds.h"
 
 /* A worker's cache of open handles per guest thread. No locking: each
