@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "../../supervisor/dispatch.h"
-#include "../../supervisor/guest.h"
+#include "../../guest/guest.h"
 
 #define SVAL { CB_XA_SVALUE }
 #define VAL { CB_XA_VALUE }
