@@ -105,7 +105,8 @@ const struct cb_group cb_groups[] = {
 	       "utimensat", "futimesat", "utimes", "utime", "getrlimit", "gettimeofday", "time",
 	       "clock_getres", "sched_getaffinity", "sched_setaffinity", "sched_rr_get_interval",
 	       "fcntl", "lseek", "truncate", "ftruncate", "stat", "lstat", "fstat", "statfs",
-	       "fstatfs", "timerfd_settime", "timerfd_gettime") },
+	       "fstatfs", "timerfd_settime", "timerfd_gettime",
+	       "preadv2", "pwritev2") },
 	{ NULL },
 };
 

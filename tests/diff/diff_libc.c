@@ -154,6 +154,54 @@ static void utimes_case(void)
 	cleanup();
 }
 
+/* preadv2 and pwritev2 (378, 379): the offset in two registers, -1 the
+ * file's position, RWF flags. */
+static void rw2_case(void)
+{
+	mkdir_tmp();
+	int fd = open("f", O_CREAT | O_RDWR, 0600);
+	int p[2];
+	if (fd < 0 || pipe(p) < 0)
+		return;
+	char a[] = "hello, ", b[] = "world";
+	struct iovec w[2] = { { a, 7 }, { b, 5 } };
+	res("pwritev2 at 100", pwritev2(fd, w, 2, 100, 0));
+	res("pwritev2 at -1 (the position)", pwritev2(fd, w, 2, -1, 0));
+	res("pwritev2 RWF_APPEND", pwritev2(fd, w, 1, 0, RWF_APPEND));
+	res("pwritev2 RWF_DSYNC at -1", pwritev2(fd, w, 1, -1, RWF_DSYNC));
+	res("lseek SEEK_CUR", lseek(fd, 0, SEEK_CUR));
+	char r1[8], r2[8];
+	struct iovec r[2] = { { r1, 8 }, { r2, 8 } };
+	memset(r1, '.', 8);
+	memset(r2, '.', 8);
+	res("preadv2 at 98", preadv2(fd, r, 2, 98, 0));
+	dump("  bytes", r1, 16);
+	res("preadv2 at 5 GiB", preadv2(fd, r, 2, 5LL << 30, 0));
+	res("lseek SEEK_SET 100", lseek(fd, 100, SEEK_SET));
+	res("preadv2 at -1", preadv2(fd, r, 1, -1, 0));
+	res("preadv2 at -1, RWF_NOWAIT", preadv2(fd, r, 1, -1, RWF_NOWAIT));
+	res("preadv2 at -1, RWF_HIPRI", preadv2(fd, r, 1, -1, RWF_HIPRI));
+	res("preadv2 at -5", preadv2(fd, r, 1, -5, 0));
+	res("preadv2 bad flags", preadv2(fd, r, 1, 0, 0x1000000));
+	res("preadv2 bad fd", preadv2(999, r, 1, 0, 0));
+	res("preadv2 bad iovec", preadv2(fd, bad, 1, 0, 0));
+	struct iovec badbuf = { bad, 4 };
+	res("preadv2 bad buffer", preadv2(fd, &badbuf, 1, 0, 0));
+	res("pwritev2 bad buffer", pwritev2(fd, &badbuf, 1, 0, 0));
+	res("preadv2 pipe at 0", preadv2(p[0], r, 1, 0, 0));
+	res("preadv2 empty pipe, RWF_NOWAIT", preadv2(p[0], r, 1, -1, RWF_NOWAIT));
+	res("pwritev2 pipe at -1", pwritev2(p[1], w, 2, -1, 0));
+	res("pwritev2 pipe at -1, RWF_DSYNC (kernel)", pwritev2(p[1], w, 1, -1, RWF_DSYNC));
+	memset(r1, '.', 8);
+	res("preadv2 pipe at -1", preadv2(p[0], r, 2, -1, 0));
+	dump("  bytes", r1, 16);
+	res("preadv2 pipe at -1, RWF_NOWAIT", preadv2(p[0], r, 1, -1, RWF_NOWAIT));
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+	cleanup();
+}
+
 /* glibc's fcntl: fcntl64 for every command. */
 static void fcntl_case(void)
 {
@@ -898,6 +946,7 @@ static const struct diff_case cases[] = {
 	{ "sysvipc", sysvipc_case, "translated=ipc:semctl,ipc:shmctl,ipc:msgctl" },
 	{ "utimes", utimes_case, "translated=utimensat" },
 	{ "fcntl", fcntl_case, "translated=fcntl64" },
+	{ "rw2", rw2_case, "translated=preadv2,pwritev2" },
 };
 
 DIFF_MAIN(cases)
