@@ -990,6 +990,70 @@ static void off32(void)
 	drop_scratch();
 }
 
+/* ---- sendfile with a 32-bit offset ---- */
+
+static void sendfile32(void)
+{
+	if (!make_scratch(0))
+		return;
+	int src = open("f", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	char data[100];
+	for (int i = 0; i < 100; i++)
+		data[i] = (char)('a' + i % 26);
+	(void)!write(src, data, sizeof(data));
+	int dst = open("lockfile", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	int ro = open("f", O_RDONLY);
+	int32_t off = 10;
+	res("sendfile at 10, 20 bytes", syscall(SYS_sendfile, dst, src, &off, 20));
+	printf("  offset %d, position %ld\n", off, (long)lseek(src, 0, SEEK_CUR));
+	res("sendfile NULL offset, 5 bytes", syscall(SYS_sendfile, dst, src, NULL, 5));
+	printf("  position %ld\n", (long)lseek(src, 0, SEEK_CUR));
+	char back[32] = { 0 };
+	(void)!pread(dst, back, 25, 0);
+	printf("  sent: %s\n", back);
+	off = 95;
+	res("sendfile past the end", syscall(SYS_sendfile, dst, src, &off, 20));
+	printf("  offset %d\n", off);
+	off = 3;
+	res("sendfile 0 bytes", syscall(SYS_sendfile, dst, src, &off, 0));
+	off = -1;
+	res("sendfile offset -1", syscall(SYS_sendfile, dst, src, &off, 5));
+	printf("  offset %d\n", off);
+	off = 0x7fffffff;
+	res("sendfile offset 2^31-1", syscall(SYS_sendfile, dst, src, &off, 5));
+	printf("  offset %d\n", off);
+	off = 0x7fffffff;
+	res("sendfile offset 2^31-1, 0 bytes", syscall(SYS_sendfile, dst, src, &off, 0));
+	res("sendfile offset 2^31-1, bad out fd", syscall(SYS_sendfile, 999, src, &off, 5));
+	res("ftruncate64 3 GiB", syscall(SYS_ftruncate64, src, 0xc0000000u, 0));
+	off = 0x7ffffff0;
+	res("sendfile 100 bytes from 2^31-16", syscall(SYS_sendfile, dst, src, &off, 100));
+	printf("  offset %d\n", off);
+	off = 0;
+	res("sendfile bad offset pointer", syscall(SYS_sendfile, dst, src, BAD_PTR, 5));
+	res("sendfile bad in fd, bad offset pointer", syscall(SYS_sendfile, dst, 999, BAD_PTR, 5));
+	res("sendfile bad in fd", syscall(SYS_sendfile, dst, 999, &off, 5));
+	res("sendfile bad out fd", syscall(SYS_sendfile, 999, src, &off, 5));
+	res("sendfile read-only out", syscall(SYS_sendfile, ro, src, &off, 5));
+	int p[2];
+	(void)!pipe2(p, O_NONBLOCK);
+	off = 0;
+	res("sendfile to a non-blocking pipe", syscall(SYS_sendfile, p[1], src, &off, 7));
+	printf("  offset %d\n", off);
+	memset(back, 0, sizeof(back));
+	res("  read", read(p[0], back, sizeof(back)));
+	printf("  %s\n", back);
+	int q[2];
+	(void)!pipe(q);
+	off = 0;
+	res("sendfile to a blocking pipe (kernel)", syscall(SYS_sendfile, q[1], src, &off, 7));
+	printf("  offset %d\n", off);
+	close(src);
+	close(dst);
+	close(ro);
+	drop_scratch();
+}
+
 /* ---- the old struct stat and struct statfs ---- */
 
 /* The kernel's i386 struct stat and statfs (asm/stat.h, asm/statfs.h),
@@ -1399,6 +1463,7 @@ static const struct diff_case cases[] = {
 	{ "getrlimit", old_getrlimit, "translated=getrlimit" },
 	{ "fcntl", fcntl_values, "translated=fcntl64,fcntl" },
 	{ "oldstat", old_stat, "translated=stat,lstat,fstat,statfs,fstatfs --keep-caps=chown" },
+	{ "sendfile", sendfile32, "translated=sendfile" },
 	{ "off32", off32, "translated=lseek,truncate,ftruncate", need_tmpfs },
 	{ "affinity", affinity, "translated=sched_getaffinity,sched_setaffinity --keep-caps=setuid" },
 	{ "clock", clock_calls, "translated" },
