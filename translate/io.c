@@ -47,6 +47,8 @@ const struct cb_xsys cb_xsys_io[] = {
 		 "MSG_CTRUNC as the compat code truncates" },
 	{ "poll", "poll", { VAL, VAL, SVAL }, .call = cb_xio_poll, .flags = CB_X_WAITS,
 	  .why = "fds inside the argument: polled through host copies, in 20 ms slices" },
+	{ "select", "select", { VAL }, .call = cb_xio_old_select, .flags = CB_X_WAITS,
+	  .why = "fds inside: old_select's five words read from one pointer, then as _newselect" },
 	{ "_newselect", "select", { SVAL, VAL, VAL, VAL, VAL }, .call = cb_xio_select,
 	  .flags = CB_X_WAITS,
 	  .why = "fds inside the argument: fd_set bits of guest fds to host fds and back; "

@@ -261,6 +261,7 @@ int cb_xio_sendmsg(struct cb_xctx *x);
 int cb_xio_recvmsg(struct cb_xctx *x);
 int cb_xio_poll(struct cb_xctx *x);
 int cb_xio_select(struct cb_xctx *x);
+int cb_xio_old_select(struct cb_xctx *x);
 int cb_xio_gate_pwait(struct cb_xctx *x);
 int cb_xio_ppoll(struct cb_xctx *x);
 int cb_xio_ppoll64(struct cb_xctx *x);
