@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <linux/filter.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <stdint.h>
@@ -203,6 +204,39 @@ static void tun(void)
 	res("TUNGETIFF on /dev/null", ioctl(plain, TUNGETIFF, &r));
 }
 
+/* A TAP's socket filter. The kernel keeps the caller's sock_fprog, the
+ * filter's address included (TUNGETFILTER hands it back, a queue attached
+ * later reads the filter from it), so these stay with the kernel — whose
+ * compat layer does not know their i386 numbers: EINVAL, even for a bad
+ * filter pointer or a length past BPF_MAXINSNS. */
+static void tunfilter(void)
+{
+	int fd = open("/dev/net/tun", O_RDWR);
+	struct ifreq r;
+	memset(&r, 0, sizeof(r));
+	strcpy(r.ifr_name, "cbdtap%d");
+	r.ifr_flags = IFF_TAP | IFF_NO_PI;
+	res("TUNSETIFF tap", ioctl(fd, TUNSETIFF, &r));
+	printf("request 0x%lx 0x%lx 0x%lx\n", (unsigned long)TUNATTACHFILTER,
+	       (unsigned long)TUNDETACHFILTER, (unsigned long)TUNGETFILTER);
+	struct sock_filter accept[2] = { BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+					 BPF_STMT(BPF_RET | BPF_A, 0) };
+	struct sock_fprog p = { .len = 2, .filter = accept };
+	res("TUNATTACHFILTER", ioctl(fd, TUNATTACHFILTER, &p));
+	struct sock_fprog got;
+	memset(&got, 0x5a, sizeof(got));
+	res("TUNGETFILTER", ioctl(fd, TUNGETFILTER, &got));
+	printf("len %u filter is ours %d\n", got.len, got.filter == accept);
+	res("TUNDETACHFILTER", ioctl(fd, TUNDETACHFILTER, &p));
+	p.filter = BAD_PTR;
+	res("TUNATTACHFILTER bad filter", ioctl(fd, TUNATTACHFILTER, &p));
+	p.filter = accept;
+	p.len = BPF_MAXINSNS + 1;
+	res("TUNATTACHFILTER too long", ioctl(fd, TUNATTACHFILTER, &p));
+	res("TUNATTACHFILTER bad struct", ioctl(fd, TUNATTACHFILTER, BAD_PTR));
+	res("TUNGETFILTER bad struct", ioctl(fd, TUNGETFILTER, BAD_PTR));
+}
+
 static const char *need_tun(void)
 {
 	if (access("/dev/net/tun", R_OK | W_OK) != 0)
@@ -229,6 +263,7 @@ static const struct diff_case cases[] = {
 	{ "fsflags", fsflags, "translated" },
 	/* The native run has root's CAP_NET_ADMIN; the guest keeps it. */
 	{ "tun", tun, "translated --keep-caps=net_admin", need_tun },
+	{ "tunfilter", tunfilter, "kernel --keep-caps=net_admin", need_tun },
 };
 
 DIFF_MAIN(cases)
