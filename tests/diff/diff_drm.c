@@ -334,8 +334,9 @@ static void planes(void)
 	close(fd);
 }
 
-/* DRI1 requests with plain structs: translated, and answered the same
- * way both ways, as no driver of these kernels has them. */
+/* DRI1 requests with plain structs, left to the kernel: no driver of
+ * these kernels has them, and whether the struct comes back after the
+ * EINVAL depends on the kernel (6.1 zeroes AGP_INFO's, 6.12 leaves it). */
 static void dri1(void)
 {
 	int fd = open(CARD, O_RDWR | O_CLOEXEC);
@@ -411,7 +412,7 @@ static const struct diff_case cases[] = {
 	{ "dumb", dumb, "translated", need_card },
 	{ "failure", failure, "translated", need_card },
 	{ "planes", planes, "translated", need_card },
-	{ "dri1", dri1, "translated", need_card },
+	{ "dri1", dri1, "kernel", need_card },
 	{ "kept", kept, "kernel --keep-caps=sys_admin", need_card },
 };
 
