@@ -286,6 +286,19 @@ static int gread(struct cb_conv *cv, uint64_t addr, void *buf, size_t len)
 	return r == 0 ? 0 : r < 0 ? r : -EFAULT;
 }
 
+/* gread for bytes that go straight back to the guest in the next gwrite. */
+static int gread_back(struct cb_conv *cv, uint64_t addr, void *buf, size_t len)
+{
+	if (!cv->mem->read_back)
+		return gread(cv, addr, buf, len);
+	if (len == 0)
+		return 0;
+	if (!range_ok(cv, addr, len))
+		return -EFAULT;
+	int r = cv->mem->read_back(cv->mem->ctx, addr, buf, len);
+	return r == 0 ? 0 : r < 0 ? r : -EFAULT;
+}
+
 static int gwrite(struct cb_conv *cv, uint64_t addr, const void *buf, size_t len)
 {
 	if (len == 0)
@@ -1154,7 +1167,7 @@ static int write_kept(struct cb_conv *cv, const struct cb_conv_obj *o, size_t le
 	}
 	if (runs >= 2 && hi - lo <= KEPT_MERGE_MAX) {
 		unsigned char buf[KEPT_MERGE_MAX];
-		int r = gread(cv, o->gaddr + lo, buf, hi - lo);
+		int r = gread_back(cv, o->gaddr + lo, buf, hi - lo);
 		if (r < 0)
 			return r;
 		for (size_t i = lo; i < hi; i++)

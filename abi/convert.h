@@ -149,6 +149,10 @@ struct cb_guest_mem {
 	int (*read)(void *ctx, uint64_t addr, void *buf, size_t len);
 	int (*write)(void *ctx, uint64_t addr, const void *buf, size_t len);
 	void *ctx;
+	/* Optional: a read whose bytes go only into the write that follows it
+	 * (a record's kept padding, written back whole), which may leave the
+	 * call's liveness to that write's own check. NULL: READ. */
+	int (*read_back)(void *ctx, uint64_t addr, void *buf, size_t len);
 };
 
 /* An integer field marked is_fd, in a host copy. */

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../supervisor/creds.h"
+#include "../guest/creds.h"
 
 /* Direct-mapped by tid and by tgid: a collision costs a new look at /proc
  * (and perhaps a repeated process record), never a wrong answer beyond

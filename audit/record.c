@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "../abi/ioctl_decode.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../supervisor/supervisor.h"
 #include "ident.h"
 #include "payload.h"

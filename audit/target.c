@@ -1,5 +1,5 @@
 #include "target.h"
-#include "../supervisor/creds.h"
+#include "../guest/creds.h"
 
 #include <pthread.h>
 #include <stdbool.h>

@@ -18,7 +18,7 @@
 
 #include "../common/cleanup.h"
 #include "../common/seccomp_compat.h"
-#include "../supervisor/run.h"
+#include "../launch/run.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U /* 6.3: asks for an executable memfd where noexec is the default */

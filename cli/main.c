@@ -9,7 +9,7 @@
 #include "cmd_check.h"
 #include "cmd_policy.h"
 #include "cmd_report.h"
-#include "../supervisor/run.h"
+#include "../launch/run.h"
 
 #ifndef CB_VERSION
 #define CB_VERSION "0"

@@ -5,7 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 

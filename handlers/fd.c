@@ -8,7 +8,7 @@
 
 #include "../common/cleanup.h"
 #include "../supervisor/dispatch.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 

@@ -16,7 +16,7 @@
 #include "../policy/match_ioctl.h"
 #include "enforce.h"
 #include "../supervisor/dispatch.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 #include "translate.h"

@@ -20,10 +20,10 @@
 #include "../common/cleanup.h"
 #include "../policy/match_path.h"
 #include "../policy/pathcalls.h"
-#include "../supervisor/creds.h"
+#include "../guest/creds.h"
 #include "../supervisor/dispatch.h"
 #include "enforce.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 #include "../translate/files.h"
@@ -259,16 +259,6 @@ static int64_t do_open(struct pathctx *x, int fd, int parent, const char *name, 
 	return r;
 }
 
-static int mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	return cb_guest_read(ctx, addr, buf, len);
-}
-
-static int mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
-{
-	return cb_guest_write(ctx, addr, buf, len);
-}
-
 /* stat and friends on the resolved fd; i386's stat64 is converted from
  * the host's struct stat by the layout database. */
 static int64_t do_stat(struct pathctx *x, int fd, uint64_t buf)
@@ -280,7 +270,7 @@ static int64_t do_stat(struct pathctx *x, int fd, uint64_t buf)
 			return -errno;
 		return cb_guest_write(c, buf, &st, sizeof(st));
 	}
-	struct cb_guest_mem mem = { mem_read, mem_write, c };
+	struct cb_guest_mem mem = cb_guest_mem_of(c);
 	struct cb_conv cv;
 	void *host = NULL;
 	int64_t r = cb_conv_init(&cv, &cb_abi_builtin, c->arch, 0, &mem, 0);

@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "../supervisor/dispatch.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 #include "interrupted.h"

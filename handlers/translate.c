@@ -7,7 +7,7 @@
 #include "../abi/convert.h"
 #include "../abi/ioctl_decode.h"
 #include "../common/cleanup.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../supervisor/supervisor.h"
 
 const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_arch arch,
@@ -26,16 +26,6 @@ const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_
 		return ioc;
 	}
 	return NULL;
-}
-
-static int mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	return cb_guest_read(ctx, addr, buf, len);
-}
-
-static int mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
-{
-	return cb_guest_write(ctx, addr, buf, len);
 }
 
 /* A scalar argument (int *, long *): widen on the way in, narrow back. */
@@ -128,7 +118,7 @@ static int arg_extent(const struct cb_abi_db *db, const struct cb_ioctl *ioc, en
 static int64_t record_call(struct cb_call *c, const struct cb_abi_db *db, const struct cb_ioctl *ioc,
 			   uint32_t request, int fd, uint64_t argp)
 {
-	struct cb_guest_mem mem = { mem_read, mem_write, c };
+	struct cb_guest_mem mem = cb_guest_mem_of(c);
 	struct cb_conv cv;
 	int held[8], nheld = 0;
 	uint32_t count = 0, hsize = 0;

@@ -53,7 +53,7 @@ const struct cb_pathcall *cb_pathcall_find(enum cb_arch arch, int nr)
 
 /* prctl is not here: the bounding and ambient sets and the securebits it
  * changes are not what a path call takes; execve is noticed otherwise (a
- * new mm, see supervisor/task_view.c). i386 has the 16-bit ids' calls and
+ * new mm, see guest/task_view.c). i386 has the 16-bit ids' calls and
  * the *32 ones. */
 static const char *const changers[] = {
 	"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "creds.h"
-#include "guest.h"
+#include "../guest/creds.h"
+#include "../guest/guest.h"
 
 struct cb_pool {
 	const struct cb_supervisor *sup;

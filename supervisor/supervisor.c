@@ -6,7 +6,7 @@
 #include "../handlers/enforce.h"
 #include "../audit/log.h"
 #include "../policy/pathcalls.h"
-#include "guest.h"
+#include "../guest/guest.h"
 
 /* What --stats counts for verdict V: what its handler said, else what
  * its kind says. */

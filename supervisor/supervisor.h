@@ -3,7 +3,7 @@
 #define CB_SUPERVISOR_H
 
 #include "dispatch.h"
-#include "guest.h"
+#include "../guest/guest.h"
 #include "../audit/log.h"
 #include "notify.h"
 #include "../handlers/translate.h"

@@ -23,8 +23,8 @@
 
 #include "../abi/builtin.h"
 #include "../common/cleanup.h"
-#include "../supervisor/guest.h"
-#include "../supervisor/creds.h"
+#include "../guest/guest.h"
+#include "../guest/creds.h"
 
 #define PATH_MAX_ 4096 /* with the NUL, as the kernel's getname counts */
 

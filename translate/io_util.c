@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../supervisor/copy_budget.h"
-#include "../supervisor/guest.h"
+#include "../guest/copy_budget.h"
+#include "../guest/guest.h"
 
 #define PAGE 4096u
 #define ROUND(v) (((v) + PAGE - 1) & ~(size_t)(PAGE - 1))

@@ -17,7 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../supervisor/supervisor.h"
 
 #ifndef SCM_PIDFD

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "../supervisor/dispatch.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "files.h"
 #include "io.h"
 

@@ -11,7 +11,7 @@
 
 #include "../abi/builtin.h"
 #include "../supervisor/dispatch.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
 #include "path_call.h"
@@ -33,16 +33,6 @@ const struct cb_xsys *cb_xsys_find(enum cb_arch arch, int nr)
 	if (arch != CB_ARCH_I386 || nr < 0 || nr >= CB_NR_MAX)
 		return NULL;
 	return by_nr[nr];
-}
-
-static int mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	return cb_guest_read(ctx, addr, buf, len);
-}
-
-static int mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
-{
-	return cb_guest_write(ctx, addr, buf, len);
 }
 
 /* The guest's cwd as a host O_PATH fd, for AT_FDCWD: the supervisor's own
@@ -323,7 +313,7 @@ void cb_xsys_perform_block(struct cb_call *c, const struct cb_xsys *row, int nr,
 static void perform(struct cb_call *outer, const struct cb_xsys *row, int nr, uint64_t block, int n)
 {
 	struct cb_call sub, *c = outer;
-	struct cb_guest_mem mem = { mem_read, mem_write, outer };
+	struct cb_guest_mem mem = cb_guest_mem_of(outer);
 	struct cb_conv cv;
 	struct cb_xctx x = { .c = c, .cv = &cv, .row = row };
 	int64_t r = cb_conv_init(&cv, &cb_abi_builtin, c->arch, 0, &mem, 0);

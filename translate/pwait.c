@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 
 int cb_xio_gate_pwait(struct cb_xctx *x)
 {

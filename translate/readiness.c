@@ -41,7 +41,7 @@
 #include <unistd.h>
 
 #include "../handlers/interrupted.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 
 #define EP_MAX_EVENTS_ (INT_MAX / 12) /* the kernel's bound on maxevents */
 #define EV_HOST_MAX 65536             /* events one host call takes at most */

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "../supervisor/dispatch.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../supervisor/supervisor.h"
 #include "io.h"
 #include "sockets.h"

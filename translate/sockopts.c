@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "../common/cleanup.h"
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 #include "../supervisor/supervisor.h"
 #include "io.h"
 #include "sockets.h"

@@ -11,7 +11,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../supervisor/guest.h"
+#include "../guest/guest.h"
 
 #ifndef RWF_NOWAIT
 #define RWF_NOWAIT 0x00000008

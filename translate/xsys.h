@@ -11,7 +11,7 @@
 
 #include "../abi/convert.h"
 #include "../supervisor/call.h"
-#include "../supervisor/creds.h"
+#include "../guest/creds.h"
 
 /* Row flags, besides CB_H_SLOW (dispatch.h). */
 enum {

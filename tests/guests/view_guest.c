@@ -1,6 +1,6 @@
 /* Guest of view_cache.sh: what a path call or an ioctl answers after the
  * thread's credentials or fds changed between two calls, for the
- * supervisor's per-thread caches (supervisor/task_view.c) to get wrong
+ * supervisor's per-thread caches (guest/task_view.c) to get wrong
  * if they kept what they should have forgotten. Raw syscalls: what is
  * tested is each call as the supervisor sees it.
  *

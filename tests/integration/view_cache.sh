@@ -1,6 +1,6 @@
 #!/bin/bash
 # What the supervisor keeps of a guest thread between its calls (its
-# credentials and namespaces for path calls, supervisor/task_view.c) is
+# credentials and namespaces for path calls, guest/task_view.c) is
 # forgotten when the thread changes them: a guest that changes its fsuid,
 # groups or euid between two path calls gets the new credentials' answer,
 # and a thread with other ids that execs (taking the leader's tid, whose

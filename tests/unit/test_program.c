@@ -1,4 +1,4 @@
-/* supervisor/program.c: finding the guest program and its ELF kind. */
+/* launch/program.c: finding the guest program and its ELF kind. */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../supervisor/program.h"
+#include "../../launch/program.h"
 #include "suites.h"
 
 static char tmp[256];

@@ -1,7 +1,7 @@
 /* When a stopping guest must be killed: second SIGTERM, or the deadline. */
 #include <signal.h>
 
-#include "../../supervisor/stop.h"
+#include "../../launch/stop.h"
 #include "suites.h"
 
 static const struct timespec t0 = { 100, 999500000 };

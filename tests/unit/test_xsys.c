@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "../../common/error.h"
-#include "../../supervisor/creds.h"
+#include "../../guest/creds.h"
 #include "../../translate/xsys.h"
 #include "../../translate/files.h"
 #include "suites.h"

@@ -34,7 +34,7 @@
 
 #include "../../abi/builtin.h"
 #include "../../common/error.h"
-#include "../../supervisor/guest.h"
+#include "../../guest/guest.h"
 #include "../io.h"
 
 #ifndef SEM_STAT_ANY

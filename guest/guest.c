@@ -14,7 +14,7 @@
 
 #include "../common/cleanup.h"
 #include "../common/seccomp_compat.h"
-#include "supervisor.h"
+#include "../supervisor/supervisor.h"
 
 #define SWEEP_EVERY 64
 
@@ -377,6 +377,35 @@ int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len)
 	return cb_call_live(c);
 }
 
+int cb_guest_read_back(struct cb_call *c, uint64_t addr, void *buf, size_t len)
+{
+	struct cb_task *t;
+	int rc = io_start(c, addr, len, &t);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	return mem_io(c, t, false, addr, buf, len);
+}
+
+static int mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	return cb_guest_read(ctx, addr, buf, len);
+}
+
+static int mem_read_back(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	return cb_guest_read_back(ctx, addr, buf, len);
+}
+
+static int mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	return cb_guest_write(ctx, addr, buf, len);
+}
+
+struct cb_guest_mem cb_guest_mem_of(struct cb_call *c)
+{
+	return (struct cb_guest_mem){ .read = mem_read, .write = mem_write, .ctx = c,
+				      .read_back = mem_read_back };
+}
 
 int cb_guest_prove(struct cb_call *c)
 {

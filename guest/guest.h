@@ -9,7 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "call.h"
+#include "../abi/convert.h"
+#include "../supervisor/call.h"
 #include "creds.h"
 
 /* A worker's cache of open handles per guest thread. No locking: each
@@ -91,6 +92,12 @@ int cb_task_of(struct cb_call *c, struct cb_task **out);
 /* Copy LEN guest bytes at ADDR into BUF. 0; -EFAULT when the range is not
  * readable; -ENOENT when the call is gone (the caller abandons). */
 int cb_guest_read(struct cb_call *c, uint64_t addr, void *buf, size_t len);
+/* cb_guest_read without the liveness check, for bytes that are only
+ * written back to the guest by a cb_guest_write that follows in the same
+ * call: that write's check, before anything is used, stands for both. */
+int cb_guest_read_back(struct cb_call *c, uint64_t addr, void *buf, size_t len);
+/* The converter's view of the caller's memory (abi/convert.h). */
+struct cb_guest_mem cb_guest_mem_of(struct cb_call *c);
 /* Prove the calling thread's cached handles its own for this call (an
  * ID_VALID at most), so that cb_guest_peek can read after the answer.
  * 0 or -errno. */

@@ -30,11 +30,11 @@
 #include "../policy/shipped.h"
 #include "../shim/handshake.h"
 #include "keeper.h"
-#include "pool.h"
+#include "../supervisor/pool.h"
 #include "program.h"
 #include "proctree.h"
 #include "stop.h"
-#include "supervisor.h"
+#include "../supervisor/supervisor.h"
 #include "../translate/xsys.h"
 
 extern char **environ;

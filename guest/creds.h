@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "call.h"
+#include "../supervisor/call.h"
 
 #define CB_CREDS_GROUPS 256 /* more supplementary groups: the kernel runs the call */
 
