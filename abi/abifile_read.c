@@ -330,9 +330,13 @@ static int ioctl_line(struct reader *rd, char **tok, int n)
 		return fail(rd, "expected 'dir none|in|out|inout'");
 	io.dir = (enum cb_dir)d;
 	for (i += 2; i < n; i++) {
-		if (strcmp(tok[i], "task-tied") != 0)
-			return fail(rd, "unexpected '%s' on an ioctl line", tok[i]);
-		io.task_tied = true;
+		if (strcmp(tok[i], "task-tied") == 0)
+			io.task_tied = true;
+		else if (strcmp(tok[i], "written-on-failure") == 0)
+			io.written_on_failure = true;
+		else
+			return fail(rd, "unexpected '%s' on an ioctl line (after dir: task-tied, "
+				    "written-on-failure)", tok[i]);
 	}
 	struct cb_ioctl *ni = cb_db_add_ioctl(&rd->db, tok[1]);
 	if (!ni)

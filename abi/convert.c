@@ -1219,9 +1219,14 @@ static inline int walk_int(const struct walk *w, const struct frame *f,
 	enum cb_arch ga = w->cv->guest;
 	bool sign = is_signed_kind(fld->kind);
 	uint8_t *g = f->g + fld->off[ga], *h = f->h + fld->off[H];
-	if (!w->out)
-		return int_conv(g, fld->size[ga], h, fld->size[H], sign, fld->a.narrow);
 	enum cb_dir eff = fld->a.dir != CB_DIR_NONE ? fld->a.dir : dir;
+	/* A field the kernel only writes is not passed in: the host's copy
+	 * keeps the arena's zeroes, as a compat handler's zeroed struct does
+	 * (drm_wait_vblank's reply.tval_usec). */
+	if (!w->out)
+		return fld->a.dir != CB_DIR_NONE && !(dir_bits(fld->a.dir) & CB_DIR_IN)
+			       ? 0
+			       : int_conv(g, fld->size[ga], h, fld->size[H], sign, fld->a.narrow);
 	if (!(dir_bits(eff) & CB_DIR_OUT))
 		return 0;
 	return int_conv(h, fld->size[H], g, fld->size[ga], sign, fld->a.narrow);

@@ -176,6 +176,10 @@ struct cb_ioctl {
 	uint32_t arg_size[CB_ARCH_COUNT];
 	enum cb_dir dir;
 	bool task_tied;
+	/* The kernel writes the argument back even when the call fails
+	 * (drm_ioctl copies its struct out whatever the handler returned):
+	 * so does the converter. */
+	bool written_on_failure;
 	/* A request pattern ("EVIOCGNAME(len)", "EVIOCGABS(abs)"): the bits of
 	 * the number that are the macro's parameters, the same on every ABI;
 	 * req[] is the number with every parameter 0. 0: an exact number. */

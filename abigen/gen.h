@@ -47,6 +47,7 @@ struct cb_spec_ioctl {
 	enum cb_dir dir;
 	bool dir_auto;  /* from the request's _IOC direction bits */
 	bool task_tied;
+	bool written_on_failure;
 	int line;
 };
 

@@ -195,6 +195,8 @@ int cb_gen_emit_tables(const struct cb_gen *g, const char *name, const char *sou
 		per_abi(f, "arg_size", io->arg_size, false);
 		fprintf(f, ", .dir = %s, .task_tied = %s", dir_c[io->dir],
 			io->task_tied ? "true" : "false");
+		if (io->written_on_failure)
+			fputs(", .written_on_failure = true", f);
 		if (io->param_mask || io->arg_from_req)
 			fprintf(f, ",\n\t  .param_mask = 0x%xu, .arg_from_req = %s", io->param_mask,
 				io->arg_from_req ? "true" : "false");

@@ -259,7 +259,8 @@ static int annot_line(struct sp *p, char **tok, int n, char *raw)
 	return a->path && a->text ? 0 : oom(p);
 }
 
-/* ioctl NAME[(P,...)] DIR [task-tied] (record R | array R | buf | type C TYPE | none | auto) */
+/* ioctl NAME[(P,...)] DIR [task-tied] [written-on-failure]
+ *       (record R | array R | buf | type C TYPE | none | auto) */
 static int ioctl_line(struct sp *p, char **tok, int n, char *raw)
 {
 	char base[128];
@@ -282,9 +283,13 @@ static int ioctl_line(struct sp *p, char **tok, int n, char *raw)
 	else
 		return fail(p, "'%s': a direction is none, in, out, inout or auto", tok[2]);
 	int i = 3;
-	if (strcmp(tok[i], "task-tied") == 0) {
-		io->task_tied = true;
-		i++;
+	for (; i < n; i++) {
+		if (strcmp(tok[i], "task-tied") == 0)
+			io->task_tied = true;
+		else if (strcmp(tok[i], "written-on-failure") == 0)
+			io->written_on_failure = true;
+		else
+			break;
 	}
 	if (i >= n)
 		return fail(p, "%s: no argument (record R, array R, buf, type T, none or auto)",

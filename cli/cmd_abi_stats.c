@@ -2,7 +2,9 @@
  * per family, how many of them an i386 caller cannot pass to an x86_64
  * kernel as they are (a different number or a different layout), and how
  * that compares with what the families' headers define (the spec's scan
- * lines: every _IO* macro, its number on each ABI read from the compiler). */
+ * lines: every _IO* macro, its number on each ABI read from the compiler).
+ * "kernel" counts the differing ones that are task-tied: described, so the
+ * trail decodes them, but run by the kernel, never performed. */
 #include "cmd_abi.h"
 
 #include <stdio.h>
@@ -22,7 +24,7 @@ static const struct {
 
 struct fam {
 	const char *name;
-	int described, differ, known, known_differ, known_differ_described;
+	int described, differ, kernel, known, known_differ, known_differ_described;
 };
 
 static int fam_index(struct fam *f, int *n, const char *name)
@@ -90,8 +92,10 @@ int cb_abi_stats(const struct cb_abi_db *db, FILE *out)
 		bool d = differs(db, io);
 		x->described++;
 		x->differ += d;
+		x->kernel += d && io->task_tied;
 		total.described++;
 		total.differ += d;
+		total.kernel += d && io->task_tied;
 	}
 	for (int i = 0; i < db->nknown; i++) {
 		const struct cb_abi_known *k = &db->known[i];
@@ -106,15 +110,16 @@ int cb_abi_stats(const struct cb_abi_db *db, FILE *out)
 		total.known_differ += d;
 		total.known_differ_described += d && have;
 	}
-	fprintf(out, "%-10s %9s %7s   %10s %14s %10s\n", "family", "described", "differ",
-		"in headers", "number differs", "described");
+	fprintf(out, "%-10s %9s %7s %7s   %10s %14s %10s\n", "family", "described", "differ",
+		"kernel", "in headers", "number differs", "described");
 	for (int i = 0; i <= nf; i++) {
 		const struct fam *x = i < nf ? &f[i] : &total;
-		fprintf(out, "%-10s %9d %7d   %10d %14d %10d\n", x->name, x->described, x->differ,
-			x->known, x->known_differ, x->known_differ_described);
+		fprintf(out, "%-10s %9d %7d %7d   %10d %14d %10d\n", x->name, x->described,
+			x->differ, x->kernel, x->known, x->known_differ, x->known_differ_described);
 	}
 	fprintf(out, "%d requests described, %d of them differ between i386 and x86_64 "
-		     "(number or layout)\n", total.described, total.differ);
+		     "(number or layout); %d of those are left to the kernel (task-tied)\n",
+		total.described, total.differ, total.kernel);
 	if (db->nknown)
 		fprintf(out, "the families' headers define %d _IO* requests; %d have another "
 			     "number on i386, %d of those are described\n",

@@ -145,7 +145,10 @@ static int64_t record_call(struct cb_call *c, const struct cb_abi_db *db, const 
 		/* A NULL argument stays NULL: the kernel reports it as it would. */
 		int k = ioctl(fd, cb_abi_ioctl_host_req(ioc, request, hsize), host);
 		r = k < 0 ? -errno : k;
-		if (k >= 0) {
+		/* A failed call's argument goes back only where the kernel
+		 * writes it back too (drm_ioctl): a failure's EFAULT then
+		 * replaces the result, as copy_to_user's does there. */
+		if (k >= 0 || ioc->written_on_failure) {
 			int o = cb_conv_out(&cv);
 			if (o)
 				r = o;

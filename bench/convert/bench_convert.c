@@ -6,8 +6,10 @@
  * Prints the median of several runs (thread CPU time) and checks it
  * against 1 µs. Then the same for built-in requests' arguments: V4L2's
  * QBUF/DQBUF (v4l2_buffer with its timeval and memory union) and ALSA's
- * SYNC_PTR and STATUS, and SG_IO (a 512-byte read: the header, its CDB,
- * data and sense buffers). */
+ * SYNC_PTR and STATUS, SG_IO (a 512-byte read: the header, its CDB,
+ * data and sense buffers), and DRM's VERSION (three 32-byte string
+ * buffers behind size_t lengths) and MODE_GETCONNECTOR (4 modes, 8
+ * properties and their values, 2 encoders, addresses in __u64s). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -241,6 +243,22 @@ static double measure_ioctl(const char *name, double *min, double *max)
 	set_field("dxferp", BASE + 0x3000);
 	set_field("cmdp", BASE + 0x2800);
 	set_field("sbp", BASE + 0x2900);
+	/* DRM_IOCTL_VERSION: name, date and description, 32 bytes each. */
+	set_field("name_len", 32);
+	set_field("name", BASE + 0x3000);
+	set_field("date_len", 32);
+	set_field("date", BASE + 0x3100);
+	set_field("desc_len", 32);
+	set_field("desc", BASE + 0x3200);
+	/* DRM_IOCTL_MODE_GETCONNECTOR: what a display client asks for once it
+	 * knows the counts. */
+	set_field("count_modes", 4);
+	set_field("modes_ptr", BASE + 0x4000);
+	set_field("count_props", 8);
+	set_field("props_ptr", BASE + 0x4200);
+	set_field("prop_values_ptr", BASE + 0x4300);
+	set_field("count_encoders", 2);
+	set_field("encoders_ptr", BASE + 0x4400);
 	if (ioctl_round() != 0)
 		return -1;
 	for (int k = 0; k < 1000; k++)
@@ -279,7 +297,8 @@ int main(void)
 	printf("  sendmsg, same shape (buffers read, nothing written back): %.2f us"
 	       " (min %.2f, max %.2f)\n", send, lo, hi);
 	static const char *const reqs[] = { "VIDIOC_DQBUF", "VIDIOC_QBUF", "SNDRV_PCM_IOCTL_SYNC_PTR",
-					    "SNDRV_PCM_IOCTL_STATUS", "SG_IO" };
+					    "SNDRV_PCM_IOCTL_STATUS", "SG_IO", "DRM_IOCTL_VERSION",
+					    "DRM_IOCTL_MODE_GETCONNECTOR" };
 	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
 		double t = measure_ioctl(reqs[i], &lo, &hi);
 		if (t < 0) {

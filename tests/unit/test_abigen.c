@@ -9,6 +9,7 @@
 #include "../../abigen/dwarf_die.h"
 #include "../../abigen/gen.h"
 #include "../../abi/builtin.h"
+#include "../../handlers/translate.h"
 #include "suites.h"
 
 #define I386 CB_ARCH_I386
@@ -244,6 +245,35 @@ START_TEST(test_real_headers)
 END_TEST
 
 /* What the build links in, from abigen/spec/builtin.spec. */
+/* The renumbered requests whose meaning is the calling task's memory,
+ * signals or capabilities past the call are described (so the trail
+ * decodes them) but never performed: --translate finds no entry and the
+ * kernel runs them. */
+START_TEST(test_left_to_kernel)
+{
+	const struct cb_abi_db *db = &cb_abi_builtin;
+	struct cb_translator t = { .enabled = true, .dbs = { db }, .ndbs = 1 };
+	static const char *const kernel[] = {
+		"TUNATTACHFILTER", "TUNDETACHFILTER", "TUNGETFILTER", "USBDEVFS_SUBMITURB",
+		"USBDEVFS_REAPURB", "USBDEVFS_REAPURBNDELAY", "USBDEVFS_DISCSIGNAL",
+		"USBDEVFS_IOCTL", "DRM_IOCTL_MAP_BUFS", "DRM_IOCTL_DMA", "DRM_IOCTL_ADD_MAP",
+		"DRM_IOCTL_MODE_GETFB2", "DRM_IOCTL_SET_UNIQUE",
+	};
+	for (size_t i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++) {
+		const struct cb_ioctl *io = cb_abi_ioctl_by_name(db, kernel[i]);
+		ck_assert_msg(io && io->task_tied, "%s: not described as task-tied", kernel[i]);
+		ck_assert_uint_ne(io->req[I386], io->req[X64]);
+		const struct cb_abi_db *found = NULL;
+		ck_assert_msg(!cb_translate_find(&t, I386, io->req[I386], &found), "%s translated",
+			      kernel[i]);
+	}
+	/* Only tail padding differs: translated. */
+	const struct cb_ioctl *pr = cb_abi_ioctl_by_name(db, "DRM_IOCTL_MODE_GETPLANERESOURCES");
+	const struct cb_abi_db *found = NULL;
+	ck_assert_ptr_eq(cb_translate_find(&t, I386, pr->req[I386], &found), pr);
+}
+END_TEST
+
 START_TEST(test_builtin_tables)
 {
 	const struct cb_abi_db *db = &cb_abi_builtin;
@@ -484,6 +514,7 @@ Suite *abigen_suite(void)
 	tcase_add_test(tc, test_ioctl_auto_arg);
 	tcase_add_test(tc, test_real_headers);
 	tcase_add_test(tc, test_builtin_tables);
+	tcase_add_test(tc, test_left_to_kernel);
 	tcase_add_test(tc, test_check_file);
 	tcase_add_test(tc, test_spec_errors);
 	tcase_add_test(tc, test_gen_errors);

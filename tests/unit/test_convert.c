@@ -1016,7 +1016,7 @@ START_TEST(test_msghdr_iovec_buffers)
 	ck_assert_uint_eq(h32(h, 8), 16);
 	ck_assert_uint_eq(h64(h, 24), 3);
 	ck_assert_uint_eq(h64(h, 40), 64);
-	ck_assert_uint_eq(h32(h, 48), 0x5a5a5a5a);
+	ck_assert_uint_eq(h32(h, 48), 0); /* msg_flags is out: the kernel only writes it */
 	uint8_t *name = hptr(h, 0), *iov = hptr(h, 16), *ctl = hptr(h, 32);
 	ck_assert_ptr_nonnull(name);
 	ck_assert_ptr_nonnull(iov);
