@@ -26,7 +26,7 @@
 #include "../guest/guest.h"
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
-#include "../translate/files.h"
+#include "../translate/files/files.h"
 #include "../translate/path_call.h"
 
 #define PATH_MAX_ 4096

@@ -17,7 +17,7 @@
 #include "../supervisor/supervisor.h"
 #include "io.h"
 #include "path_call.h"
-#include "sockets.h"
+#include "sockets/sockets.h"
 #include "sysv_ipc/sysv_ipc.h"
 
 static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets,

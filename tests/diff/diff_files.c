@@ -1,4 +1,4 @@
-/* Differential guest for the file and system calls of translate/files.c:
+/* Differential guest for the file and system calls of translate/files/files.c:
  * stat64 and friends, statfs64, getdents64, fcntl64 locks, uname, sysinfo,
  * rlimits, clock_gettime. Each case prints every result, errno and field
  * that is the same from one run to the next (inode numbers of new files,

@@ -11,7 +11,7 @@
 #include "../../common/error.h"
 #include "../../guest/creds.h"
 #include "../../translate/xsys.h"
-#include "../../translate/files.h"
+#include "../../translate/files/files.h"
 #include "suites.h"
 
 /* Every row names real syscalls and records, and its arguments agree. */

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "../../supervisor/dispatch.h"
-#include "../files.h"
+#include "../files/files.h"
 
 #define SVAL { CB_XA_SVALUE }
 #define OUT_REC(r) { CB_XA_RECORD, CB_DIR_OUT, r }

@@ -20,7 +20,7 @@
 #include <sys/time.h>
 
 #include "../../supervisor/dispatch.h"
-#include "../files.h"
+#include "../files/files.h"
 
 #define SVAL { CB_XA_SVALUE }
 #define PATH { .kind = CB_XA_STR, .dir = CB_DIR_IN, .late = true }

@@ -5,10 +5,10 @@
  * (vectored.c, messages.c, readiness.c, on io_util.c; the
  * rules they follow are in io.h) convert, wait cancellably and make
  * the host call. */
-#include "xsys.h"
+#include "../xsys.h"
 
-#include "../supervisor/dispatch.h"
-#include "io.h"
+#include "../../supervisor/dispatch.h"
+#include "../io.h"
 
 #define FD { CB_XA_FD }
 #define VAL { CB_XA_VALUE }

@@ -23,7 +23,7 @@
  * with the guest's number would not find it). A helper thread with a
  * private fd table (unshare(CLONE_FILES)) puts the target at the guest's
  * number and makes the call there. */
-#include "io.h"
+#include "../io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,8 +40,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../handlers/interrupted.h"
-#include "../guest/guest.h"
+#include "../../handlers/interrupted.h"
+#include "../../guest/guest.h"
 
 #define EP_MAX_EVENTS_ (INT_MAX / 12) /* the kernel's bound on maxevents */
 #define EV_HOST_MAX 65536             /* events one host call takes at most */

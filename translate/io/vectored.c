@@ -1,7 +1,7 @@
 /* Vectored I/O of an i386 guest: readv, writev, preadv, pwritev. The
  * 8-byte iovecs become 16-byte host iovecs over host buffers (io.h
  * for faults and waiting); the data goes back to the guest afterwards. */
-#include "io.h"
+#include "../io.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -11,7 +11,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../guest/guest.h"
+#include "../../guest/guest.h"
 
 #ifndef RWF_NOWAIT
 #define RWF_NOWAIT 0x00000008

@@ -4,9 +4,9 @@
  * files_hooks.c) say what the rows cannot. See docs/translation.md
  * for which calls can be performed on the guest's behalf and which stay
  * in the kernel. */
-#include "xsys.h"
+#include "../xsys.h"
 
-#include "../supervisor/dispatch.h"
+#include "../../supervisor/dispatch.h"
 #include "files.h"
 
 #define FD { CB_XA_FD }

@@ -3,7 +3,7 @@
 #ifndef CB_XSYS_SOCKETS_H
 #define CB_XSYS_SOCKETS_H
 
-#include "xsys.h"
+#include "../xsys.h"
 
 int cb_xs_gate_send(struct cb_xctx *x);
 int cb_xs_gate_sendmmsg(struct cb_xctx *x);

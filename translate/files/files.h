@@ -8,7 +8,7 @@
 #include <sys/sysinfo.h>
 #include <sys/types.h>
 
-#include "xsys.h"
+#include "../xsys.h"
 
 /* PATH with a leading /proc/self or /proc/thread-self (a whole component)
  * rewritten into OUT (CAP bytes) as /proc/TGID or /proc/TGID/task/TID: in

@@ -7,7 +7,7 @@
  *
  * socket, socketpair, bind, connect and listen are not here: the kernel
  * runs them (docs/translation.md says why: they record the caller). */
-#include "xsys.h"
+#include "../xsys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../supervisor/dispatch.h"
-#include "../guest/guest.h"
-#include "../supervisor/supervisor.h"
-#include "io.h"
+#include "../../supervisor/dispatch.h"
+#include "../../guest/guest.h"
+#include "../../supervisor/supervisor.h"
+#include "../io.h"
 #include "sockets.h"
 
 #define FD { CB_XA_FD }

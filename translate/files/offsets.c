@@ -4,7 +4,7 @@
  * checks stay the host kernel's, in its order: a negative offset is EINVAL
  * before the fd is looked at, and an fd the guest does not have goes on
  * as -1 (EBADF where the kernel would say it). */
-#include "xsys.h"
+#include "../xsys.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -13,10 +13,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../supervisor/dispatch.h"
-#include "../guest/guest.h"
+#include "../../supervisor/dispatch.h"
+#include "../../guest/guest.h"
 #include "files.h"
-#include "io.h"
+#include "../io.h"
 
 #define FD { CB_XA_FD }
 #define VAL { CB_XA_VALUE }

@@ -3,7 +3,7 @@
  * host's; fds in SCM_RIGHTS are taken from the guest (send) or installed
  * in it with SECCOMP_IOCTL_NOTIF_ADDFD (receive); SCM_CREDENTIALS carry the
  * guest's identity, checked as the kernel checks its caller. */
-#include "io.h"
+#include "../io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,8 +17,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../guest/guest.h"
-#include "../supervisor/supervisor.h"
+#include "../../guest/guest.h"
+#include "../../supervisor/supervisor.h"
 
 #ifndef SCM_PIDFD
 #define SCM_PIDFD 0x04

@@ -4,7 +4,7 @@
  * the kernel reads them the same way) and is performed as it is. The
  * table below is those places, by (level, name), and the few options that
  * stay in the kernel because they act on the caller itself. */
-#include "xsys.h"
+#include "../xsys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,10 +17,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../common/cleanup.h"
-#include "../guest/guest.h"
-#include "../supervisor/supervisor.h"
-#include "io.h"
+#include "../../common/cleanup.h"
+#include "../../guest/guest.h"
+#include "../../supervisor/supervisor.h"
+#include "../io.h"
 #include "sockets.h"
 
 #ifndef SO_PEERPIDFD

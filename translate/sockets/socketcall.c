@@ -9,11 +9,11 @@
 #include <errno.h>
 #include <stddef.h>
 
-#include "../common/error.h"
+#include "../../common/error.h"
 
-#include "../supervisor/dispatch.h"
-#include "../audit/log.h"
-#include "../supervisor/supervisor.h"
+#include "../../supervisor/dispatch.h"
+#include "../../audit/log.h"
+#include "../../supervisor/supervisor.h"
 
 /* compat_sys_socketcall's table: the words each call takes, and the
  * direct call that does the same (send is sendto without an address, recv

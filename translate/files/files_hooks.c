@@ -21,10 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../abi/builtin.h"
-#include "../common/cleanup.h"
-#include "../guest/guest.h"
-#include "../guest/creds.h"
+#include "../../abi/builtin.h"
+#include "../../common/cleanup.h"
+#include "../../guest/guest.h"
+#include "../../guest/creds.h"
 
 #define PATH_MAX_ 4096 /* with the NUL, as the kernel's getname counts */
 

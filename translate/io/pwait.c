@@ -8,12 +8,12 @@
  * interrupt the guest's own wait, which the supervisor cannot change. The
  * gate leaves calls with one to the kernel (a register: ppoll's mask
  * pointer, pselect6's pointer to its {mask, size} pair). */
-#include "io.h"
+#include "../io.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "../guest/guest.h"
+#include "../../guest/guest.h"
 
 int cb_xio_gate_pwait(struct cb_xctx *x)
 {
