@@ -21,6 +21,7 @@
 #include "../guest/guest.h"
 #include "../supervisor/supervisor.h"
 #include "io.h"
+#include "netfilter/netfilter.h"
 #include "sockets.h"
 
 #ifndef SO_PEERPIDFD
@@ -50,6 +51,8 @@ enum opt {
 	O_PEERCRED,  /* ucred: the pid as the guest's PID namespace sees it */
 	O_PIDFD,     /* an fd the call creates: installed in the guest */
 	O_CMSG,      /* IP_PKTOPTIONS: control messages in compat framing */
+	O_XT,        /* ip_tables' and ip6_tables' rule sets: re-laid out
+		      * (netfilter/) */
 };
 
 struct optrow {
@@ -70,12 +73,17 @@ static const struct optrow opts[] = {
 	{ IPPROTO_IP, IP_PKTOPTIONS, IP_PKTOPTIONS, O_ASIS, O_CMSG },
 	{ IPPROTO_IPV6, IPV6_2292PKTOPTIONS_, IPV6_2292PKTOPTIONS_, O_ASIS, O_CMSG },
 	{ SOL_PACKET, PACKET_FANOUT_DATA_, PACKET_FANOUT_DATA_, O_FANOUT, O_ASIS },
-	/* Netfilter's tables (ip, ip6, arp, eb): the compat code re-lays out
-	 * whole rule sets; the kernel runs them. */
-	{ IPPROTO_IP, 64, 67, O_KERNEL, O_KERNEL },
+	/* Netfilter's tables: the compat code re-lays out whole rule sets.
+	 * ip_tables' and ip6_tables' (REPLACE and ADD_COUNTERS, GET_INFO and
+	 * GET_ENTRIES) are converted when they came through socketcall;
+	 * their revision queries are the same bytes. arp and eb: the kernel
+	 * runs them. */
+	{ IPPROTO_IP, 64, 65, O_XT, O_XT },
+	{ IPPROTO_IP, 66, 67, O_ASIS, O_ASIS },
 	{ IPPROTO_IP, 96, 99, O_KERNEL, O_KERNEL },
 	{ IPPROTO_IP, 128, 131, O_KERNEL, O_KERNEL },
-	{ IPPROTO_IPV6, 64, 69, O_KERNEL, O_KERNEL },
+	{ IPPROTO_IPV6, 64, 65, O_XT, O_XT },
+	{ IPPROTO_IPV6, 66, 69, O_ASIS, O_ASIS },
 	{ IPPROTO_SCTP, SCTP_SOCKOPT_CONNECTX3_, SCTP_SOCKOPT_CONNECTX3_, O_KERNEL, O_KERNEL },
 	/* Pages mapped into the caller's address space. */
 	{ IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE, TCP_ZEROCOPY_RECEIVE, O_KERNEL, O_KERNEL },
@@ -93,7 +101,12 @@ static enum opt lookup(int level, int name, bool set)
 int cb_xs_gate_sockopt(struct cb_xctx *x)
 {
 	bool set = !strcmp(x->row->guest, "setsockopt");
-	if (lookup((int32_t)x->c->args[1], (int32_t)x->c->args[2], set) != O_KERNEL)
+	enum opt kind = lookup((int32_t)x->c->args[1], (int32_t)x->c->args[2], set);
+	/* Safe to CONTINUE a direct call: level and name are registers, the
+	 * option was not read; the kernel's compat code converts it. */
+	if (kind == O_XT)
+		return x->args_read ? 0 : CB_XSYS_KERNEL;
+	if (kind != O_KERNEL)
 		return 0;
 	/* Safe to CONTINUE: level and name are registers. Through socketcall
 	 * they came from guest memory: the kernel cannot be asked any more. */
@@ -217,6 +230,8 @@ int cb_xs_setsockopt(struct cb_xctx *x)
 				: set_bpf_fd(x, hfd, level, name, p, len);
 	case O_BPF_FD:
 		return set_bpf_fd(x, hfd, level, name, p, len);
+	case O_XT:
+		return (int)cb_xt_setsockopt(x, hfd, level, name, p, (uint32_t)len);
 	case O_KERNEL:
 		return -EOPNOTSUPP; /* the gate let the kernel run it */
 	default:
@@ -317,6 +332,14 @@ int cb_xs_getsockopt(struct cb_xctx *x)
 		return (int)hgetsockopt(hfd, level, name, xio_guard(), xio_guard());
 	if (rc)
 		return rc;
+	if (kind == O_XT) {
+		/* nf_getsockopt: the length goes back as it came. */
+		long r = cb_xt_getsockopt(x, hfd, level, name, p, glen);
+		if (r < 0)
+			return (int)r;
+		rc = cb_guest_write(c, plen, &glen, sizeof(glen));
+		return rc ? rc : (int)r;
+	}
 	if (glen < 0) {
 		socklen_t l = (socklen_t)glen;
 		return (int)hgetsockopt(hfd, level, name, xio_guard(), &l);
