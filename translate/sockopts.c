@@ -58,6 +58,7 @@ enum opt {
 struct optrow {
 	int level, lo, hi; /* names lo..hi */
 	enum opt set, get;
+	bool caps; /* get checks the caller's capabilities (CAP_NET_ADMIN) */
 };
 
 static const struct optrow opts[] = {
@@ -78,24 +79,30 @@ static const struct optrow opts[] = {
 	 * GET_ENTRIES) are converted when they came through socketcall;
 	 * their revision queries are the same bytes. arp and eb: the kernel
 	 * runs them. */
-	{ IPPROTO_IP, 64, 65, O_XT, O_XT },
-	{ IPPROTO_IP, 66, 67, O_ASIS, O_ASIS },
+	{ IPPROTO_IP, 64, 65, O_XT, O_XT, true },
+	{ IPPROTO_IP, 66, 67, O_ASIS, O_ASIS, true },
 	{ IPPROTO_IP, 96, 99, O_KERNEL, O_KERNEL },
 	{ IPPROTO_IP, 128, 131, O_KERNEL, O_KERNEL },
-	{ IPPROTO_IPV6, 64, 65, O_XT, O_XT },
-	{ IPPROTO_IPV6, 66, 69, O_ASIS, O_ASIS },
+	{ IPPROTO_IPV6, 64, 65, O_XT, O_XT, true },
+	{ IPPROTO_IPV6, 66, 69, O_ASIS, O_ASIS, true },
 	{ IPPROTO_SCTP, SCTP_SOCKOPT_CONNECTX3_, SCTP_SOCKOPT_CONNECTX3_, O_KERNEL, O_KERNEL },
 	/* Pages mapped into the caller's address space. */
 	{ IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE, TCP_ZEROCOPY_RECEIVE, O_KERNEL, O_KERNEL },
 	{ SOL_XDP, 0, 0x7fffffff, O_KERNEL, O_KERNEL },
 };
 
-static enum opt lookup(int level, int name, bool set)
+static const struct optrow *row_of(int level, int name)
 {
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		if (opts[i].level == level && name >= opts[i].lo && name <= opts[i].hi)
-			return set ? opts[i].set : opts[i].get;
-	return O_ASIS;
+			return &opts[i];
+	return NULL;
+}
+
+static enum opt lookup(int level, int name, bool set)
+{
+	const struct optrow *r = row_of(level, name);
+	return !r ? O_ASIS : set ? r->set : r->get;
 }
 
 int cb_xs_gate_sockopt(struct cb_xctx *x)
@@ -130,6 +137,20 @@ static long hgetsockopt(int hfd, int level, int name, void *v, void *len)
 {
 	long r = syscall(SYS_getsockopt, hfd, level, name, v, len);
 	return r < 0 ? -errno : r;
+}
+
+/* ... with the guest's credentials, for the options that check them. */
+static long hgetsockopt_as(struct cb_xctx *x, int hfd, int level, int name, void *v, void *len)
+{
+	const struct optrow *row = row_of(level, name);
+	if (!row || !row->caps)
+		return hgetsockopt(hfd, level, name, v, len);
+	int rc = cb_xsys_as_guest(x);
+	if (rc)
+		return rc;
+	long r = hgetsockopt(hfd, level, name, v, len);
+	cb_xsys_as_self(x);
+	return r;
 }
 
 /* ---- setsockopt ---- */
@@ -208,7 +229,10 @@ int cb_xs_setsockopt(struct cb_xctx *x)
 	int32_t len = (int32_t)c->args[4];
 	if (len < 0) /* EINVAL before the fd */
 		return -EINVAL;
-	switch (lookup(level, name, true)) {
+	enum opt kind = lookup(level, name, true);
+	if (kind == O_XT && !cb_xt_kernel_converts())
+		kind = O_ASIS;
+	switch (kind) {
 	case O_TIMEVAL: {
 		/* sock_set_timeout: at least the 8 bytes of old_timeval32. */
 		struct { int64_t sec, usec; } tv = { 0 };
@@ -326,10 +350,12 @@ int cb_xs_getsockopt(struct cb_xctx *x)
 	enum opt kind = lookup(level, name, false);
 	if (kind == O_KERNEL)
 		return -EOPNOTSUPP; /* the gate let the kernel run it */
+	if (kind == O_XT && !cb_xt_kernel_converts())
+		kind = O_ASIS;
 	int32_t glen;
 	rc = xio_read(c, plen, &glen, sizeof(glen));
 	if (rc == -EFAULT) /* the host reads its length at the same point */
-		return (int)hgetsockopt(hfd, level, name, xio_guard(), xio_guard());
+		return (int)hgetsockopt_as(x, hfd, level, name, xio_guard(), xio_guard());
 	if (rc)
 		return rc;
 	if (kind == O_XT) {
@@ -342,7 +368,7 @@ int cb_xs_getsockopt(struct cb_xctx *x)
 	}
 	if (glen < 0) {
 		socklen_t l = (socklen_t)glen;
-		return (int)hgetsockopt(hfd, level, name, xio_guard(), &l);
+		return (int)hgetsockopt_as(x, hfd, level, name, xio_guard(), &l);
 	}
 	size_t gcap = (uint32_t)glen < OPT_MAX ? (uint32_t)glen : OPT_MAX;
 	size_t hcap = kind == O_TIMEVAL ? 16
@@ -361,13 +387,20 @@ int cb_xs_getsockopt(struct cb_xctx *x)
 			return rc;
 		memcpy(h, in.p, in.ok < hcap ? in.ok : hcap);
 		xio_buf_free(&in);
-	} else if (kind == O_ASIS && gcap && (rc = xio_read(c, p, h, gcap)) != 0 && rc != -EFAULT) {
+	} else if (kind == O_ASIS && gcap && (rc = xio_read(c, p, h, gcap)) != 0) {
 		/* Some options read their argument from the buffer
-		 * (SO_PEERSEC no, TCP_INFO no, sctp yes): the guest's bytes. */
-		return rc;
+		 * (SO_PEERSEC no, TCP_INFO no, sctp yes): the guest's bytes.
+		 * Netfilter's read theirs first: an unreadable one faults. */
+		const struct optrow *row = row_of(level, name);
+		if (rc == -EFAULT && row && row->caps) {
+			socklen_t l = (socklen_t)glen;
+			return (int)hgetsockopt_as(x, hfd, level, name, xio_guard(), &l);
+		}
+		if (rc != -EFAULT)
+			return rc;
 	}
 	socklen_t hl = (socklen_t)hcap;
-	long r = hgetsockopt(hfd, level, name, h, &hl);
+	long r = hgetsockopt_as(x, hfd, level, name, h, &hl);
 	if (r == -ERANGE && kind == O_ASIS && hl != hcap) {
 		/* SO_PEERSEC, SO_PEERGROUPS: the size needed goes back with
 		 * ERANGE. */

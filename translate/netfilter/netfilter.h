@@ -4,10 +4,15 @@
 #ifndef CB_XSYS_NETFILTER_H
 #define CB_XSYS_NETFILTER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../xsys.h"
 
+/* Whether the host kernel converts rule sets for i386 callers
+ * (CONFIG_NETFILTER_XTABLES_COMPAT); when not, an i386 table is passed on
+ * as it is, as natively. */
+bool cb_xt_kernel_converts(void);
 /* SOL_IP or SOL_IPV6, option 64 or 65 (REPLACE and ADD_COUNTERS, GET_INFO
  * and GET_ENTRIES of both): setsockopt from the guest's LEN bytes at P on
  * host socket HFD, the call's result or -errno. */

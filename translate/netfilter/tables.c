@@ -16,6 +16,7 @@
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -56,6 +57,39 @@ static const struct cb_xt_family *family(int level)
 		if (families[i].level == level)
 			return &families[i];
 	return NULL;
+}
+
+/* Whether this kernel converts rule sets for an i386 caller: Debian's
+ * 6.12 is built without CONFIG_NETFILTER_XTABLES_COMPAT, and then an i386
+ * iptables gets its bytes read as x86_64 ones (EINVAL), which the
+ * supervisor reproduces by passing them on as they are. Told by x_tables'
+ * compat functions in /proc/kallsyms (names are listed to everyone); known
+ * once x_tables is there (always, when a table exists to be asked). */
+static int compat_known; /* 0 unknown, 1 converts, -1 does not */
+
+bool cb_xt_kernel_converts(void)
+{
+	int k = __atomic_load_n(&compat_known, __ATOMIC_RELAXED);
+	if (k)
+		return k > 0;
+	FILE *f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return true;
+	char line[512];
+	bool xt = false, compat = false;
+	while (fgets(line, sizeof(line), f) && !compat) {
+		char *name = strrchr(line, ' ');
+		if (!name)
+			continue;
+		name++;
+		name[strcspn(name, "\t\n")] = 0;
+		xt = xt || !strcmp(name, "xt_register_table");
+		compat = !strcmp(name, "xt_compat_calc_jump");
+	}
+	fclose(f);
+	if (compat || xt)
+		__atomic_store_n(&compat_known, compat ? 1 : -1, __ATOMIC_RELAXED);
+	return compat || !xt;
 }
 
 static uint32_t get32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
