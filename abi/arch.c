@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <linux/audit.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,43 +30,73 @@ uint32_t cb_arch_scmp(enum cb_arch arch)
 	return arch == CB_ARCH_I386 ? SCMP_ARCH_X86 : SCMP_ARCH_X86_64;
 }
 
+/* Both directions for every ABI, asked of libseccomp once: it scans its
+ * tables linearly and keeps no cache, and a start-up resolves a few
+ * thousand names and numbers (the policy, the dispatch table, the path and
+ * credential tables), which cost more than a millisecond asked one by
+ * one. */
+enum { MAXNR = 1024 };
+struct named {
+	const char *name;
+	int nr;
+};
+static struct {
+	const char *by_nr[MAXNR];
+	struct named by_name[MAXNR]; /* sorted by name */
+	int n;
+} tables[CB_ARCH_COUNT];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static int by_name_cmp(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : x->nr - y->nr;
+}
+
+static void tables_fill(void)
+{
+	for (int a = 0; a < CB_ARCH_COUNT; a++) {
+		for (int nr = 0; nr < MAXNR; nr++) {
+			char *s = seccomp_syscall_resolve_num_arch(cb_arch_scmp((enum cb_arch)a), nr);
+			tables[a].by_nr[nr] = s; /* kept for the process's life */
+			if (s)
+				tables[a].by_name[tables[a].n++] = (struct named){ s, nr };
+		}
+		qsort(tables[a].by_name, (size_t)tables[a].n, sizeof(struct named), by_name_cmp);
+	}
+}
+
 int cb_syscall_nr(enum cb_arch arch, const char *name)
 {
-	int nr = seccomp_syscall_resolve_name_arch(cb_arch_scmp(arch), name);
-	if (nr >= 0)
-		return nr;
-	if (nr == __NR_SCMP_ERROR)
+	if (arch < 0 || arch >= CB_ARCH_COUNT || !name)
 		return -ENOSYS;
-	/* libseccomp returns negative pseudo-numbers for calls an arch lacks,
-	 * but also for i386's socket and SysV IPC calls (socket, recvmmsg,
-	 * shmget, ...), which i386 has as direct calls too (since Linux 4.3 for
-	 * most): look for a real number with that name. */
-	for (int n = 0; n < 1024; n++) {
-		const char *s = cb_syscall_name(arch, n);
-		if (s && strcmp(s, name) == 0)
-			return n;
+	pthread_once(&tables_once, tables_fill);
+	/* The lowest real number of that name. This also finds i386's socket
+	 * and SysV IPC calls (socket, recvmmsg, shmget, ...), for which
+	 * libseccomp's own lookup answers a negative pseudo-number (they are
+	 * direct calls too since Linux 4.3 for most). */
+	struct named key = { name, -1 };
+	int lo = 0, hi = tables[arch].n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (by_name_cmp(&tables[arch].by_name[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return -ENOSYS;
+	if (lo < tables[arch].n && strcmp(tables[arch].by_name[lo].name, name) == 0)
+		return tables[arch].by_name[lo].nr;
+	/* A name no number answers to under that name (an alias libseccomp
+	 * knows, or a call the ABI lacks: a pseudo-number, refused). */
+	int nr = seccomp_syscall_resolve_name_arch(cb_arch_scmp(arch), name);
+	return nr >= 0 ? nr : -ENOSYS;
 }
 
 const char *cb_syscall_name(enum cb_arch arch, int nr)
 {
-	/* libseccomp hands out a malloc'd copy; names are few, so intern them. */
-	enum { MAXNR = 1024 };
-	static const char *cache[CB_ARCH_COUNT][MAXNR];
 	if (arch < 0 || arch >= CB_ARCH_COUNT || nr < 0 || nr >= MAXNR)
 		return NULL;
-	const char *n = __atomic_load_n(&cache[arch][nr], __ATOMIC_ACQUIRE);
-	if (n)
-		return n;
-	char *fresh = seccomp_syscall_resolve_num_arch(cb_arch_scmp(arch), nr);
-	if (!fresh)
-		return NULL;
-	const char *expected = NULL;
-	if (!__atomic_compare_exchange_n(&cache[arch][nr], &expected, fresh, 0,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		free(fresh); /* another thread interned it first */
-		return expected;
-	}
-	return fresh;
+	pthread_once(&tables_once, tables_fill);
+	return tables[arch].by_nr[nr];
 }

@@ -188,14 +188,22 @@ static void fsflags(void)
 
 /* A tun device: TUNSETIFF checks the caller's CAP_NET_ADMIN and stays in
  * the kernel; TUNGETIFF reads the device back through the translator. */
-static void tun(void)
+/* A new device named NAME (a %d pattern) of kind FLAGS, its TUNSETIFF
+ * printed as WHAT; the fd. */
+static int tun_make(const char *what, const char *name, short flags, struct ifreq *r)
 {
 	int fd = open("/dev/net/tun", O_RDWR);
+	memset(r, 0, sizeof(*r));
+	strcpy(r->ifr_name, name);
+	r->ifr_flags = flags;
+	res(what, ioctl(fd, TUNSETIFF, r));
+	return fd;
+}
+
+static void tun(void)
+{
 	struct ifreq r;
-	memset(&r, 0, sizeof(r));
-	strcpy(r.ifr_name, "cbdiff%d");
-	r.ifr_flags = IFF_TUN | IFF_NO_PI;
-	res("TUNSETIFF", ioctl(fd, TUNSETIFF, &r));
+	int fd = tun_make("TUNSETIFF", "cbdiff%d", IFF_TUN | IFF_NO_PI, &r);
 	memset(&r, 0x5a, sizeof(r));
 	res("TUNGETIFF", ioctl(fd, TUNGETIFF, &r));
 	printf("name %.16s flags 0x%x\n", r.ifr_name, (unsigned short)r.ifr_flags);
@@ -211,12 +219,8 @@ static void tun(void)
  * filter pointer or a length past BPF_MAXINSNS. */
 static void tunfilter(void)
 {
-	int fd = open("/dev/net/tun", O_RDWR);
 	struct ifreq r;
-	memset(&r, 0, sizeof(r));
-	strcpy(r.ifr_name, "cbdtap%d");
-	r.ifr_flags = IFF_TAP | IFF_NO_PI;
-	res("TUNSETIFF tap", ioctl(fd, TUNSETIFF, &r));
+	int fd = tun_make("TUNSETIFF tap", "cbdtap%d", IFF_TAP | IFF_NO_PI, &r);
 	printf("request 0x%lx 0x%lx 0x%lx\n", (unsigned long)TUNATTACHFILTER,
 	       (unsigned long)TUNDETACHFILTER, (unsigned long)TUNGETFILTER);
 	struct sock_filter accept[2] = { BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
