@@ -88,7 +88,7 @@ const struct cb_group cb_groups[] = {
 	  LIST("ptrace", "process_vm_readv", "process_vm_writev", "perf_event_open", "kcmp",
 	       "lookup_dcookie") },
 	/* What `translate` performs for i386 guests: the rows of translate/
-	 * (files, io, offsets, sockets, ipc), socketcall, ipc and the sleeps of handlers/time.c (a unit test
+	 * (files, io, offsets, sockets, ipc, time/, sched/), socketcall, ipc and the sleeps of handlers/time.c (a unit test
 	 * keeps this list and those tables the same). */
 	{ "@translated", "the i386 calls the supervisor can translate",
 	  LIST("stat64", "lstat64", "fstat64", "fstatat64", "statx", "statfs64", "fstatfs64",
@@ -101,7 +101,12 @@ const struct cb_group cb_groups[] = {
 	       "getsockopt", "setsockopt", "sendmmsg", "recvmmsg", "recvmmsg_time64", "socketcall",
 	       "ppoll", "ppoll_time64", "pselect6", "pselect6_time64",
 	       "nanosleep", "clock_nanosleep", "clock_nanosleep_time64",
-	       "semctl", "shmctl", "msgctl", "ipc") },
+	       "semctl", "shmctl", "msgctl", "ipc",
+	       "utimensat", "futimesat", "utimes", "utime", "getrlimit", "gettimeofday", "time",
+	       "clock_getres", "sched_getaffinity", "sched_setaffinity", "sched_rr_get_interval",
+	       "fcntl", "lseek", "truncate", "ftruncate", "stat", "lstat", "fstat", "statfs",
+	       "fstatfs", "timerfd_settime", "timerfd_gettime",
+	       "preadv2", "pwritev2", "sendfile", "select") },
 	{ NULL },
 };
 

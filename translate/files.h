@@ -25,6 +25,12 @@ int cb_xsys_proc_self(const char *path, pid_t tgid, pid_t tid, bool follow, char
  * memory value shrinks by as many bits. */
 void cb_xsys_sysinfo_compat(struct sysinfo *s);
 
+/* The guest's path in host[I], made right for the supervisor: a leading
+ * /proc/self or /proc/thread-self names the guest. *REL tells whether the
+ * path needs a directory to start from (relative, empty or NULL; not one
+ * passed on as a faulting address). 0 or a negative errno. */
+int cb_xf_fix_path(struct cb_xctx *x, int i, bool follow, bool *rel);
+
 /* The hooks. */
 int cb_xf_pre_stat(struct cb_xctx *x);
 int cb_xf_pre_lstat(struct cb_xctx *x);
@@ -33,6 +39,10 @@ int cb_xf_gate_statfs(struct cb_xctx *x);
 int cb_xf_pre_statfs(struct cb_xctx *x);
 int cb_xf_pre_fstatfs(struct cb_xctx *x);
 int cb_xf_pre_truncate64(struct cb_xctx *x);
+int cb_xf_pre_cwd_path(struct cb_xctx *x);
+int cb_xf_post_oldstat_path(struct cb_xctx *x);
+int cb_xf_post_oldstat_fd(struct cb_xctx *x);
+int cb_xf_post_oldstatfs(struct cb_xctx *x);
 int cb_xf_pre_statx(struct cb_xctx *x);
 int cb_xf_post_statfs(struct cb_xctx *x);
 /* _llseek on a directory of those filesystems: CB_XSYS_KERNEL. */
@@ -46,6 +56,7 @@ int cb_xf_gate_uname(struct cb_xctx *x);
 int cb_xf_post_sysinfo(struct cb_xctx *x);
 int cb_xf_pre_ugetrlimit(struct cb_xctx *x);
 int cb_xf_post_ugetrlimit(struct cb_xctx *x);
+int cb_xf_post_getrlimit(struct cb_xctx *x);
 int cb_xf_gate_prlimit(struct cb_xctx *x);
 int cb_xf_pre_prlimit(struct cb_xctx *x);
 int cb_xf_gate_clock(struct cb_xctx *x);

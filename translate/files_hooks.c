@@ -90,12 +90,12 @@ int cb_xsys_proc_self(const char *path, pid_t tgid, pid_t tid, bool follow, char
 	return 0;
 }
 
-/* The guest's path in host[I], made right for the supervisor: a leading
- * /proc/self or /proc/thread-self names the guest. *REL tells whether the
- * path needs a directory to start from (relative, empty or NULL). */
-static int fix_path(struct cb_xctx *x, int i, bool follow, bool *rel)
+int cb_xf_fix_path(struct cb_xctx *x, int i, bool follow, bool *rel)
 {
 	const char *p = host_str(x, i);
+	*rel = false;
+	if (x->faulty & (1u << i))
+		return 0; /* EFAULT from the host call, whatever the directory */
 	*rel = !p || p[0] != '/';
 	if (*rel || strncmp(p, "/proc/", 6) != 0)
 		return 0;
@@ -121,7 +121,7 @@ static int fix_path(struct cb_xctx *x, int i, bool follow, bool *rel)
 static int path_stat(struct cb_xctx *x, int flags)
 {
 	bool rel;
-	int dir = AT_FDCWD, r = fix_path(x, 0, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
+	int dir = AT_FDCWD, r = cb_xf_fix_path(x, 0, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
 	if (r == 0 && rel)
 		r = cb_xsys_hold_fd(x, AT_FDCWD, &dir);
 	x->host[3] = (uint64_t)flags;
@@ -151,7 +151,7 @@ int cb_xf_pre_fstatat(struct cb_xctx *x)
 {
 	int flags = (int)x->c->args[3];
 	bool rel;
-	int dir = AT_FDCWD, r = fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
+	int dir = AT_FDCWD, r = cb_xf_fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
 	if (r == 0 && rel)
 		r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &dir);
 	x->host[0] = (uint64_t)(int64_t)dir;
@@ -176,7 +176,7 @@ int cb_xf_gate_statfs(struct cb_xctx *x)
 static int path_from_cwd(struct cb_xctx *x)
 {
 	bool rel;
-	int r = fix_path(x, 0, true, &rel);
+	int r = cb_xf_fix_path(x, 0, true, &rel);
 	const char *p = host_str(x, 0);
 	if (r == 0 && rel && p && *p) {
 		int dir = -1;
@@ -212,13 +212,19 @@ int cb_xf_pre_truncate64(struct cb_xctx *x)
 	return r;
 }
 
+/* truncate(path, len), statfs(path, buf): no dirfd, the path first. */
+int cb_xf_pre_cwd_path(struct cb_xctx *x)
+{
+	return path_from_cwd(x);
+}
+
 /* statx(dirfd, path, flags, mask, buf): struct statx is the same 256
  * bytes for both ABIs; the dirfd is taken as fstatat64's is. */
 int cb_xf_pre_statx(struct cb_xctx *x)
 {
 	int flags = (int)x->c->args[2];
 	bool rel;
-	int dir = AT_FDCWD, r = fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
+	int dir = AT_FDCWD, r = cb_xf_fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
 	if (r == 0 && rel)
 		r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &dir);
 	x->host[0] = (uint64_t)(int64_t)dir;
@@ -242,6 +248,54 @@ int cb_xf_post_statfs(struct cb_xctx *x)
 	if (x->result < 0 || !s)
 		return (int)x->result;
 	if (((uint64_t)s->f_bsize | (uint64_t)s->f_frsize) >> 32)
+		return -EOVERFLOW;
+	return (int)x->result;
+}
+
+/* ---- the old stat and statfs ---- */
+
+/* cp_compat_stat: uids and gids past 16 bits read as overflowuid (65534,
+ * the default of /proc/sys/kernel/overflowuid: not read), a size above
+ * 2^31-1 is EOVERFLOW (the i386 field is unsigned: the converter would
+ * let 4 GiB through); inode and link count are the converter's EOVERFLOW,
+ * the times, blocks and blksize its truncation. */
+static int old_stat(struct cb_xctx *x, int i)
+{
+	struct stat *st = host_ptr(x, i);
+	if (x->result < 0 || !st)
+		return (int)x->result;
+	if (st->st_uid > 0xffff)
+		st->st_uid = 65534;
+	if (st->st_gid > 0xffff)
+		st->st_gid = 65534;
+	if ((uint64_t)st->st_size > 0x7fffffff)
+		return -EOVERFLOW;
+	return (int)x->result;
+}
+
+int cb_xf_post_oldstat_path(struct cb_xctx *x)
+{
+	return old_stat(x, 2);
+}
+
+int cb_xf_post_oldstat_fd(struct cb_xctx *x)
+{
+	return old_stat(x, 1);
+}
+
+/* put_compat_statfs: block counts and sizes with bits above 32 are
+ * EOVERFLOW, and so are file counts but -1 ("no limit", kept as 32 ones). */
+int cb_xf_post_oldstatfs(struct cb_xctx *x)
+{
+	const struct statfs *s = host_ptr(x, 1);
+	if (x->result < 0 || !s)
+		return (int)x->result;
+	uint64_t big = (uint64_t)s->f_blocks | (uint64_t)s->f_bfree | (uint64_t)s->f_bavail |
+		       (uint64_t)s->f_bsize | (uint64_t)s->f_frsize;
+	if (big >> 32)
+		return -EOVERFLOW;
+	if (((uint64_t)s->f_files != ~0ull && (uint64_t)s->f_files >> 32) ||
+	    ((uint64_t)s->f_ffree != ~0ull && (uint64_t)s->f_ffree >> 32))
 		return -EOVERFLOW;
 	return (int)x->result;
 }
@@ -301,46 +355,79 @@ int cb_xf_undo_getdents(struct cb_xctx *x)
 	return 0;
 }
 
-/* ---- fcntl64 ---- */
+/* ---- fcntl64, fcntl ----
+ *
+ * x86's syscall_32.tbl enters both as compat_sys_fcntl64 (measured: fcntl
+ * with i386's F_GETLK64 and a bad fd is EBADF, F_OFD_SETLKW with a bad
+ * pointer EFAULT; compat_sys_fcntl, which refuses those with EINVAL, is
+ * other architectures'): one gate and one hook for both. */
 
-/* The commands performed, and what they do with struct flock64: the
- * open-file-description locks, owned by the open file the supervisor's
- * copy of the fd shares. POSIX record locks (F_GETLK64, F_SETLK64,
- * F_SETLKW64, F_GETLK...) belong to the calling process: set by the
- * supervisor they would be its own (and dropped when it closes its copy),
- * and F_GETLK would report the guest's own locks as conflicts. F_OFD_SETLKW
- * blocks: a worker waiting for the lock would not see the guest's call
- * interrupted by a signal and would take the lock anyway afterwards. Every
- * other command passes a value, not a pointer, or acts on the caller's fd
- * table or signals (F_DUPFD, F_SETFD, F_SETOWN). */
+/* The commands performed: those on the open file description, which the
+ * supervisor's copy of the fd shares. The open-file-description locks
+ * (struct flock64 in the command's direction) are owned by it; POSIX
+ * record locks (F_GETLK64, F_SETLK64, F_SETLKW64, F_GETLK...) belong to
+ * the calling process: set by the supervisor they would be its own (and
+ * dropped when it closes its copy), and F_GETLK would report the guest's
+ * own locks as conflicts. F_OFD_SETLKW blocks: a worker waiting for the
+ * lock would not see the guest's call interrupted by a signal and would
+ * take the lock anyway afterwards.
+ *
+ * Value commands on the file: its status flags, signal number, lease
+ * type, pipe size and seals. F_SETFL stays in the kernel when it asks for
+ * O_ASYNC (the fasync entry records the caller's fd number, the si_fd of
+ * SIGIO) or O_NOATIME (the caller must own the file: inode_owner_or_capable
+ * with its fsuid and CAP_FOWNER). The rest are the caller's: its fd table
+ * (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_DUPFD_QUERY), what
+ * records the caller in the file (F_SETOWN, F_SETOWN_EX and F_SETLEASE,
+ * which make it the file's owner for SIGIO; F_NOTIFY), pids in its PID
+ * namespace (F_GETOWN, F_GETOWN_EX), and F_SETPIPE_SZ, checked against
+ * the caller's CAP_SYS_RESOURCE. */
 static const struct {
 	unsigned cmd;
-	enum cb_dir dir;
-} fcntl_locks[] = {
-	{ F_OFD_GETLK, CB_DIR_INOUT },
-	{ F_OFD_SETLK, CB_DIR_IN },
+	bool lock;           /* arg points to a struct flock64 */
+	enum cb_dir dir;     /* ... in this direction */
+	unsigned long kernel_if; /* bits of arg that leave the call to the kernel */
+} fcntl_cmds[] = {
+	{ F_OFD_GETLK, true, CB_DIR_INOUT, 0 },
+	{ F_OFD_SETLK, true, CB_DIR_IN, 0 },
+	{ F_GETFL, false, CB_DIR_NONE, 0 },
+	{ F_SETFL, false, CB_DIR_NONE, O_ASYNC | O_NOATIME },
+	{ F_GETSIG, false, CB_DIR_NONE, 0 },
+	{ F_SETSIG, false, CB_DIR_NONE, 0 },
+	{ F_GETLEASE, false, CB_DIR_NONE, 0 },
+	{ F_GETPIPE_SZ, false, CB_DIR_NONE, 0 },
+	{ F_ADD_SEALS, false, CB_DIR_NONE, 0 },
+	{ F_GET_SEALS, false, CB_DIR_NONE, 0 },
 };
 
-static enum cb_dir fcntl_dir(uint64_t cmd)
+static int fcntl_cmd(uint64_t cmd)
 {
-	for (size_t i = 0; i < sizeof(fcntl_locks) / sizeof(fcntl_locks[0]); i++)
-		if (fcntl_locks[i].cmd == cmd)
-			return fcntl_locks[i].dir;
-	return CB_DIR_NONE;
+	for (size_t i = 0; i < sizeof(fcntl_cmds) / sizeof(fcntl_cmds[0]); i++)
+		if (fcntl_cmds[i].cmd == cmd)
+			return (int)i;
+	return -1;
 }
 
-/* CONTINUE for the rest is safe: only the command register was looked at,
- * and whether the third argument is a pointer depends on it. */
+/* CONTINUE for the rest is safe: only the command and argument registers
+ * were looked at, and whether the third argument is a pointer depends on
+ * the command. */
 int cb_xf_gate_fcntl(struct cb_xctx *x)
 {
-	return fcntl_dir(x->c->args[1]) == CB_DIR_NONE ? CB_XSYS_KERNEL : 0;
+	int i = fcntl_cmd(x->c->args[1]);
+	if (i < 0 || (x->c->args[2] & fcntl_cmds[i].kernel_if))
+		return CB_XSYS_KERNEL;
+	return 0;
 }
 
 /* The lock struct, in the command's direction (F_OFD_SETLK's is not written
  * back). The kernel fails a bad fd, and an O_PATH one (check_fcntl_cmd),
- * before it reads the struct. */
+ * before it reads the struct. Value commands go as they are: the host
+ * kernel makes those checks itself on the shared file. */
 int cb_xf_pre_fcntl(struct cb_xctx *x)
 {
+	int i = fcntl_cmd(x->c->args[1]);
+	if (i < 0 || !fcntl_cmds[i].lock)
+		return 0;
 	int fd = (int)x->host[0];
 	if (fd < 0)
 		return -EBADF;
@@ -349,7 +436,7 @@ int cb_xf_pre_fcntl(struct cb_xctx *x)
 		return -EBADF;
 	void *p = NULL;
 	int r = cb_conv_in(x->cv, cb_abi_record_index(&cb_abi_builtin, "flock64"), x->c->args[2],
-			   fcntl_dir(x->c->args[1]), &p);
+			   fcntl_cmds[i].dir, &p);
 	x->host[2] = (uint64_t)(uintptr_t)p;
 	return r;
 }
@@ -435,6 +522,20 @@ int cb_xf_pre_ugetrlimit(struct cb_xctx *x)
 int cb_xf_post_ugetrlimit(struct cb_xctx *x)
 {
 	return x->result >= 0 && !x->c->args[1] ? -EFAULT : (int)x->result;
+}
+
+/* The old getrlimit (76): compat_sys_old_getrlimit clamps both values at
+ * 0x7fffffff, where ugetrlimit maps them to RLIM_INFINITY. */
+int cb_xf_post_getrlimit(struct cb_xctx *x)
+{
+	struct rlimit *l = host_ptr(x, 3);
+	if (x->result >= 0 && l) {
+		if (l->rlim_cur > 0x7fffffff)
+			l->rlim_cur = 0x7fffffff;
+		if (l->rlim_max > 0x7fffffff)
+			l->rlim_max = 0x7fffffff;
+	}
+	return cb_xf_post_ugetrlimit(x);
 }
 
 /* prlimit64 is performed only to read the guest's own limits. Setting one

@@ -28,6 +28,15 @@ const struct cb_xsys cb_xsys_io[] = {
 	  .why = "fd call: offset from two 32-bit registers (pos_l, pos_h) into x86_64's pos_l" },
 	{ "pwritev", "pwritev", { VAL, VAL, VAL, VAL, VAL }, .call = cb_xio_pwritev,
 	  .why = "fd call: as preadv" },
+	/* An offset of -1 is the file's position: readv's and writev's waits,
+	 * or, with flags, only where nothing waits (the gate). */
+	{ "preadv2", "preadv2", { VAL, VAL, VAL, VAL, VAL, VAL }, .gate = cb_xio_gate_rw2,
+	  .call = cb_xio_preadv2, .flags = CB_X_WAITS,
+	  .why = "fd call: as preadv, RWF flags passed on; offset -1 as readv (with flags: "
+		 "RWF_NOWAIT or files that never wait only)" },
+	{ "pwritev2", "pwritev2", { VAL, VAL, VAL, VAL, VAL, VAL }, .gate = cb_xio_gate_rw2,
+	  .call = cb_xio_pwritev2, .flags = CB_X_WAITS,
+	  .why = "fd call: as preadv2, and writev for offset -1" },
 	{ "sendmsg", "sendmsg", { FD, VAL, VAL }, .gate = cb_xio_gate_sendmsg,
 	  .call = cb_xio_sendmsg, .flags = CB_X_WAITS,
 	  .why = "socket call: msghdr 28 -> 56 bytes, iovecs, control messages re-framed; "
@@ -38,6 +47,8 @@ const struct cb_xsys cb_xsys_io[] = {
 		 "MSG_CTRUNC as the compat code truncates" },
 	{ "poll", "poll", { VAL, VAL, SVAL }, .call = cb_xio_poll, .flags = CB_X_WAITS,
 	  .why = "fds inside the argument: polled through host copies, in 20 ms slices" },
+	{ "select", "select", { VAL }, .call = cb_xio_old_select, .flags = CB_X_WAITS,
+	  .why = "fds inside: old_select's five words read from one pointer, then as _newselect" },
 	{ "_newselect", "select", { SVAL, VAL, VAL, VAL, VAL }, .call = cb_xio_select,
 	  .flags = CB_X_WAITS,
 	  .why = "fds inside the argument: fd_set bits of guest fds to host fds and back; "

@@ -7,7 +7,9 @@
 #include "xsys.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -18,7 +20,9 @@
 
 #define FD { CB_XA_FD }
 #define VAL { CB_XA_VALUE }
-#define STR { CB_XA_STR, CB_DIR_IN }
+#define SVAL { CB_XA_SVALUE }
+/* do_sys_truncate refuses a negative length before it reads the path. */
+#define LATE_STR { .kind = CB_XA_STR, .dir = CB_DIR_IN, .late = true }
 
 static uint64_t pair(const struct cb_xctx *x, int lo)
 {
@@ -131,6 +135,62 @@ static int call_llseek(struct cb_xctx *x)
 	return cb_guest_write(c, c->args[3], &r, sizeof(r));
 }
 
+/* sendfile(out, in, off, count): off is a compat_off_t. The compat entry
+ * sends at most up to MAX_NON_LFS through it (x86_64's sendfile up to the
+ * filesystems' limit): a count reaching past is cut, and an offset at it
+ * is EOVERFLOW after the fd checks — given as a count of 0, which passes
+ * them and sends nothing. The position goes back after the call. */
+#define MAX_NON_LFS 0x7fffffffll
+
+static int gate_sendfile(struct cb_xctx *x)
+{
+	/* A worker does not wait uncancellably: files that may wait (pipes,
+	 * blocking sockets) stay with the kernel. Registers and fds only. */
+	for (int i = 0; i < 2; i++) {
+		int hfd, type;
+		int r = cb_xsys_hold_fd(x, (int32_t)x->c->args[i], &hfd);
+		if (r)
+			return r;
+		if (hfd >= 0 && xio_how(hfd, &type) != XIO_DIRECT)
+			return CB_XSYS_KERNEL;
+	}
+	return 0;
+}
+
+/* x->saved: the guest's 4 bytes (the converter's copy, written back). */
+static int pre_sendfile(struct cb_xctx *x)
+{
+	int32_t *g = (int32_t *)(uintptr_t)x->host[2];
+	x->saved = (int64_t)(uintptr_t)g;
+	if (!g)
+		return 0;
+	int64_t *pos = NULL;
+	int r = cb_conv_scratch(x->cv, sizeof(*pos), (void **)&pos);
+	if (r < 0)
+		return r;
+	*pos = *g;
+	uint64_t count = (uint32_t)x->c->args[3];
+	if (*pos >= MAX_NON_LFS && count)
+		x->host[3] = 0; /* EOVERFLOW once the fds passed: POST */
+	else if (*pos >= 0 && (int64_t)count > MAX_NON_LFS - *pos)
+		x->host[3] = (uint64_t)(MAX_NON_LFS - *pos);
+	x->host[2] = (uint64_t)(uintptr_t)pos;
+	return 0;
+}
+
+static int post_sendfile(struct cb_xctx *x)
+{
+	int32_t *g = (int32_t *)(uintptr_t)x->saved;
+	if (!g)
+		return (int)x->result;
+	bool overflow = *g >= MAX_NON_LFS && (uint32_t)x->c->args[3];
+	*g = (int32_t) * (int64_t *)(uintptr_t)x->host[2];
+	x->host[2] = (uint64_t)(uintptr_t)g;
+	if (x->result >= 0 && overflow)
+		return -EOVERFLOW;
+	return (int)x->result;
+}
+
 const struct cb_xsys cb_xsys_offsets[] = {
 	/* ext4's directories (and overlayfs', ecryptfs') read a 32-bit
 	 * caller's positions as 31-bit hashes: the kernel seeks in them. */
@@ -142,11 +202,24 @@ const struct cb_xsys cb_xsys_offsets[] = {
 	  .why = "fd call: offset from two registers; buffer keeps the guest's alignment" },
 	{ "pwrite64", "pwrite64", { VAL, VAL, VAL, VAL, VAL }, .call = call_pwrite64,
 	  .why = "fd call: as pread64; SIGXFSZ goes to the guest" },
-	{ "truncate64", "truncate", { STR, VAL, VAL }, .pre = cb_xf_pre_truncate64,
+	{ "truncate64", "truncate", { LATE_STR, VAL, VAL }, .pre = cb_xf_pre_truncate64,
 	  .flags = CB_X_PATH,
 	  .why = "path call: length from two registers; relative paths from the guest's cwd" },
 	{ "ftruncate64", "ftruncate", { FD, VAL, VAL }, .pre = pre_fd_pos,
 	  .why = "fd call: length from two registers" },
+	/* The old calls with a 32-bit signed offset or length (compat_off_t):
+	 * sign-extended, a negative one is EINVAL from the host as natively. */
+	{ "lseek", "lseek", { FD, SVAL, VAL }, .gate = cb_xf_gate_llseek,
+	  .why = "fd call: 32-bit signed offset; the 64-bit position is the result, which the "
+		 "i386 register truncates as natively; ext4 directories stay in the kernel" },
+	{ "truncate", "truncate", { LATE_STR, SVAL }, .pre = cb_xf_pre_cwd_path, .flags = CB_X_PATH,
+	  .why = "path call: 32-bit signed length; relative paths from the guest's cwd" },
+	{ "ftruncate", "ftruncate", { FD, SVAL },
+	  .why = "fd call: 32-bit signed length" },
+	{ "sendfile", "sendfile", { FD, FD, { CB_XA_BUF, CB_DIR_INOUT, NULL, -1, 4 }, VAL },
+	  .gate = gate_sendfile, .pre = pre_sendfile, .post = post_sendfile,
+	  .why = "fd call: compat_off_t offset in and out, at most up to 2^31-1 through it; "
+		 "files that may wait stay in the kernel" },
 	{ "readahead", "readahead", { FD, VAL, VAL, VAL }, .pre = pre_readahead,
 	  .why = "fd call: offset from two registers" },
 	{ "fadvise64", "fadvise64", { FD, VAL, VAL, VAL, VAL }, .pre = pre_fadvise64,

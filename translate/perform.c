@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,12 +15,14 @@
 #include "../guest/guest.h"
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
+#include "io.h"
 #include "path_call.h"
 #include "sockets.h"
 #include "sysv_ipc/sysv_ipc.h"
 
 static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets,
-						 cb_xsys_sockets, cb_xsys_ipc };
+						 cb_xsys_sockets, cb_xsys_ipc, cb_xsys_file_times,
+						 cb_xsys_clocks, cb_xsys_sched, cb_xsys_timerfd };
 #define FOR_EACH_ROW(row)                                                        \
 	for (size_t t_ = 0; t_ < sizeof(tables) / sizeof(tables[0]); t_++)       \
 		for (const struct cb_xsys *row = tables[t_]; row->guest; row++)
@@ -175,11 +178,22 @@ static long path_host_call(const struct cb_xctx *x, long nr)
 	case SYS_statx:
 		dirfd = (int)h[0], path = (const char *)(uintptr_t)h[1], flags = (int)h[2];
 		break;
+	case SYS_utimensat:
+		dirfd = (int)h[0], path = (const char *)(uintptr_t)h[1], flags = (int)h[3];
+		break;
+	case SYS_futimesat:
+		dirfd = (int)h[0], path = (const char *)(uintptr_t)h[1];
+		break;
 	default: /* statfs, truncate: the path first */
 		path = (const char *)(uintptr_t)h[0];
 		break;
 	}
-	if (!path) { /* EFAULT comes from the host call, as the guest's */
+	bool faulty = false;
+	for (int i = 0; i < 6; i++)
+		faulty |= (x->faulty & (1u << i)) && (const char *)(uintptr_t)h[i] == path;
+	/* NULL, or an unreadable path: EFAULT comes from the host call, as
+	 * the guest's (or the fd form of utimensat, for NULL). */
+	if (!path || faulty) {
 		long k = syscall(nr, h[0], h[1], h[2], h[3], h[4], h[5]);
 		return k < 0 ? -errno : k;
 	}
@@ -203,12 +217,39 @@ static int path_creds_now(struct cb_xctx *x)
  * when the row clamps. */
 static int arg_len(const struct cb_xctx *x, const struct cb_xarg *a, uint64_t *len)
 {
-	*len = x->c->args[a->len_arg];
+	*len = a->len_arg < 0 ? a->max : x->c->args[a->len_arg];
 	if (a->max && *len > a->max) {
 		if (!a->clamp)
 			return -EINVAL;
 		*len = a->max;
 	}
+	return 0;
+}
+
+/* A late STR argument: the guest's string, or, when it cannot be read,
+ * a faulting address for the host kernel to fail on in its own order.
+ * Read as the kernel's getname does: at most 4096 bytes with the NUL,
+ * without FOLL_FORCE; 4096 bytes and no NUL stay that way (ENAMETOOLONG
+ * from the host). */
+static int late_str(struct cb_xctx *x, int i)
+{
+	uint64_t g = x->c->args[i];
+	char *buf = NULL;
+	size_t got = 0;
+	x->host[i] = 0;
+	if (!g)
+		return 0;
+	int r = cb_conv_scratch(x->cv, PATH_MAX + 1, (void **)&buf);
+	if (r == 0)
+		r = xio_read_prefix(x->c, g, buf, PATH_MAX, &got);
+	if (r < 0)
+		return r;
+	if (got < PATH_MAX && !memchr(buf, 0, got)) {
+		x->host[i] = (uint64_t)(uintptr_t)xio_guard();
+		x->faulty |= (uint8_t)(1u << i);
+		return 0;
+	}
+	x->host[i] = (uint64_t)(uintptr_t)buf;
 	return 0;
 }
 
@@ -356,7 +397,11 @@ static void perform(struct cb_call *outer, const struct cb_xsys *row, int nr, ui
 			r = -ENOSYS; /* a backstop: gates look at args_read */
 	}
 	for (int i = 0; !r && i < 6; i++)
-		r = convert_arg(&x, i);
+		if (!row->arg[i].late)
+			r = convert_arg(&x, i);
+	for (int i = 0; !r && i < 6; i++)
+		if (row->arg[i].late)
+			r = late_str(&x, i);
 	if (!r)
 		clamp_lengths(&x);
 	if (!r && row->pre)
@@ -466,12 +511,14 @@ int cb_xsys_check(struct cb_err *err)
 			    cb_abi_record_index(&cb_abi_builtin, a->record) == CB_NO_INDEX)
 				return cb_fail(err, EINVAL, "translation row %s: argument %d: no record '%s'",
 					       row->guest, i, a->record ? a->record : "(null)");
-			if ((a->kind == CB_XA_ARRAY || a->kind == CB_XA_BUF) &&
+			bool fixed = a->len_arg == -1 && a->max && !a->clamp;
+			if ((a->kind == CB_XA_ARRAY || a->kind == CB_XA_BUF) && !fixed &&
 			    (a->len_arg < 0 || a->len_arg > 5 || a->len_arg == i))
 				return cb_fail(err, EINVAL, "translation row %s: argument %d: bad len_arg",
 					       row->guest, i);
 			if ((a->clamp && !a->max) || (a->ret_len && (a->kind != CB_XA_BUF ||
-								      a->dir != CB_DIR_OUT)))
+								      a->dir != CB_DIR_OUT)) ||
+			    (a->late && a->kind != CB_XA_STR))
 				return cb_fail(err, EINVAL,
 					       "translation row %s: argument %d: clamp needs max, "
 					       "ret_len an output buffer", row->guest, i);

@@ -360,10 +360,11 @@ out:
 	return r;
 }
 
-int cb_xio_select(struct cb_xctx *x)
+/* select(N, SETS[0..2], TVP) with the guest's values, wherever they came
+ * from (registers, or old select's block). */
+static int select_call(struct cb_xctx *x, int32_t n, const uint64_t sets[3], uint64_t tvp)
 {
 	struct cb_call *c = x->c;
-	uint64_t tvp = c->args[4];
 	int64_t deadline = -1;
 	bool zero = false;
 	struct cb_wait_left left;
@@ -388,10 +389,9 @@ int cb_xio_select(struct cb_xctx *x)
 		zero = sec == 0 && nsec == 0;
 		deadline = xio_now_ns() + sec * 1000000000 + nsec;
 	}
-	const uint64_t sets[3] = { c->args[1], c->args[2], c->args[3] };
 	if (!zero)
 		cb_wait_begin(c, CLOCK_MONOTONIC, deadline);
-	int r = xio_select_core(c, (int32_t)c->args[0], sets, deadline, zero, tvp);
+	int r = xio_select_core(c, n, sets, deadline, zero, tvp);
 	if (!zero)
 		cb_wait_end(c, r == -ENOENT);
 	if (tvp && !zero && r != -ENOENT) {
@@ -401,6 +401,27 @@ int cb_xio_select(struct cb_xctx *x)
 			r = -ENOENT;
 	}
 	return r;
+}
+
+int cb_xio_select(struct cb_xctx *x)
+{
+	const uint64_t *a = x->c->args;
+	const uint64_t sets[3] = { a[1], a[2], a[3] };
+	return select_call(x, (int32_t)a[0], sets, a[4]);
+}
+
+/* select (82), old_select: its five arguments are 32-bit words behind one
+ * pointer (compat_sel_arg_struct), read once (EFAULT before anything);
+ * then it is _newselect (do_compat_select). The interrupted-wait
+ * bookkeeping keys on the registers, which a restart repeats. */
+int cb_xio_old_select(struct cb_xctx *x)
+{
+	uint32_t a[5];
+	int r = xio_read(x->c, x->c->args[0], a, sizeof(a));
+	if (r)
+		return r;
+	const uint64_t sets[3] = { a[1], a[2], a[3] };
+	return select_call(x, (int32_t)a[0], sets, a[4]);
 }
 
 /* ---- epoll_wait ---- */

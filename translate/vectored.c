@@ -101,28 +101,39 @@ static long write_wait(struct cb_call *c, int hfd, struct xio_iov *v)
 	}
 }
 
-/* HOLD: the fd comes from the row (FD) or is taken here (preadv: its
- * offset is checked before the fd). */
-static int rw(struct cb_xctx *x, bool out, bool positional)
+static int64_t pos_of(const struct cb_call *c)
+{
+	/* i386: the offset in two 32-bit registers, low first */
+	return (int64_t)(((uint64_t)(uint32_t)c->args[4] << 32) | (uint32_t)c->args[3]);
+}
+
+/* POSITIONAL: preadv and pwritev's offset, V2: preadv2 and pwritev2's,
+ * where -1 means the file's position, and their flags. The fd is taken
+ * here (preadv: its offset is checked before the fd). */
+static int rw(struct cb_xctx *x, bool out, bool positional, bool v2flags)
 {
 	struct cb_call *c = x->c;
 	int hfd;
 	int rc = cb_xsys_hold_fd(x, (int32_t)c->args[0], &hfd);
 	if (rc)
 		return rc;
-	int64_t pos = -1;
-	if (positional) /* i386: the offset in two 32-bit registers, low first */
-		pos = (int64_t)(((uint64_t)(uint32_t)c->args[4] << 32) | (uint32_t)c->args[3]);
+	int64_t pos = positional ? pos_of(c) : -1;
+	int flags = v2flags ? (int)c->args[5] : 0;
 	xio_signals_setup();
 	struct xio_iov v;
 	rc = xio_iov_in(c, c->args[1], c->args[2], out, false, &v);
 	long r = rc;
 	if (!rc) {
-		if (positional)
+		if (positional && (!v2flags || pos != -1))
 			/* A negative offset is EINVAL before the fd is looked at:
 			 * the host checks it in the same order. Seekable files
 			 * only, so nothing waits. */
-			r = v2(out ? SYS_preadv : SYS_pwritev, hfd, &v, pos, 0);
+			r = v2(out ? (v2flags ? SYS_preadv2 : SYS_preadv)
+				   : (v2flags ? SYS_pwritev2 : SYS_pwritev),
+			       hfd, &v, pos, flags);
+		else if (flags)
+			/* RWF_NOWAIT, or a file that never waits (the gate) */
+			r = v2(out ? SYS_preadv2 : SYS_pwritev2, hfd, &v, -1, flags);
 		else
 			r = out ? read_wait(c, hfd, &v) : write_wait(c, hfd, &v);
 		if (out && r != -ENOENT) {
@@ -137,22 +148,48 @@ static int rw(struct cb_xctx *x, bool out, bool positional)
 	return (int)r;
 }
 
+/* preadv2 and pwritev2 at the file's position with flags wait only as the
+ * flags say: RWF_NOWAIT never does, and a file that never waits neither;
+ * on any other (a pipe, a socket) the kernel runs the call. Registers and
+ * fds only, as cb_xio_gate_rw. */
+int cb_xio_gate_rw2(struct cb_xctx *x)
+{
+	int r = cb_xio_gate_rw(x);
+	int flags = (int)x->c->args[5], hfd, type;
+	if (r || pos_of(x->c) != -1 || !flags || (flags & RWF_NOWAIT))
+		return r;
+	r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &hfd);
+	if (r || hfd < 0)
+		return r;
+	return xio_how(hfd, &type) == XIO_DIRECT ? 0 : CB_XSYS_KERNEL;
+}
+
 int cb_xio_readv(struct cb_xctx *x)
 {
-	return rw(x, true, false);
+	return rw(x, true, false, false);
 }
 
 int cb_xio_writev(struct cb_xctx *x)
 {
-	return rw(x, false, false);
+	return rw(x, false, false, false);
 }
 
 int cb_xio_preadv(struct cb_xctx *x)
 {
-	return rw(x, true, true);
+	return rw(x, true, true, false);
 }
 
 int cb_xio_pwritev(struct cb_xctx *x)
 {
-	return rw(x, false, true);
+	return rw(x, false, true, false);
+}
+
+int cb_xio_preadv2(struct cb_xctx *x)
+{
+	return rw(x, true, true, true);
+}
+
+int cb_xio_pwritev2(struct cb_xctx *x)
+{
+	return rw(x, false, true, true);
 }

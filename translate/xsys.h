@@ -42,8 +42,9 @@ enum cb_xarg_kind {
 		       * guest's cwd); one the guest does not have becomes -1,
 		       * so the host call fails with EBADF where the kernel would */
 	CB_XA_RECORD, /* pointer to one record `record` */
-	CB_XA_ARRAY,  /* pointer to `len_arg` records `record` */
-	CB_XA_BUF,    /* pointer to `len_arg` bytes */
+	CB_XA_ARRAY,  /* pointer to `len_arg` records `record` (len_arg -1: `max` of
+		       * them, a fixed count: utimensat's two timespecs) */
+	CB_XA_BUF,    /* pointer to `len_arg` bytes (-1: `max` bytes) */
 	CB_XA_STR,    /* pointer to a NUL-terminated string (at most 4096 bytes) */
 };
 
@@ -57,6 +58,11 @@ struct cb_xarg {
 			     * (calls that may do less than asked: getdents) */
 	bool ret_len;       /* BUF out: the result is how many bytes the call wrote;
 			     * only those go back, the rest stays the guest's */
+	bool late;          /* STR: read after every other argument; one that cannot
+			     * be read goes to the host call as a faulting address
+			     * (x->faulty), so the host kernel says EFAULT where it
+			     * reads it: utimensat reads its times, and may return,
+			     * before it looks at the path */
 };
 
 struct cb_xsys;
@@ -87,6 +93,9 @@ struct cb_xctx {
 	/* Set by a GATE that answers CB_XSYS_KERNEL for a reason --stats
 	 * counts apart (CB_OUT_K_NAMESPACE); 0: CB_OUT_K_ARGS. */
 	uint8_t kernel_why;
+	/* Bit I: host[I] is a faulting address standing in for a guest
+	 * pointer that could not be read (a late STR): never dereference it. */
+	uint8_t faulty;
 };
 typedef int (*cb_xhook)(struct cb_xctx *x);
 
@@ -142,6 +151,10 @@ extern const struct cb_xsys cb_xsys_io[];
 extern const struct cb_xsys cb_xsys_offsets[];
 extern const struct cb_xsys cb_xsys_sockets[];
 extern const struct cb_xsys cb_xsys_ipc[];
+extern const struct cb_xsys cb_xsys_file_times[];
+extern const struct cb_xsys cb_xsys_clocks[];
+extern const struct cb_xsys cb_xsys_sched[];
+extern const struct cb_xsys cb_xsys_timerfd[];
 
 /* The row for ARCH's syscall NR, or NULL. Only i386 guests are translated. */
 const struct cb_xsys *cb_xsys_find(enum cb_arch arch, int nr);

@@ -17,6 +17,7 @@
 #include <linux/magic.h>
 #include <linux/time_types.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -779,6 +780,8 @@ static void show_rl64(const char *what, long r, const struct rlimit64_ *l)
 		       (unsigned long long)l->max);
 }
 
+static void old_getrlimit(void);
+
 static void rlimits(void)
 {
 	struct rlimit32 l;
@@ -825,6 +828,432 @@ static void rlimits(void)
 	res("prlimit64 no such process", syscall(SYS_prlimit64, 0x3ffffff0, RLIMIT_NOFILE, NULL, &o));
 	struct rlimit64_ bad = { 10, 5 };
 	res("prlimit64 soft above hard", syscall(SYS_prlimit64, 0, RLIMIT_FSIZE, &bad, NULL));
+	old_getrlimit();
+}
+
+/* The old getrlimit (76) clamps at 0x7fffffff where ugetrlimit says
+ * RLIM_INFINITY. */
+static void old_getrlimit(void)
+{
+	struct rlimit32 l;
+	static const uint64_t vals[] = { 1 << 20, 0x7ffffffeull, 0x7fffffffull, 0x80000000ull,
+					 0xffffffffull, 5ull << 32, ~0ull };
+	char what[96];
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		struct rlimit64_ n = { vals[i], ~0ull };
+		snprintf(what, sizeof(what), "prlimit64 set FSIZE soft 0x%llx", (unsigned long long)vals[i]);
+		res(what, syscall(SYS_prlimit64, 0, RLIMIT_FSIZE, &n, NULL));
+		memset(&l, FILL, sizeof(l));
+		show_rl("getrlimit FSIZE", syscall(SYS_getrlimit, RLIMIT_FSIZE, &l), &l);
+	}
+	memset(&l, FILL, sizeof(l));
+	show_rl("getrlimit NOFILE", syscall(SYS_getrlimit, RLIMIT_NOFILE, &l), &l);
+	res("getrlimit bad resource", syscall(SYS_getrlimit, 999, &l));
+	res("getrlimit bad resource, bad pointer", syscall(SYS_getrlimit, 999, BAD_PTR));
+	res("getrlimit bad pointer", syscall(SYS_getrlimit, RLIMIT_NOFILE, BAD_PTR));
+	res("getrlimit NULL", syscall(SYS_getrlimit, RLIMIT_NOFILE, NULL));
+}
+
+/* ---- fcntl value commands ---- */
+
+static void fcntl_values(void)
+{
+	if (!make_scratch(0))
+		return;
+	int p[2];
+	(void)!pipe(p);
+	int f = open("f", O_CREAT | O_RDWR, 0644);
+	int path = open("f", O_PATH);
+	int mfd = syscall(SYS_memfd_create, "cb", MFD_ALLOW_SEALING);
+	static const struct {
+		int nr;
+		const char *name;
+	} calls[] = { { SYS_fcntl64, "fcntl64" }, { SYS_fcntl, "fcntl" } };
+	char what[96];
+	for (size_t i = 0; i < 2; i++) {
+		int nr = calls[i].nr;
+		const char *n = calls[i].name;
+#define F(label, ...) (snprintf(what, sizeof(what), "%s %s", n, label), res(what, syscall(nr, __VA_ARGS__)))
+		F("F_GETFL file", f, F_GETFL);
+		F("F_SETFL O_APPEND|O_NONBLOCK", f, F_SETFL, O_APPEND | O_NONBLOCK);
+		F("F_GETFL after", f, F_GETFL);
+		F("F_SETFL 0", f, F_SETFL, 0);
+		F("F_SETFL O_ASYNC (kernel)", p[0], F_SETFL, O_ASYNC);
+		F("F_GETFL pipe", p[0], F_GETFL);
+		F("F_SETFL O_NOATIME (kernel)", f, F_SETFL, O_NOATIME);
+		F("F_GETFL O_PATH", path, F_GETFL);
+		F("F_SETFL O_PATH", path, F_SETFL, O_NONBLOCK);
+		F("F_GETSIG O_PATH", path, F_GETSIG);
+		F("F_GETFL bad fd", 999, F_GETFL);
+		F("F_SETFL bad fd", -1, F_SETFL, 0);
+		F("F_GETSIG", f, F_GETSIG);
+		F("F_SETSIG SIGUSR1", f, F_SETSIG, SIGUSR1);
+		F("F_GETSIG after", f, F_GETSIG);
+		F("F_SETSIG 100", f, F_SETSIG, 100);
+		F("F_SETSIG -1", f, F_SETSIG, -1);
+		F("F_SETSIG 0", f, F_SETSIG, 0);
+		F("F_GETLEASE", f, F_GETLEASE);
+		F("F_GETLEASE pipe", p[0], F_GETLEASE);
+		F("F_GETPIPE_SZ", p[1], F_GETPIPE_SZ);
+		F("F_GETPIPE_SZ file", f, F_GETPIPE_SZ);
+		F("F_SETPIPE_SZ (kernel)", p[1], F_SETPIPE_SZ, 8192);
+		F("F_GETPIPE_SZ after", p[1], F_GETPIPE_SZ);
+		F("F_GET_SEALS", mfd, F_GET_SEALS);
+		F("F_GET_SEALS file", f, F_GET_SEALS);
+		F("F_ADD_SEALS bad", mfd, F_ADD_SEALS, 0x10000);
+		F("F_GETFD (kernel)", f, F_GETFD);
+		F("F_DUPFD (kernel)", f, F_DUPFD, 100);
+		F("unknown command (kernel)", f, 9999);
+	}
+	res("fcntl64 F_ADD_SEALS F_SEAL_GROW", syscall(SYS_fcntl64, mfd, F_ADD_SEALS, F_SEAL_GROW));
+	res("fcntl F_ADD_SEALS F_SEAL_SEAL", syscall(SYS_fcntl, mfd, F_ADD_SEALS, F_SEAL_SEAL));
+	res("fcntl64 F_GET_SEALS", syscall(SYS_fcntl64, mfd, F_GET_SEALS));
+	res("fcntl64 F_ADD_SEALS sealed", syscall(SYS_fcntl64, mfd, F_ADD_SEALS, F_SEAL_SHRINK));
+	/* fcntl (55) is compat_sys_fcntl64 on x86: i386's F_GETLK64 (12) is
+	 * EBADF for a bad fd, the OFD locks read their flock64. */
+	struct flock64 l = lk(F_RDLCK, 0, 1);
+	res("fcntl F_GETLK64", syscall(SYS_fcntl, 999, 12, &l));
+	res("fcntl F_OFD_GETLK", syscall(SYS_fcntl, 999, F_OFD_GETLK, &l));
+	res("fcntl F_OFD_SETLKW", syscall(SYS_fcntl, f, F_OFD_SETLKW, BAD_PTR));
+	memset(&l, FILL, sizeof(l));
+	l = lk(F_WRLCK, 0, 10);
+	res("fcntl F_OFD_SETLK", syscall(SYS_fcntl, f, F_OFD_SETLK, &l));
+	l = lk(F_RDLCK, 0, 10);
+	int f2 = open("f", O_RDONLY);
+	res("fcntl F_OFD_GETLK another open", syscall(SYS_fcntl, f2, F_OFD_GETLK, &l));
+	show_lock("  conflict", 0, &l);
+	close(f2);
+	res("fcntl64 F_OFD_GETLK bad pointer", syscall(SYS_fcntl64, f, F_OFD_GETLK, BAD_PTR));
+	drop_scratch();
+}
+
+/* ---- 32-bit offsets and lengths: lseek, truncate, ftruncate ---- */
+
+static long long size_of(const char *path)
+{
+	struct statx x;
+	return syscall(SYS_statx, AT_FDCWD, path, 0, STATX_SIZE, &x) ? -1 : (long long)x.stx_size;
+}
+
+static void off32(void)
+{
+	if (!make_scratch(0))
+		return;
+	make_files();
+	int f = open("f", O_RDWR);
+	int ro = open("f", O_RDONLY);
+	int p[2];
+	(void)!pipe(p);
+	res("ftruncate 100", syscall(SYS_ftruncate, f, 100));
+	printf("  size %lld\n", size_of("f"));
+	res("ftruncate 0x7fffffff", syscall(SYS_ftruncate, f, 0x7fffffff));
+	printf("  size %lld\n", size_of("f"));
+	res("ftruncate -1", syscall(SYS_ftruncate, f, -1));
+	res("ftruncate bad fd", syscall(SYS_ftruncate, 999, 10));
+	res("ftruncate bad fd, -1", syscall(SYS_ftruncate, 999, -1));
+	res("ftruncate read-only fd", syscall(SYS_ftruncate, ro, 10));
+	res("ftruncate pipe", syscall(SYS_ftruncate, p[1], 10));
+	res("truncate 5", syscall(SYS_truncate, "f", 5));
+	printf("  size %lld\n", size_of("f"));
+	char abs[512];
+	snprintf(abs, sizeof(abs), "%s/f", scratch);
+	res("truncate absolute 7", syscall(SYS_truncate, abs, 7));
+	printf("  size %lld\n", size_of("f"));
+	res("truncate through a symlink 9", syscall(SYS_truncate, "l", 9));
+	printf("  size %lld\n", size_of("f"));
+	res("truncate -5", syscall(SYS_truncate, "f", -5));
+	res("truncate -5, bad path", syscall(SYS_truncate, BAD_PTR, -5));
+	res("truncate64 -5, bad path", syscall(SYS_truncate64, BAD_PTR, -5, -1));
+	res("truncate bad path", syscall(SYS_truncate, BAD_PTR, 1));
+	res("truncate NULL path", syscall(SYS_truncate, NULL, 1));
+	res("truncate nonexistent", syscall(SYS_truncate, "nonexistent", 1));
+	res("truncate a directory", syscall(SYS_truncate, "d", 0));
+	res("truncate empty path", syscall(SYS_truncate, "", 0));
+	res("truncate dangling", syscall(SYS_truncate, "dangling", 0));
+
+	res("lseek SEEK_SET 5", syscall(SYS_lseek, f, 5, SEEK_SET));
+	res("lseek SEEK_CUR -1", syscall(SYS_lseek, f, -1, SEEK_CUR));
+	res("lseek SEEK_SET -10", syscall(SYS_lseek, f, -10, SEEK_SET));
+	res("lseek SEEK_END 0", syscall(SYS_lseek, f, 0, SEEK_END));
+	res("lseek SEEK_DATA 0", syscall(SYS_lseek, f, 0, SEEK_DATA));
+	res("lseek whence 99", syscall(SYS_lseek, f, 0, 99));
+	res("lseek bad fd", syscall(SYS_lseek, 999, 0, SEEK_SET));
+	res("lseek bad fd, whence 99", syscall(SYS_lseek, 999, 0, 99));
+	res("lseek pipe", syscall(SYS_lseek, p[0], 0, SEEK_CUR));
+	res("ftruncate64 4 GiB + 4096", syscall(SYS_ftruncate64, f, 4096, 1));
+	/* The 64-bit position, truncated by the 32-bit register. */
+	long r = syscall(SYS_lseek, f, 0, SEEK_END);
+	printf("lseek SEEK_END of 4 GiB + 4096 = %ld (errno %s)\n", r, r < 0 ? strerrorname_np(errno) : "-");
+	res("lseek SEEK_CUR after", syscall(SYS_lseek, f, 0, SEEK_CUR));
+	int d = open("d", O_RDONLY | O_DIRECTORY);
+	res("lseek directory SEEK_SET 0", syscall(SYS_lseek, d, 0, SEEK_SET));
+	close(d);
+	close(f);
+	close(ro);
+	drop_scratch();
+}
+
+/* ---- sendfile with a 32-bit offset ---- */
+
+static void sendfile32(void)
+{
+	if (!make_scratch(0))
+		return;
+	int src = open("f", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	char data[100];
+	for (int i = 0; i < 100; i++)
+		data[i] = (char)('a' + i % 26);
+	(void)!write(src, data, sizeof(data));
+	int dst = open("lockfile", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	int ro = open("f", O_RDONLY);
+	int32_t off = 10;
+	res("sendfile at 10, 20 bytes", syscall(SYS_sendfile, dst, src, &off, 20));
+	printf("  offset %d, position %ld\n", off, (long)lseek(src, 0, SEEK_CUR));
+	res("sendfile NULL offset, 5 bytes", syscall(SYS_sendfile, dst, src, NULL, 5));
+	printf("  position %ld\n", (long)lseek(src, 0, SEEK_CUR));
+	char back[32] = { 0 };
+	(void)!pread(dst, back, 25, 0);
+	printf("  sent: %s\n", back);
+	off = 95;
+	res("sendfile past the end", syscall(SYS_sendfile, dst, src, &off, 20));
+	printf("  offset %d\n", off);
+	off = 3;
+	res("sendfile 0 bytes", syscall(SYS_sendfile, dst, src, &off, 0));
+	off = -1;
+	res("sendfile offset -1", syscall(SYS_sendfile, dst, src, &off, 5));
+	printf("  offset %d\n", off);
+	off = 0x7fffffff;
+	res("sendfile offset 2^31-1", syscall(SYS_sendfile, dst, src, &off, 5));
+	printf("  offset %d\n", off);
+	off = 0x7fffffff;
+	res("sendfile offset 2^31-1, 0 bytes", syscall(SYS_sendfile, dst, src, &off, 0));
+	res("sendfile offset 2^31-1, bad out fd", syscall(SYS_sendfile, 999, src, &off, 5));
+	res("ftruncate64 3 GiB", syscall(SYS_ftruncate64, src, 0xc0000000u, 0));
+	off = 0x7ffffff0;
+	res("sendfile 100 bytes from 2^31-16", syscall(SYS_sendfile, dst, src, &off, 100));
+	printf("  offset %d\n", off);
+	off = 0;
+	res("sendfile bad offset pointer", syscall(SYS_sendfile, dst, src, BAD_PTR, 5));
+	res("sendfile bad in fd, bad offset pointer", syscall(SYS_sendfile, dst, 999, BAD_PTR, 5));
+	res("sendfile bad in fd", syscall(SYS_sendfile, dst, 999, &off, 5));
+	res("sendfile bad out fd", syscall(SYS_sendfile, 999, src, &off, 5));
+	res("sendfile read-only out", syscall(SYS_sendfile, ro, src, &off, 5));
+	int p[2];
+	(void)!pipe2(p, O_NONBLOCK);
+	off = 0;
+	res("sendfile to a non-blocking pipe", syscall(SYS_sendfile, p[1], src, &off, 7));
+	printf("  offset %d\n", off);
+	memset(back, 0, sizeof(back));
+	res("  read", read(p[0], back, sizeof(back)));
+	printf("  %s\n", back);
+	int q[2];
+	(void)!pipe(q);
+	off = 0;
+	res("sendfile to a blocking pipe (kernel)", syscall(SYS_sendfile, q[1], src, &off, 7));
+	printf("  offset %d\n", off);
+	close(src);
+	close(dst);
+	close(ro);
+	drop_scratch();
+}
+
+/* ---- the old struct stat and struct statfs ---- */
+
+/* The kernel's i386 struct stat and statfs (asm/stat.h, asm/statfs.h),
+ * not glibc's. */
+struct kstat32 {
+	uint32_t dev, ino;
+	uint16_t mode, nlink, uid, gid;
+	uint32_t rdev, size, blksize, blocks, atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+	uint32_t unused4, unused5;
+};
+_Static_assert(sizeof(struct kstat32) == 64, "i386 struct stat");
+struct kstatfs32 {
+	uint32_t type, bsize, blocks, bfree, bavail, files, ffree, fsid[2], namelen, frsize, flags,
+		spare[4];
+};
+_Static_assert(sizeof(struct kstatfs32) == 64, "i386 struct statfs");
+
+static bool f_times_kept = true; /* f still has the times make_files gave it */
+
+/* Fields that are the same from run to run; the inode, the device and the
+ * times compared with the reference (statx of REF, following it unless
+ * LINK), the times printed only for f (whose times make_files set). */
+static void show_kstat(const char *what, long r, const struct kstat32 *k, const char *ref)
+{
+	res(what, r);
+	if (r < 0)
+		return;
+	bool link = !strcmp(ref, "l");
+	struct statx x;
+	syscall(SYS_statx, AT_FDCWD, ref, link ? AT_SYMLINK_NOFOLLOW : 0, STATX_BASIC_STATS, &x);
+	printf("  mode 0%o nlink %u uid %u gid %u rdev 0x%x size %u blksize %u blocks %u unused 0x%x 0x%x\n",
+	       k->mode, k->nlink, k->uid, k->gid, k->rdev, k->size, k->blksize, k->blocks, k->unused4,
+	       k->unused5);
+	printf("  dev, ino, times are the reference's: %s %s %s\n",
+	       yes(k->dev == ((x.stx_dev_minor & 0xff) | (x.stx_dev_major << 8) |
+			      ((x.stx_dev_minor & ~0xffu) << 12))),
+	       yes(k->ino == x.stx_ino),
+	       yes(k->atime == (uint32_t)x.stx_atime.tv_sec && k->atime_ns == x.stx_atime.tv_nsec &&
+		   k->mtime == (uint32_t)x.stx_mtime.tv_sec && k->mtime_ns == x.stx_mtime.tv_nsec));
+	if (!strcmp(ref, "f") && f_times_kept)
+		printf("  atime %u.%09u mtime %u.%09u\n", k->atime, k->atime_ns, k->mtime, k->mtime_ns);
+}
+
+static void old_stat(void)
+{
+	if (!make_scratch(0))
+		return;
+	make_files();
+	struct kstat32 k;
+	char abs[512];
+	snprintf(abs, sizeof(abs), "%s/f", scratch);
+#define KS(what, call, ref) (memset(&k, FILL, sizeof(k)), show_kstat(what, call, &k, ref))
+	KS("stat relative", syscall(SYS_stat, "f", &k), "f");
+	dump("raw mode, nlink, uid, gid", (char *)&k + 8, 8);
+	KS("stat absolute", syscall(SYS_stat, abs, &k), "f");
+	KS("stat symlink", syscall(SYS_stat, "l", &k), "f");
+	KS("lstat symlink", syscall(SYS_lstat, "l", &k), "l");
+	KS("stat directory", syscall(SYS_stat, "d", &k), "d");
+	KS("stat /dev/null", syscall(SYS_stat, "/dev/null", &k), "/dev/null");
+	int fd = open("f", O_RDWR);
+	KS("fstat", syscall(SYS_fstat, fd, &k), "f");
+	KS("stat /proc/self/exe", syscall(SYS_stat, "/proc/self/exe", &k), "/proc/self/exe");
+	res("stat nonexistent", syscall(SYS_stat, "nonexistent", &k));
+	res("stat bad path", syscall(SYS_stat, BAD_PTR, &k));
+	res("stat NULL path", syscall(SYS_stat, NULL, &k));
+	res("stat bad buffer", syscall(SYS_stat, "f", BAD_PTR));
+	res("lstat dangling", syscall(SYS_lstat, "dangling", &k));
+	res("stat dangling", syscall(SYS_stat, "dangling", &k));
+	res("fstat bad fd", syscall(SYS_fstat, 999, &k));
+	res("fstat bad buffer", syscall(SYS_fstat, fd, BAD_PTR));
+	/* Sizes past 2^31-1: EOVERFLOW before the buffer is written. */
+	res("ftruncate64 2 GiB", syscall(SYS_ftruncate64, fd, 0x80000000u, 0));
+	f_times_kept = false;
+	KS("stat 2 GiB", syscall(SYS_stat, "f", &k), "f");
+	KS("fstat 2 GiB", syscall(SYS_fstat, fd, &k), "f");
+	res("stat 2 GiB, bad buffer", syscall(SYS_stat, "f", BAD_PTR));
+	res("ftruncate 0x7fffffff", syscall(SYS_ftruncate, fd, 0x7fffffff));
+	KS("stat 2 GiB - 1", syscall(SYS_stat, "f", &k), "f");
+	/* Ids past 16 bits: 65534. */
+	res("chown 70000:70001", fchown(fd, 70000, 70001));
+	KS("fstat owned by 70000", syscall(SYS_fstat, fd, &k), "f");
+	res("chown 65535:0", fchown(fd, 65535, 0));
+	KS("fstat owned by 65535", syscall(SYS_fstat, fd, &k), "f");
+	close(fd);
+
+	struct kstatfs32 s;
+	static const char *fs[] = { ".", "/", "/proc", "/dev", "/sys" };
+	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++) {
+		char what[64];
+		memset(&s, FILL, sizeof(s));
+		snprintf(what, sizeof(what), "statfs %s", fs[i]);
+		long r = syscall(SYS_statfs, fs[i], &s);
+		res(what, r);
+		if (r == 0)
+			printf("  type 0x%x bsize %u blocks %u files %u namelen %u frsize %u flags 0x%x "
+			       "free <= blocks %s spare %x %x %x %x\n",
+			       s.type, s.bsize, s.blocks, s.files, s.namelen, s.frsize, s.flags,
+			       yes(s.bfree <= s.blocks && s.bavail <= s.blocks), s.spare[0],
+			       s.spare[1], s.spare[2], s.spare[3]);
+	}
+	int dfd = open("d", O_RDONLY | O_DIRECTORY);
+	memset(&s, FILL, sizeof(s));
+	long r = syscall(SYS_fstatfs, dfd, &s);
+	res("fstatfs", r);
+	printf("  type 0x%x bsize %u namelen %u\n", s.type, s.bsize, s.namelen);
+	res("fstatfs bad fd", syscall(SYS_fstatfs, 999, &s));
+	res("fstatfs bad buffer", syscall(SYS_fstatfs, dfd, BAD_PTR));
+	res("statfs bad buffer", syscall(SYS_statfs, "/", BAD_PTR));
+	res("statfs bad path", syscall(SYS_statfs, BAD_PTR, &s));
+	res("statfs nonexistent", syscall(SYS_statfs, "nonexistent", &s));
+	close(dfd);
+	drop_scratch();
+}
+
+/* ---- CPU affinity ---- */
+
+static unsigned char mask[64];
+
+static void show_mask(const char *what, long r)
+{
+	res(what, r);
+	dump("  mask", mask, 16);
+}
+
+/* Compat lengths: a multiple of 4 (native: 8), the result min(len, the
+ * kernel's cpumask size). Masks depend on the machine, not on the run. */
+static void affinity(void)
+{
+	static const unsigned lens[] = { 4, 8, 12, 16, 64, 1 << 20, 0xfffffffc, 6, 2, 0, 0x20000000 };
+	char what[96];
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		memset(mask, FILL, sizeof(mask));
+		snprintf(what, sizeof(what), "sched_getaffinity len %u", lens[i]);
+		show_mask(what, syscall(SYS_sched_getaffinity, 0, lens[i] > sizeof(mask) ? 64 : lens[i], mask));
+		if (lens[i] > sizeof(mask)) /* the kernel writes no more than its mask */
+			show_mask(what, syscall(SYS_sched_getaffinity, 0, lens[i], mask));
+	}
+	pid_t child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	memset(mask, FILL, sizeof(mask));
+	show_mask("sched_getaffinity own pid", syscall(SYS_sched_getaffinity, getpid(), 4, mask));
+	show_mask("sched_getaffinity a child", syscall(SYS_sched_getaffinity, child, 8, mask));
+	res("sched_getaffinity no such thread", syscall(SYS_sched_getaffinity, 0x3ffffff0, 8, mask));
+	res("sched_getaffinity -1", syscall(SYS_sched_getaffinity, -1, 8, mask));
+	res("sched_getaffinity bad pointer", syscall(SYS_sched_getaffinity, 0, 8, BAD_PTR));
+	res("sched_getaffinity NULL", syscall(SYS_sched_getaffinity, 0, 8, NULL));
+	res("sched_getaffinity no such thread, bad pointer",
+	    syscall(SYS_sched_getaffinity, 0x3ffffff0, 8, BAD_PTR));
+	res("sched_getaffinity bad length, bad pointer", syscall(SYS_sched_getaffinity, 0, 6, BAD_PTR));
+
+	unsigned char all[8], one[8] = { 1 }, none[8] = { 0 };
+	syscall(SYS_sched_getaffinity, 0, sizeof(all), all);
+	res("sched_setaffinity CPU 0 only", syscall(SYS_sched_setaffinity, 0, 4, one));
+	memset(mask, FILL, sizeof(mask));
+	show_mask("  read back", syscall(SYS_sched_getaffinity, 0, 4, mask));
+	res("sched_setaffinity a child, CPU 0", syscall(SYS_sched_setaffinity, child, 8, one));
+	memset(mask, FILL, sizeof(mask));
+	show_mask("  the child's", syscall(SYS_sched_getaffinity, child, 8, mask));
+	res("sched_setaffinity all again, len 3", syscall(SYS_sched_setaffinity, 0, 3, all));
+	res("sched_setaffinity all again, len 1 << 20", syscall(SYS_sched_setaffinity, 0, 1 << 20, all));
+	res("sched_setaffinity empty", syscall(SYS_sched_setaffinity, 0, 8, none));
+	res("sched_setaffinity len 0", syscall(SYS_sched_setaffinity, 0, 0, all));
+	res("sched_setaffinity bad pointer", syscall(SYS_sched_setaffinity, 0, 8, BAD_PTR));
+	res("sched_setaffinity NULL", syscall(SYS_sched_setaffinity, 0, 8, NULL));
+	res("sched_setaffinity no such thread", syscall(SYS_sched_setaffinity, 0x3ffffff0, 8, all));
+	res("sched_setaffinity no such thread, bad pointer",
+	    syscall(SYS_sched_setaffinity, 0x3ffffff0, 8, BAD_PTR));
+	res("sched_setaffinity all", syscall(SYS_sched_setaffinity, 0, 8, all));
+	/* Another's thread: the caller's euid against the target's uids, then
+	 * CAP_SYS_NICE — which the guest has dropped. */
+	int p[2];
+	if (pipe(p) < 0)
+		return;
+	pid_t other = fork();
+	if (other == 0) { /* gone when the pipe closes: it cannot be killed without CAP_KILL */
+		char c;
+		close(p[1]);
+		if (setresuid(65534, 65534, 65534) == 0)
+			(void)!read(p[0], &c, 1);
+		_exit(1);
+	}
+	close(p[0]);
+	usleep(100000);
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct nocaps[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	res("drop every capability", syscall(SYS_capset, &h, nocaps));
+	res("sched_setaffinity another user's process", syscall(SYS_sched_setaffinity, other, 8, all));
+	memset(mask, FILL, sizeof(mask));
+	show_mask("sched_getaffinity another user's process",
+		  syscall(SYS_sched_getaffinity, other, 8, mask));
+	close(p[1]);
+	kill(child, SIGKILL);
+	waitpid(other, NULL, 0);
+	waitpid(child, NULL, 0);
 }
 
 /* ---- clocks ---- */
@@ -1014,6 +1443,22 @@ static void protections(void)
 	printf("read-only page still zero: %d\n", ((unsigned char *)ro)[0] == 0);
 }
 
+/* The old entries' cases, few and wide: each costs two program starts,
+ * which a VM makes slow. */
+static void files32(void)
+{
+	fcntl_values();
+	off32();
+	sendfile32();
+}
+
+/* affinity last: it drops every capability. */
+static void ids32(void)
+{
+	old_stat();
+	affinity();
+}
+
 /* Each case names how its calls must be handled: "translated" by the
  * supervisor, or left to the "kernel" because they depend on the caller. */
 static const struct diff_case cases[] = {
@@ -1033,7 +1478,12 @@ static const struct diff_case cases[] = {
 	{ "uname", uname_calls, "translated" },
 	{ "uname_personality", uname_personality, "kernel" },
 	{ "sysinfo", sysinfo_calls, "translated" },
-	{ "rlimit", rlimits, "translated" },
+	{ "rlimit", rlimits, "translated=ugetrlimit,prlimit64,getrlimit" },
+	{ "files32", files32, "translated=fcntl64,fcntl,lseek,truncate,ftruncate,sendfile",
+	  need_tmpfs },
+	{ "ids32", ids32,
+	  "translated=stat,lstat,fstat,statfs,fstatfs,sched_getaffinity,sched_setaffinity "
+	  "--keep-caps=chown,setuid" },
 	{ "clock", clock_calls, "translated" },
 	{ "cpuclock", cpu_clocks, "kernel" },
 };

@@ -38,6 +38,7 @@
 #include <sys/uio.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "diffcase.h"
 
@@ -103,6 +104,131 @@ static void stat_case(void)
 	show_stat("/proc/self/exe is mine", stat("/proc/self/exe", &st), &st);
 	close(fd);
 	cleanup();
+}
+
+static void show_times(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0)
+		printf("  %s: atime %lld.%09ld mtime %lld.%09ld\n", path, (long long)st.st_atim.tv_sec,
+		       st.st_atim.tv_nsec, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+/* glibc's file-time calls: utimensat (320) while the times fit 32 bits,
+ * utimensat_time64 beyond. */
+static void utimes_case(void)
+{
+	mkdir_tmp();
+	int fd = open("f", O_CREAT | O_RDWR, 0640);
+	(void)!symlink("f", "l");
+	struct timespec t[2] = { { 1000, 5 }, { 0x7fffffffLL, 123456789 } };
+	struct timespec big[2] = { { 1000, 5 }, { 0x7fffffffLL + 10, 1 } };
+	struct timespec omit[2] = { { 0, UTIME_OMIT }, { 5, 6 } };
+	struct timeval tv[2] = { { 2000, 7 }, { 3000, 999999 } };
+	struct utimbuf u = { 4000, 5000 };
+	res("utimensat", utimensat(AT_FDCWD, "f", t, 0));
+	show_times("f");
+	res("utimensat beyond 2038", utimensat(AT_FDCWD, "f", big, 0));
+	show_times("f");
+	res("utimensat UTIME_OMIT", utimensat(AT_FDCWD, "f", omit, 0));
+	show_times("f");
+	res("utimensat AT_SYMLINK_NOFOLLOW", utimensat(AT_FDCWD, "l", t, AT_SYMLINK_NOFOLLOW));
+	show_times("l");
+	res("futimens", futimens(fd, omit));
+	show_times("f");
+	res("utimes", utimes("f", tv));
+	show_times("f");
+	res("lutimes", lutimes("l", tv));
+	show_times("l");
+	res("futimes", futimes(fd, tv));
+	show_times("f");
+	res("utime", utime("f", &u));
+	show_times("f");
+	res("utimensat missing", utimensat(AT_FDCWD, "nope", t, 0));
+	res("utimensat bad path", utimensat(AT_FDCWD, bad, t, 0));
+	res("utimensat bad fd", utimensat(999, "f", t, 0));
+	res("futimens bad fd", futimens(999, t));
+	struct timeval bad_us[2] = { { 1, 1000000 }, { 1, 0 } };
+	res("utimes usec 1e6", utimes("f", bad_us));
+	close(fd);
+	cleanup();
+}
+
+/* preadv2 and pwritev2 (378, 379): the offset in two registers, -1 the
+ * file's position, RWF flags. */
+static void rw2_case(void)
+{
+	mkdir_tmp();
+	int fd = open("f", O_CREAT | O_RDWR, 0600);
+	int p[2];
+	if (fd < 0 || pipe(p) < 0)
+		return;
+	char a[] = "hello, ", b[] = "world";
+	struct iovec w[2] = { { a, 7 }, { b, 5 } };
+	res("pwritev2 at 100", pwritev2(fd, w, 2, 100, 0));
+	res("pwritev2 at -1 (the position)", pwritev2(fd, w, 2, -1, 0));
+	res("pwritev2 RWF_APPEND", pwritev2(fd, w, 1, 0, RWF_APPEND));
+	res("pwritev2 RWF_DSYNC at -1", pwritev2(fd, w, 1, -1, RWF_DSYNC));
+	res("lseek SEEK_CUR", lseek(fd, 0, SEEK_CUR));
+	char r1[8], r2[8];
+	struct iovec r[2] = { { r1, 8 }, { r2, 8 } };
+	memset(r1, '.', 8);
+	memset(r2, '.', 8);
+	res("preadv2 at 98", preadv2(fd, r, 2, 98, 0));
+	dump("  bytes", r1, 16);
+	res("preadv2 at 5 GiB", preadv2(fd, r, 2, 5LL << 30, 0));
+	res("lseek SEEK_SET 100", lseek(fd, 100, SEEK_SET));
+	res("preadv2 at -1", preadv2(fd, r, 1, -1, 0));
+	res("preadv2 at -1, RWF_NOWAIT", preadv2(fd, r, 1, -1, RWF_NOWAIT));
+	res("preadv2 at -1, RWF_HIPRI", preadv2(fd, r, 1, -1, RWF_HIPRI));
+	res("preadv2 at -5", preadv2(fd, r, 1, -5, 0));
+	res("preadv2 bad flags", preadv2(fd, r, 1, 0, 0x1000000));
+	res("preadv2 bad fd", preadv2(999, r, 1, 0, 0));
+	res("preadv2 bad iovec", preadv2(fd, bad, 1, 0, 0));
+	struct iovec badbuf = { bad, 4 };
+	res("preadv2 bad buffer", preadv2(fd, &badbuf, 1, 0, 0));
+	res("pwritev2 bad buffer", pwritev2(fd, &badbuf, 1, 0, 0));
+	res("preadv2 pipe at 0", preadv2(p[0], r, 1, 0, 0));
+	res("preadv2 empty pipe, RWF_NOWAIT", preadv2(p[0], r, 1, -1, RWF_NOWAIT));
+	res("pwritev2 pipe at -1", pwritev2(p[1], w, 2, -1, 0));
+	res("pwritev2 pipe at -1, RWF_DSYNC (kernel)", pwritev2(p[1], w, 1, -1, RWF_DSYNC));
+	memset(r1, '.', 8);
+	res("preadv2 pipe at -1", preadv2(p[0], r, 2, -1, 0));
+	dump("  bytes", r1, 16);
+	res("preadv2 pipe at -1, RWF_NOWAIT", preadv2(p[0], r, 1, -1, RWF_NOWAIT));
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+	cleanup();
+}
+
+/* glibc's fcntl: fcntl64 for every command. */
+static void fcntl_case(void)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		return;
+	res("F_GETFL", fcntl(p[0], F_GETFL));
+	res("F_SETFL O_NONBLOCK", fcntl(p[0], F_SETFL, O_NONBLOCK));
+	res("F_GETFL after", fcntl(p[0], F_GETFL));
+	char c;
+	res("read, nothing there", read(p[0], &c, 1));
+	res("F_GETPIPE_SZ", fcntl(p[1], F_GETPIPE_SZ));
+	res("F_SETSIG", fcntl(p[0], F_SETSIG, SIGIO));
+	res("F_GETSIG", fcntl(p[0], F_GETSIG));
+	res("F_GETFD (kernel)", fcntl(p[0], F_GETFD));
+	res("F_GETFL bad fd", fcntl(999, F_GETFL));
+	close(p[0]);
+	close(p[1]);
+}
+
+/* The newer rows' calls through glibc, in one case (each costs two
+ * program starts, which a VM makes slow). */
+static void old32_case(void)
+{
+	utimes_case();
+	fcntl_case();
+	rw2_case();
 }
 
 /* statfs with a path in unmapped memory is EFAULT, before anything. */
@@ -827,6 +953,7 @@ static const struct diff_case cases[] = {
 	{ "ofd", ofd_case, "translated=fcntl64" },
 	{ "select", select_case, "translated=pselect6,pselect6_time64,ppoll,ppoll_time64" },
 	{ "sysvipc", sysvipc_case, "translated=ipc:semctl,ipc:shmctl,ipc:msgctl" },
+	{ "old32", old32_case, "translated=utimensat,fcntl64,preadv2,pwritev2" },
 };
 
 DIFF_MAIN(cases)

@@ -505,8 +505,9 @@ START_TEST(test_translated_group)
 		ck_assert_msg(cb_syscall_nr(CB_ARCH_I386, *s) >= 0, "%s", *s);
 	int rows = 0;
 	const struct cb_xsys *tabs[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets, cb_xsys_sockets,
-					 cb_xsys_ipc };
-	for (int t = 0; t < 5; t++)
+					 cb_xsys_ipc, cb_xsys_file_times, cb_xsys_clocks, cb_xsys_sched,
+					 cb_xsys_timerfd };
+	for (size_t t = 0; t < sizeof(tabs) / sizeof(tabs[0]); t++)
 		for (const struct cb_xsys *r = tabs[t]; r->guest; r++, rows++) {
 			bool found = false;
 			for (const char *const *s = g->calls; *s; s++)
