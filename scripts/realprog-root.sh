@@ -6,11 +6,23 @@
 # (APT::Architectures=i386), packages fetched with apt-get download and
 # unpacked with dpkg -x. Exit 3 when the packages cannot be fetched (offline)
 # or the cache cannot be written.
+#
+# `realprog-root.sh iptables`: a root of its own (i386root-iptables) with
+# iptables (legacy and nft) and what it needs, so that the root above is
+# not made again for it.
 set -euo pipefail
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/compatbox
-root=$cache/i386root
-pkgs=(coreutils findutils grep sed tar gzip bzip2 xz-utils diffutils sqlite3 python3.11
-      busybox iproute2 procps util-linux openssl curl)
+case ${1:-} in
+"")
+	root=$cache/i386root
+	pkgs=(coreutils findutils grep sed tar gzip bzip2 xz-utils diffutils sqlite3 python3.11
+	      busybox iproute2 procps util-linux openssl curl) ;;
+iptables)
+	root=$cache/i386root-iptables
+	pkgs=(iptables) ;;
+*)
+	echo "usage: $0 [iptables]" >&2; exit 2 ;;
+esac
 # Ready when made from this list (bump the 1 when the way it is made changes).
 stamp="1 ${pkgs[*]}"
 if [ -f "$root/.ready" ] && [ "$(cat "$root/.ready")" = "$stamp" ]; then

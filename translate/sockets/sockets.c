@@ -317,8 +317,9 @@ const struct cb_xsys cb_xsys_sockets[] = {
 	{ "shutdown", "shutdown", { FD, SVAL },
 	  .why = "socket call: identical" },
 	{ "getsockopt", "getsockopt", { VAL, VAL, VAL, VAL, VAL }, .gate = cb_xs_gate_sockopt,
-	  .call = cb_xs_getsockopt,
-	  .why = "socket call: options by (level, name): 32-bit layouts converted, the rest as is" },
+	  .call = cb_xs_getsockopt, .flags = CB_X_CREDS,
+	  .why = "socket call: options by (level, name): 32-bit layouts converted, the rest as is; "
+		 "netfilter's tables read with the guest's capabilities" },
 	{ "setsockopt", "setsockopt", { VAL, VAL, VAL, VAL, VAL }, .gate = cb_xs_gate_sockopt,
 	  .call = cb_xs_setsockopt, .flags = CB_X_CREDS,
 	  .why = "socket call: as getsockopt, with the guest's capabilities" },

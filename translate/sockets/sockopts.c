@@ -21,6 +21,7 @@
 #include "../../guest/guest.h"
 #include "../../supervisor/supervisor.h"
 #include "../io.h"
+#include "../netfilter/netfilter.h"
 #include "sockets.h"
 
 #ifndef SO_PEERPIDFD
@@ -50,11 +51,14 @@ enum opt {
 	O_PEERCRED,  /* ucred: the pid as the guest's PID namespace sees it */
 	O_PIDFD,     /* an fd the call creates: installed in the guest */
 	O_CMSG,      /* IP_PKTOPTIONS: control messages in compat framing */
+	O_XT,        /* ip_tables' and ip6_tables' rule sets: re-laid out
+		      * (netfilter/) */
 };
 
 struct optrow {
 	int level, lo, hi; /* names lo..hi */
 	enum opt set, get;
+	bool caps; /* get checks the caller's capabilities (CAP_NET_ADMIN) */
 };
 
 static const struct optrow opts[] = {
@@ -70,30 +74,46 @@ static const struct optrow opts[] = {
 	{ IPPROTO_IP, IP_PKTOPTIONS, IP_PKTOPTIONS, O_ASIS, O_CMSG },
 	{ IPPROTO_IPV6, IPV6_2292PKTOPTIONS_, IPV6_2292PKTOPTIONS_, O_ASIS, O_CMSG },
 	{ SOL_PACKET, PACKET_FANOUT_DATA_, PACKET_FANOUT_DATA_, O_FANOUT, O_ASIS },
-	/* Netfilter's tables (ip, ip6, arp, eb): the compat code re-lays out
-	 * whole rule sets; the kernel runs them. */
-	{ IPPROTO_IP, 64, 67, O_KERNEL, O_KERNEL },
+	/* Netfilter's tables: the compat code re-lays out whole rule sets.
+	 * ip_tables' and ip6_tables' (REPLACE and ADD_COUNTERS, GET_INFO and
+	 * GET_ENTRIES) are converted when they came through socketcall;
+	 * their revision queries are the same bytes. arp and eb: the kernel
+	 * runs them. */
+	{ IPPROTO_IP, 64, 65, O_XT, O_XT, true },
+	{ IPPROTO_IP, 66, 67, O_ASIS, O_ASIS, true },
 	{ IPPROTO_IP, 96, 99, O_KERNEL, O_KERNEL },
 	{ IPPROTO_IP, 128, 131, O_KERNEL, O_KERNEL },
-	{ IPPROTO_IPV6, 64, 69, O_KERNEL, O_KERNEL },
+	{ IPPROTO_IPV6, 64, 65, O_XT, O_XT, true },
+	{ IPPROTO_IPV6, 66, 69, O_ASIS, O_ASIS, true },
 	{ IPPROTO_SCTP, SCTP_SOCKOPT_CONNECTX3_, SCTP_SOCKOPT_CONNECTX3_, O_KERNEL, O_KERNEL },
 	/* Pages mapped into the caller's address space. */
 	{ IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE, TCP_ZEROCOPY_RECEIVE, O_KERNEL, O_KERNEL },
 	{ SOL_XDP, 0, 0x7fffffff, O_KERNEL, O_KERNEL },
 };
 
-static enum opt lookup(int level, int name, bool set)
+static const struct optrow *row_of(int level, int name)
 {
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		if (opts[i].level == level && name >= opts[i].lo && name <= opts[i].hi)
-			return set ? opts[i].set : opts[i].get;
-	return O_ASIS;
+			return &opts[i];
+	return NULL;
+}
+
+static enum opt lookup(int level, int name, bool set)
+{
+	const struct optrow *r = row_of(level, name);
+	return !r ? O_ASIS : set ? r->set : r->get;
 }
 
 int cb_xs_gate_sockopt(struct cb_xctx *x)
 {
 	bool set = !strcmp(x->row->guest, "setsockopt");
-	if (lookup((int32_t)x->c->args[1], (int32_t)x->c->args[2], set) != O_KERNEL)
+	enum opt kind = lookup((int32_t)x->c->args[1], (int32_t)x->c->args[2], set);
+	/* Safe to CONTINUE a direct call: level and name are registers, the
+	 * option was not read; the kernel's compat code converts it. */
+	if (kind == O_XT)
+		return x->args_read ? 0 : CB_XSYS_KERNEL;
+	if (kind != O_KERNEL)
 		return 0;
 	/* Safe to CONTINUE: level and name are registers. Through socketcall
 	 * they came from guest memory: the kernel cannot be asked any more. */
@@ -117,6 +137,20 @@ static long hgetsockopt(int hfd, int level, int name, void *v, void *len)
 {
 	long r = syscall(SYS_getsockopt, hfd, level, name, v, len);
 	return r < 0 ? -errno : r;
+}
+
+/* ... with the guest's credentials, for the options that check them. */
+static long hgetsockopt_as(struct cb_xctx *x, int hfd, int level, int name, void *v, void *len)
+{
+	const struct optrow *row = row_of(level, name);
+	if (!row || !row->caps)
+		return hgetsockopt(hfd, level, name, v, len);
+	int rc = cb_xsys_as_guest(x);
+	if (rc)
+		return rc;
+	long r = hgetsockopt(hfd, level, name, v, len);
+	cb_xsys_as_self(x);
+	return r;
 }
 
 /* ---- setsockopt ---- */
@@ -195,7 +229,10 @@ int cb_xs_setsockopt(struct cb_xctx *x)
 	int32_t len = (int32_t)c->args[4];
 	if (len < 0) /* EINVAL before the fd */
 		return -EINVAL;
-	switch (lookup(level, name, true)) {
+	enum opt kind = lookup(level, name, true);
+	if (kind == O_XT && !cb_xt_kernel_converts())
+		kind = O_ASIS;
+	switch (kind) {
 	case O_TIMEVAL: {
 		/* sock_set_timeout: at least the 8 bytes of old_timeval32. */
 		struct { int64_t sec, usec; } tv = { 0 };
@@ -217,6 +254,8 @@ int cb_xs_setsockopt(struct cb_xctx *x)
 				: set_bpf_fd(x, hfd, level, name, p, len);
 	case O_BPF_FD:
 		return set_bpf_fd(x, hfd, level, name, p, len);
+	case O_XT:
+		return (int)cb_xt_setsockopt(x, hfd, level, name, p, (uint32_t)len);
 	case O_KERNEL:
 		return -EOPNOTSUPP; /* the gate let the kernel run it */
 	default:
@@ -311,15 +350,25 @@ int cb_xs_getsockopt(struct cb_xctx *x)
 	enum opt kind = lookup(level, name, false);
 	if (kind == O_KERNEL)
 		return -EOPNOTSUPP; /* the gate let the kernel run it */
+	if (kind == O_XT && !cb_xt_kernel_converts())
+		kind = O_ASIS;
 	int32_t glen;
 	rc = xio_read(c, plen, &glen, sizeof(glen));
 	if (rc == -EFAULT) /* the host reads its length at the same point */
-		return (int)hgetsockopt(hfd, level, name, xio_guard(), xio_guard());
+		return (int)hgetsockopt_as(x, hfd, level, name, xio_guard(), xio_guard());
 	if (rc)
 		return rc;
+	if (kind == O_XT) {
+		/* nf_getsockopt: the length goes back as it came. */
+		long r = cb_xt_getsockopt(x, hfd, level, name, p, glen);
+		if (r < 0)
+			return (int)r;
+		rc = cb_guest_write(c, plen, &glen, sizeof(glen));
+		return rc ? rc : (int)r;
+	}
 	if (glen < 0) {
 		socklen_t l = (socklen_t)glen;
-		return (int)hgetsockopt(hfd, level, name, xio_guard(), &l);
+		return (int)hgetsockopt_as(x, hfd, level, name, xio_guard(), &l);
 	}
 	size_t gcap = (uint32_t)glen < OPT_MAX ? (uint32_t)glen : OPT_MAX;
 	size_t hcap = kind == O_TIMEVAL ? 16
@@ -338,13 +387,20 @@ int cb_xs_getsockopt(struct cb_xctx *x)
 			return rc;
 		memcpy(h, in.p, in.ok < hcap ? in.ok : hcap);
 		xio_buf_free(&in);
-	} else if (kind == O_ASIS && gcap && (rc = xio_read(c, p, h, gcap)) != 0 && rc != -EFAULT) {
+	} else if (kind == O_ASIS && gcap && (rc = xio_read(c, p, h, gcap)) != 0) {
 		/* Some options read their argument from the buffer
-		 * (SO_PEERSEC no, TCP_INFO no, sctp yes): the guest's bytes. */
-		return rc;
+		 * (SO_PEERSEC no, TCP_INFO no, sctp yes): the guest's bytes.
+		 * Netfilter's read theirs first: an unreadable one faults. */
+		const struct optrow *row = row_of(level, name);
+		if (rc == -EFAULT && row && row->caps) {
+			socklen_t l = (socklen_t)glen;
+			return (int)hgetsockopt_as(x, hfd, level, name, xio_guard(), &l);
+		}
+		if (rc != -EFAULT)
+			return rc;
 	}
 	socklen_t hl = (socklen_t)hcap;
-	long r = hgetsockopt(hfd, level, name, h, &hl);
+	long r = hgetsockopt_as(x, hfd, level, name, h, &hl);
 	if (r == -ERANGE && kind == O_ASIS && hl != hcap) {
 		/* SO_PEERSEC, SO_PEERGROUPS: the size needed goes back with
 		 * ERANGE. */
