@@ -21,6 +21,9 @@ uint32_t cb_arch_scmp(enum cb_arch arch);
 int cb_syscall_nr(enum cb_arch arch, const char *name);
 /* Name of syscall NR on ARCH; NULL when unknown. The string is static. */
 const char *cb_syscall_name(enum cb_arch arch, int nr);
+/* The number a libseccomp rule takes for syscall NR of ARCH (the x86_64
+ * number, or libseccomp's pseudo-number); __NR_SCMP_ERROR when unnamed. */
+int cb_syscall_rule_nr(enum cb_arch arch, int nr);
 /* An argument as the guest passed it: i386 registers are 32 bits wide. */
 static inline uint64_t cb_arg(enum cb_arch arch, uint64_t raw)
 {

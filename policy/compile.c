@@ -398,11 +398,7 @@ static int plan_syscall(struct cb_plan *plan, scmp_filter_ctx ctx, enum cb_arch 
 		bpf = false; /* the supervisor must see it before it runs */
 	sp->in_bpf = bpf;
 	const char *name = cb_syscall_name(arch, nr);
-	/* libseccomp wants the x86_64 number, or its pseudo-number for a
-	 * call x86_64 lacks (only it knows those). */
-	int native = !name ? __NR_SCMP_ERROR : cb_syscall_nr(CB_ARCH_X86_64, name);
-	if (name && native < 0)
-		native = seccomp_syscall_resolve_name(name);
+	int native = cb_syscall_rule_nr(arch, nr);
 	if (native == __NR_SCMP_ERROR) {
 		free(b.r);
 		return 0; /* libseccomp cannot name it: the default applies */
