@@ -108,13 +108,24 @@ static unsigned entry(int proto)
 	return nent++;
 }
 
+/* NAME into the name field at AT (ROOM bytes): through the table's bytes,
+ * since gcc's -Warray-bounds (at -O2 with the sanitizers) takes a struct
+ * pointer made from an offset into the table for a zero-sized object. */
+static void put_name(uint8_t *at, const char *name, size_t room)
+{
+	size_t n = strnlen(name, room - 1);
+	memcpy(at, name, n);
+	at[n] = 0;
+}
+
 static void match(unsigned e, const char *name, const void *data, unsigned n)
 {
 	struct xt_entry_match *m = (void *)(tbl + tlen);
 	unsigned sz = XT_ALIGN(sizeof(*m) + n); /* -m32: 4 bytes */
 	memset(m, 0, sz);
 	m->u.user.match_size = (uint16_t)sz;
-	strcpy(m->u.user.name, name);
+	put_name(tbl + tlen + offsetof(struct xt_entry_match, u.user.name), name,
+		 sizeof(m->u.user.name));
 	memcpy(m->data, data, n);
 	tlen += sz;
 	toff(e)[0] += sz;
@@ -127,7 +138,8 @@ static void target(unsigned e, const char *name, const void *data, unsigned n)
 	unsigned sz = XT_ALIGN(sizeof(*t) + n);
 	memset(t, 0, sz);
 	t->u.user.target_size = (uint16_t)sz;
-	strcpy(t->u.user.name, name);
+	put_name(tbl + tlen + offsetof(struct xt_entry_target, u.user.name), name,
+		 sizeof(t->u.user.name));
 	memcpy(t->data, data, n);
 	tlen += sz;
 	toff(e)[1] += sz;
