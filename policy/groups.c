@@ -94,7 +94,7 @@ const struct cb_group cb_groups[] = {
 	  LIST("stat64", "lstat64", "fstat64", "fstatat64", "statx", "statfs64", "fstatfs64",
 	       "getdents64", "fcntl64", "uname", "sysinfo", "ugetrlimit", "prlimit64",
 	       "clock_gettime", "clock_gettime64", "readv", "writev", "preadv", "pwritev",
-	       "sendmsg", "recvmsg", "poll", "_newselect", "epoll_ctl", "epoll_wait",
+	       "sendmsg", "recvmsg", "poll", "_newselect", "epoll_ctl", "epoll_wait", "epoll_pwait2",
 	       "pread64", "pwrite64", "truncate64", "ftruncate64", "readahead", "fadvise64",
 	       "fadvise64_64", "sync_file_range", "fallocate", "_llseek",
 	       "accept4", "getsockname", "getpeername", "sendto", "recvfrom", "shutdown",

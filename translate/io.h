@@ -271,5 +271,8 @@ int cb_xio_gate_epoll_ctl(struct cb_xctx *x);
 int cb_xio_epoll_ctl(struct cb_xctx *x);
 int cb_xio_gate_epoll_wait(struct cb_xctx *x);
 int cb_xio_epoll_wait(struct cb_xctx *x);
+/* epoll_pwait2 without a signal mask: as epoll_wait, a 64-bit timespec. */
+int cb_xio_gate_epoll_pwait2(struct cb_xctx *x);
+int cb_xio_epoll_pwait2(struct cb_xctx *x);
 
 #endif

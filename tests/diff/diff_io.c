@@ -1,6 +1,7 @@
 /* Differential guest for vectored I/O, messages and readiness: readv,
  * writev, preadv, pwritev, sendmsg, recvmsg (with SCM_RIGHTS and
- * SCM_CREDENTIALS), poll, _newselect, epoll_ctl, epoll_wait. Each case
+ * SCM_CREDENTIALS), poll, _newselect, epoll_ctl, epoll_wait,
+ * epoll_pwait2. Each case
  * prints every result, errno and field in a stable form; the harness runs
  * it natively (the kernel's compat layer is the oracle) and under
  * `compatbox run --translate` and compares the output byte for byte.
@@ -1590,6 +1591,54 @@ static void old_select_case(void)
 	close(p[1]);
 }
 
+#ifndef SYS_epoll_pwait2
+#define SYS_epoll_pwait2 441 /* the same number on i386 and x86_64 */
+#endif
+
+/* epoll_pwait2: a 64-bit timespec on both ABIs, checked before the instance;
+ * on i386 the kernel keeps tv_nsec's low 32 bits. */
+static void pwait2_case(void)
+{
+	int ep = epoll_create1(0);
+	int p[2];
+	pipe(p);
+	struct epoll_event ev = { EPOLLIN, { .u64 = 0x1122334455667788ull } }, out[4];
+	memset(out, 0xaa, sizeof(out));
+	ep_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
+	int64_t ts[2] = { 0, 0 };
+	res("epoll_pwait2 zero timeout, nothing ready",
+	    syscall(SYS_epoll_pwait2, ep, out, 4, ts, NULL, 0));
+	ts[1] = 20 * 1000000;
+	res("epoll_pwait2 20 ms, nothing ready", syscall(SYS_epoll_pwait2, ep, out, 4, ts, NULL, 0));
+	write(p[1], "x", 1);
+	long n = syscall(SYS_epoll_pwait2, ep, out, 4, NULL, NULL, 0);
+	res("epoll_pwait2 no timeout, one ready", n);
+	show_events(n, out);
+	dump("untouched event", &out[1], sizeof(out[1]));
+	ts[1] = (int64_t)1 << 32;
+	res("epoll_pwait2 tv_nsec above 32 bits", syscall(SYS_epoll_pwait2, ep, out, 4, ts, NULL, 0));
+	ts[1] = 1000000000;
+	res("epoll_pwait2 tv_nsec too big", syscall(SYS_epoll_pwait2, ep, out, 4, ts, NULL, 0));
+	ts[0] = -1, ts[1] = 0;
+	res("epoll_pwait2 negative tv_sec", syscall(SYS_epoll_pwait2, ep, out, 4, ts, NULL, 0));
+	res("epoll_pwait2 bad timeout", syscall(SYS_epoll_pwait2, ep, out, 4, BAD_PTR, NULL, 0));
+	res("epoll_pwait2 bad timeout, bad epfd",
+	    syscall(SYS_epoll_pwait2, 999, out, 4, BAD_PTR, NULL, 0));
+	ts[0] = 0;
+	res("epoll_pwait2 bad events", syscall(SYS_epoll_pwait2, ep, BAD_PTR, 4, ts, NULL, 0));
+	res("epoll_pwait2 maxevents 0", syscall(SYS_epoll_pwait2, ep, out, 0, ts, NULL, 0));
+	res("epoll_pwait2 bad epfd", syscall(SYS_epoll_pwait2, 999, out, 4, ts, NULL, 0));
+	res("epoll_pwait2 not an epoll", syscall(SYS_epoll_pwait2, p[0], out, 4, ts, NULL, 0));
+	res("epoll_pwait2 no mask, any sigsetsize",
+	    syscall(SYS_epoll_pwait2, ep, out, 4, ts, NULL, 3));
+	sigset_t none;
+	sigemptyset(&none);
+	res("epoll_pwait2 with a mask", syscall(SYS_epoll_pwait2, ep, out, 4, ts, &none, 8));
+	close(p[0]);
+	close(p[1]);
+	close(ep);
+}
+
 /* One case for both: each costs two program starts, which a VM makes slow. */
 static void select_and_old(void)
 {
@@ -1608,6 +1657,7 @@ static const struct diff_case cases[] = {
 	{ "creds", creds_case, "translated" },
 	{ "epoll", epoll_case, "translated" },
 	{ "exclusive", exclusive_case, "translated=epoll_wait" },
+	{ "pwait2", pwait2_case, "translated=epoll_pwait2" },
 	{ "poll", poll_case, "translated" },
 	{ "select", select_and_old, "translated=select" },
 	{ "threads", threads_case, "translated" },

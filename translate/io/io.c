@@ -78,5 +78,8 @@ const struct cb_xsys cb_xsys_io[] = {
 	  .call = cb_xio_epoll_wait,
 	  .why = "the guest's instance through a host copy; waits by polling it, then takes "
 		 "events; epoll_event is 12 bytes on both" },
+	{ "epoll_pwait2", "epoll_pwait2", { VAL, VAL, VAL, VAL, VAL, VAL },
+	  .gate = cb_xio_gate_epoll_pwait2, .call = cb_xio_epoll_pwait2, .flags = CB_X_WAITS,
+	  .why = "as epoll_wait with a 64-bit timespec; a signal mask stays in the kernel" },
 	{ NULL },
 };

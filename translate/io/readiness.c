@@ -1,4 +1,5 @@
-/* Readiness for an i386 guest: poll, _newselect, epoll_wait, epoll_ctl.
+/* Readiness for an i386 guest: poll, _newselect, epoll_wait (and epoll_pwait2
+ * without a signal mask), epoll_ctl.
  *
  * poll and select name guest fds inside their arguments: each is taken
  * with pidfd_getfd and the host call polls the copies (same open file
@@ -437,7 +438,9 @@ int cb_xio_gate_epoll_wait(struct cb_xctx *x)
 	return hep >= 0 && xio_epoll_tainted(hep) ? CB_XSYS_KERNEL : 0;
 }
 
-int cb_xio_epoll_wait(struct cb_xctx *x)
+/* do_epoll_wait on the guest's instance: DEADLINE CLOCK_MONOTONIC ns (-1:
+ * none), ZERO: take what is ready without waiting. */
+static int epoll_wait_core(struct cb_xctx *x, int64_t deadline, bool zero)
 {
 	struct cb_call *c = x->c;
 	int hep;
@@ -454,8 +457,6 @@ int cb_xio_epoll_wait(struct cb_xctx *x)
 	}
 	if (n > EV_HOST_MAX)
 		n = EV_HOST_MAX; /* fewer events per call: allowed */
-	int timeout = (int32_t)c->args[3];
-	int64_t deadline = timeout < 0 ? -1 : xio_now_ns() + (int64_t)timeout * 1000000;
 	struct cb_wait_left left;
 	if (cb_wait_resumed(c, &left))
 		return -EINTR; /* ep_poll: after a handler and after a stop alike */
@@ -469,7 +470,7 @@ int cb_xio_epoll_wait(struct cb_xctx *x)
 	size_t pre = 0;
 	if (ok < len && (rc = xio_read_prefix(c, gev, b.p, ok, &pre)) != 0)
 		goto out;
-	bool excl = timeout != 0 && xio_epoll_exclusive(hep);
+	bool excl = !zero && xio_epoll_exclusive(hep);
 	for (;;) {
 		if (excl) {
 			/* Only a waiter inside epoll_wait counts as the one an
@@ -493,7 +494,7 @@ int cb_xio_epoll_wait(struct cb_xctx *x)
 		 * still there: edge-triggered ones are not lost to a slice. */
 		long k = syscall(SYS_epoll_wait, hep, b.p, n, 0);
 		rc = k < 0 ? -errno : (int)k;
-		if (rc != 0 || timeout == 0)
+		if (rc != 0 || zero)
 			break;
 		cb_wait_begin(c, CLOCK_MONOTONIC, deadline);
 		int w = xio_wait_fd(c, hep, POLLIN, deadline);
@@ -513,6 +514,43 @@ int cb_xio_epoll_wait(struct cb_xctx *x)
 out:
 	xio_buf_free(&b);
 	return rc;
+}
+
+int cb_xio_epoll_wait(struct cb_xctx *x)
+{
+	int timeout = (int32_t)x->c->args[3];
+	int64_t deadline = timeout < 0 ? -1 : xio_now_ns() + (int64_t)timeout * 1000000;
+	return epoll_wait_core(x, deadline, timeout == 0);
+}
+
+/* epoll_pwait2 without a signal mask (the gate leaves one to the kernel):
+ * a 64-bit timespec on both ABIs, read and checked before the instance
+ * (do_epoll_pwait2), never written back. */
+int cb_xio_epoll_pwait2(struct cb_xctx *x)
+{
+	struct cb_call *c = x->c;
+	int64_t deadline = -1;
+	bool zero = false;
+	if (c->args[3]) {
+		int64_t sec, nsec;
+		int rc = xio_read_timeout(c, c->args[3], true, &sec, &nsec);
+		if (rc)
+			return rc;
+		zero = sec == 0 && nsec == 0;
+		int64_t now = xio_now_ns();
+		if (sec < (INT64_MAX - now) / 1000000000 - 1)
+			deadline = now + sec * 1000000000 + nsec;
+	}
+	return epoll_wait_core(x, deadline, zero);
+}
+
+int cb_xio_gate_epoll_pwait2(struct cb_xctx *x)
+{
+	/* Safe to CONTINUE: a register, no guest memory, was looked at; the
+	 * mask is the caller's for the wait. */
+	if (x->c->args[4])
+		return CB_XSYS_KERNEL;
+	return cb_xio_gate_epoll_wait(x);
 }
 
 /* ---- epoll_ctl: the helper thread with a fd table of its own ---- */
