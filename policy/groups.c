@@ -91,7 +91,7 @@ const struct cb_group cb_groups[] = {
 	 * (files, io, offsets, sockets, ipc, time/, sched/), socketcall, ipc and the sleeps of handlers/time.c (a unit test
 	 * keeps this list and those tables the same). */
 	{ "@translated", "the i386 calls the supervisor can translate",
-	  LIST("stat64", "lstat64", "fstat64", "fstatat64", "statx", "statfs64", "fstatfs64",
+	  LIST("stat64", "lstat64", "fstat64", "fstatat64", "statx", "statfs64", "fstatfs64", "ustat",
 	       "getdents64", "fcntl64", "uname", "sysinfo", "ugetrlimit", "prlimit64",
 	       "clock_gettime", "clock_gettime64", "readv", "writev", "preadv", "pwritev",
 	       "sendmsg", "recvmsg", "poll", "_newselect", "epoll_ctl", "epoll_wait", "epoll_pwait2",

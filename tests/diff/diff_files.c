@@ -1,5 +1,5 @@
 /* Differential guest for the file and system calls of translate/files/files.c:
- * stat64 and friends, statfs64, getdents64, fcntl64 locks, uname, sysinfo,
+ * stat64 and friends, statfs64, getdents64, fcntl64 locks, uname, sysinfo, ustat,
  * rlimits, clock_gettime. Each case prints every result, errno and field
  * that is the same from one run to the next (inode numbers of new files,
  * change times and free-space counts are not: those are compared with a
@@ -723,6 +723,53 @@ static void uname_personality(void)
 	memset(&u, FILL, sizeof(u));
 	show_uname("uname", syscall(SYS_uname, &u), &u);
 	res("uname bad pointer", syscall(SYS_uname, BAD_PTR));
+}
+
+/* ---- ustat ---- */
+
+/* The i386 struct ustat: free blocks and inodes, low 32 bits. */
+struct ustat32 {
+	int32_t f_tfree;
+	uint32_t f_tinode;
+	char f_fname[6], f_fpack[6];
+};
+
+static long ustat_of(const char *path, void *buf)
+{
+	struct stat sb;
+	if (stat(path, &sb) < 0)
+		return -1;
+	return syscall(SYS_ustat, (unsigned)sb.st_dev, buf);
+}
+
+static void ustat_calls(void)
+{
+	unsigned char b[sizeof(struct ustat32) + 4];
+	/* proc and sysfs count nothing free: every byte is fixed. */
+	const char *fixed[] = { "/proc", "/sys" };
+	for (size_t i = 0; i < 2; i++) {
+		char what[64];
+		snprintf(what, sizeof(what), "ustat %s", fixed[i]);
+		memset(b, FILL, sizeof(b));
+		res(what, ustat_of(fixed[i], b));
+		dump(what, b, sizeof(b));
+	}
+	/* A tmpfs directory of our own: the counts match statfs's. */
+	if (make_scratch(0)) {
+		struct statfs64 sf;
+		struct ustat32 u;
+		memset(&u, FILL, sizeof(u));
+		syscall(SYS_statfs64, ".", sizeof(sf), &sf);
+		res("ustat scratch", ustat_of(".", &u));
+		printf("free blocks as statfs's: %s, free inodes as statfs's: %s\n",
+		       u.f_tfree == (int32_t)sf.f_bfree ? "yes" : "no",
+		       u.f_tinode == (uint32_t)sf.f_ffree ? "yes" : "no");
+		dump("names", u.f_fname, 12);
+		drop_scratch();
+	}
+	res("ustat bad buffer", ustat_of("/proc", BAD_PTR));
+	res("ustat no such device", syscall(SYS_ustat, 0xfff00u, b));
+	res("ustat no such device, bad buffer", syscall(SYS_ustat, 0xfff00u, BAD_PTR));
 }
 
 /* ---- sysinfo ---- */
@@ -1478,6 +1525,7 @@ static const struct diff_case cases[] = {
 	{ "uname", uname_calls, "translated" },
 	{ "uname_personality", uname_personality, "kernel" },
 	{ "sysinfo", sysinfo_calls, "translated" },
+	{ "ustat", ustat_calls, "translated=ustat" },
 	{ "rlimit", rlimits, "translated=ugetrlimit,prlimit64,getrlimit" },
 	{ "files32", files32, "translated=fcntl64,fcntl,lseek,truncate,ftruncate,sendfile",
 	  need_tmpfs },

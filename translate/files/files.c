@@ -58,6 +58,8 @@ const struct cb_xsys cb_xsys_files[] = {
 	  .why = "path call: the old struct statfs (64 bytes), EOVERFLOW as put_compat_statfs" },
 	{ "fstatfs", "fstatfs", { FD, OUT_REC("old_statfs") }, .post = cb_xf_post_oldstatfs,
 	  .why = "fd call: as statfs" },
+	{ "ustat", "ustat", { VAL, OUT_REC("ustat") },
+	  .why = "a filesystem by device number: struct ustat narrowed as compat_sys_ustat" },
 	{ "getdents64", "getdents64", { FD, OUT_BUF_RET(2, DIRENT_MAX), VAL },
 	  .gate = cb_xf_gate_getdents, .pre = cb_xf_pre_getdents, .undo = cb_xf_undo_getdents,
 	  .why = "fd call: linux_dirent64 is the same bytes; ext2/3/4 directories stay in the kernel "
