@@ -1,5 +1,5 @@
 /* Differential guest for the file and system calls of translate/files/files.c:
- * stat64 and friends, statfs64, getdents64, fcntl64 locks, uname, sysinfo, ustat,
+ * stat64 and friends, statfs64, getdents64, readdir, fcntl64 locks, uname, sysinfo, ustat,
  * rlimits, clock_gettime. Each case prints every result, errno and field
  * that is the same from one run to the next (inode numbers of new files,
  * change times and free-space counts are not: those are compared with a
@@ -540,6 +540,40 @@ static void getdents_tmpfs(void)
 		return;
 	make_dir_entries();
 	list_dir();
+	drop_scratch();
+}
+
+/* old_readdir: one entry per call, its own offset, the name NUL-ended;
+ * an entry that cannot be written leaves the position where it was. */
+static void readdir_tmpfs(void)
+{
+	if (!make_scratch(TMPFS_MAGIC))
+		return;
+	make_dir_entries();
+	int fd = open("d", O_RDONLY | O_DIRECTORY);
+	struct {
+		uint32_t ino, off;
+		uint16_t namlen;
+		char name[258];
+	} __attribute__((packed)) e;
+	res("readdir bad buffer", syscall(SYS_readdir, fd, BAD_PTR, 1));
+	for (int i = 0; i < 10; i++) {
+		memset(&e, FILL, sizeof(e));
+		long r = syscall(SYS_readdir, fd, &e, 1);
+		res("readdir", r);
+		if (r <= 0)
+			break;
+		struct stat sb;
+		bool same = fstatat(fd, e.name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && sb.st_ino == e.ino;
+		printf("  %s: namlen %u offset %u inode as stat's %s, byte after the NUL %02x\n",
+		       e.name, e.namlen, e.off, yes(same), (unsigned char)e.name[e.namlen + 1]);
+	}
+	res("readdir at the end", syscall(SYS_readdir, fd, &e, 1));
+	res("readdir bad fd", syscall(SYS_readdir, 999, &e, 1));
+	int f = open("d/a", O_RDONLY);
+	res("readdir not a directory", syscall(SYS_readdir, f, &e, 1));
+	close(f);
+	close(fd);
 	drop_scratch();
 }
 
@@ -1519,6 +1553,7 @@ static const struct diff_case cases[] = {
 	{ "namespaces", namespaces, "kernel", need_userns },
 	{ "statfs", statfs_calls, "translated" },
 	{ "getdents", getdents_tmpfs, "translated", need_tmpfs },
+	{ "readdir", readdir_tmpfs, "translated=readdir", need_tmpfs },
 	{ "getdents_ext4", getdents_ext4, "kernel", need_ext4 },
 	{ "ofdlock", ofd_locks, "translated" },
 	{ "posixlock", posix_locks, "kernel" },

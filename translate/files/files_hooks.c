@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -353,6 +354,51 @@ int cb_xf_undo_getdents(struct cb_xctx *x)
 	if (x->saved >= 0)
 		lseek((int)x->host[0], x->saved, SEEK_SET);
 	return 0;
+}
+
+/* ---- readdir (old_readdir: one entry per call) ---- */
+
+/* compat_fillonedir's record: d_ino and d_offset 32 bits, the name NUL-ended. */
+struct old_dirent32 {
+	uint32_t d_ino, d_offset;
+	uint16_t d_namlen;
+	char d_name[256];
+} __attribute__((packed));
+
+/* The first entry of a getdents64 read, then the position put where the
+ * kernel's old_readdir leaves it: after that entry, or where it was when
+ * the entry is not given (EOVERFLOW, EFAULT). The entry's own offset is the
+ * position before the call. */
+int cb_xf_readdir(struct cb_xctx *x)
+{
+	struct cb_call *c = x->c;
+	int fd;
+	int r = cb_xsys_hold_fd(x, (int32_t)c->args[0], &fd);
+	if (r)
+		return r;
+	off_t at = fd < 0 ? 0 : lseek(fd, 0, SEEK_CUR);
+	/* Room for one entry with the longest name (280 bytes). */
+	_Alignas(8) char buf[512];
+	long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 ? -errno : 0;
+	const struct {
+		uint64_t d_ino;
+		int64_t d_off;
+		uint16_t d_reclen;
+		uint8_t d_type;
+		char d_name[];
+	} *e = (const void *)buf;
+	size_t len = strnlen(e->d_name, 255);
+	struct old_dirent32 d = { .d_ino = (uint32_t)e->d_ino, .d_offset = (uint32_t)at,
+				  .d_namlen = (uint16_t)len };
+	memcpy(d.d_name, e->d_name, len);
+	if (d.d_ino != e->d_ino)
+		r = -EOVERFLOW;
+	else
+		r = cb_guest_write(c, c->args[1], &d, offsetof(struct old_dirent32, d_name) + len + 1);
+	lseek(fd, r ? at : e->d_off, SEEK_SET);
+	return r ? r : 1;
 }
 
 /* ---- fcntl64, fcntl ----
