@@ -1,5 +1,6 @@
 /* Differential guest for the file and system calls of translate/files/files.c:
- * stat64 and friends, statfs64, getdents64, readdir, fcntl64 locks, uname, sysinfo, ustat,
+ * stat64 and friends, statfs64, getdents64, readdir,
+ * getdents, fcntl64 locks, uname, sysinfo, ustat,
  * rlimits, clock_gettime. Each case prints every result, errno and field
  * that is the same from one run to the next (inode numbers of new files,
  * change times and free-space counts are not: those are compared with a
@@ -572,6 +573,52 @@ static void readdir_tmpfs(void)
 	res("readdir bad fd", syscall(SYS_readdir, 999, &e, 1));
 	int f = open("d/a", O_RDONLY);
 	res("readdir not a directory", syscall(SYS_readdir, f, &e, 1));
+	close(f);
+	close(fd);
+	drop_scratch();
+}
+
+/* getdents: the old linux_dirent, 4-byte aligned, the type in its last
+ * byte; the bytes between the name's NUL and the type are not written. */
+static void show_dents32(const char *what, long r, int dfd, const unsigned char *b)
+{
+	res(what, r);
+	for (long o = 0; o < r;) {
+		uint32_t ino, off;
+		uint16_t reclen;
+		memcpy(&ino, b + o, 4);
+		memcpy(&off, b + o + 4, 4);
+		memcpy(&reclen, b + o + 8, 2);
+		const char *name = (const char *)b + o + 10;
+		size_t len = strlen(name);
+		struct stat sb;
+		bool same = fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && sb.st_ino == ino;
+		printf("  %s: reclen %u off %u type %u inode as stat's %s, between:", name, reclen,
+		       off, b[o + reclen - 1], yes(same));
+		for (size_t i = 10 + len + 1; i < (size_t)reclen - 1; i++)
+			printf(" %02x", b[o + i]);
+		printf("\n");
+		o += reclen ? reclen : r;
+	}
+}
+
+static void getdents32_tmpfs(void)
+{
+	if (!make_scratch(TMPFS_MAGIC))
+		return;
+	make_dir_entries();
+	int fd = open("d", O_RDONLY | O_DIRECTORY);
+	unsigned char *b = (unsigned char *)dbuf;
+	res("getdents bad buffer", syscall(SYS_getdents, fd, BAD_PTR, 4096));
+	res("getdents room for none", syscall(SYS_getdents, fd, b, 12));
+	memset(b, FILL, 4096);
+	show_dents32("getdents room for two", syscall(SYS_getdents, fd, b, 40), fd, b);
+	memset(b, FILL, 4096);
+	show_dents32("getdents the rest", syscall(SYS_getdents, fd, b, 4096), fd, b);
+	res("getdents at the end", syscall(SYS_getdents, fd, b, 4096));
+	res("getdents bad fd", syscall(SYS_getdents, 999, b, 4096));
+	int f = open("d/a", O_RDONLY);
+	res("getdents not a directory", syscall(SYS_getdents, f, b, 4096));
 	close(f);
 	close(fd);
 	drop_scratch();
@@ -1554,6 +1601,7 @@ static const struct diff_case cases[] = {
 	{ "statfs", statfs_calls, "translated" },
 	{ "getdents", getdents_tmpfs, "translated", need_tmpfs },
 	{ "readdir", readdir_tmpfs, "translated=readdir", need_tmpfs },
+	{ "getdents32", getdents32_tmpfs, "translated=getdents", need_tmpfs },
 	{ "getdents_ext4", getdents_ext4, "kernel", need_ext4 },
 	{ "ofdlock", ofd_locks, "translated" },
 	{ "posixlock", posix_locks, "kernel" },

@@ -64,6 +64,11 @@ const struct cb_xsys cb_xsys_files[] = {
 	  .call = cb_xf_readdir,
 	  .why = "fd call: one entry per call, read with getdents64 and the position set after "
 		 "it; ext2/3/4 directories stay in the kernel (32-bit hash offsets)" },
+	{ "getdents", "getdents64", { VAL, VAL, VAL }, .gate = cb_xf_gate_getdents,
+	  .call = cb_xf_getdents,
+	  .why = "fd call: the old linux_dirent (32-bit inode, EOVERFLOW, and offset) from "
+		 "getdents64, the position set after the last given; ext2/3/4 directories stay "
+		 "in the kernel (32-bit hash offsets)" },
 	{ "getdents64", "getdents64", { FD, OUT_BUF_RET(2, DIRENT_MAX), VAL },
 	  .gate = cb_xf_gate_getdents, .pre = cb_xf_pre_getdents, .undo = cb_xf_undo_getdents,
 	  .why = "fd call: linux_dirent64 is the same bytes; ext2/3/4 directories stay in the kernel "

@@ -52,6 +52,8 @@ int cb_xf_pre_getdents(struct cb_xctx *x);
 int cb_xf_undo_getdents(struct cb_xctx *x);
 /* old_readdir: one 32-bit old_linux_dirent, from the host's getdents64. */
 int cb_xf_readdir(struct cb_xctx *x);
+/* getdents: 32-bit linux_dirent records, from the host's getdents64. */
+int cb_xf_getdents(struct cb_xctx *x);
 int cb_xf_gate_fcntl(struct cb_xctx *x);
 int cb_xf_pre_fcntl(struct cb_xctx *x);
 int cb_xf_gate_uname(struct cb_xctx *x);

@@ -13,6 +13,7 @@
 #include <linux/magic.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
@@ -399,6 +400,89 @@ int cb_xf_readdir(struct cb_xctx *x)
 		r = cb_guest_write(c, c->args[1], &d, offsetof(struct old_dirent32, d_name) + len + 1);
 	lseek(fd, r ? at : e->d_off, SEEK_SET);
 	return r ? r : 1;
+}
+
+/* ---- getdents (the old 32-bit linux_dirent) ---- */
+
+struct dirent64_ {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
+
+/* compat_filldir's record: 32-bit inode and next offset, the name NUL-ended,
+ * the type in the last byte, 4-byte aligned. */
+#define DIRENT32_NAME 10
+#define DIRENT32_MAX (64u << 10) /* as getdents64's row: fewer bytes per call */
+
+/* A host getdents64 read into twice the guest's room (a 64-bit record is at
+ * most twice its 32-bit one, so at least the entries the kernel would
+ * give), converted while they fit; the position is then set after the
+ * last one given. The bytes between a name's NUL and its type byte stay
+ * the guest's, as the kernel writes around them. */
+int cb_xf_getdents(struct cb_xctx *x)
+{
+	struct cb_call *c = x->c;
+	int fd;
+	int r = cb_xsys_hold_fd(x, (int32_t)c->args[0], &fd);
+	if (r)
+		return r;
+	uint32_t count = (uint32_t)c->args[2];
+	if (count > DIRENT32_MAX)
+		count = DIRENT32_MAX;
+	cleanup_free char *in = malloc((size_t)count * 2 + 8), *out = malloc((size_t)count + 1);
+	if (!in || !out)
+		return -ENOMEM;
+	off_t at = fd < 0 ? 0 : lseek(fd, 0, SEEK_CUR);
+	long n = syscall(SYS_getdents64, fd, in, (size_t)count * 2);
+	if (n <= 0)
+		return n < 0 ? -errno : 0;
+	size_t used = 0;
+	int64_t next = at;
+	int stop = 0, given = 0;
+	for (long o = 0; o < n;) {
+		const struct dirent64_ *e = (const void *)(in + o);
+		size_t len = strnlen(e->d_name, 255);
+		size_t rec = (DIRENT32_NAME + len + 2 + 3) & ~(size_t)3;
+		/* compat_filldir's order: room first, then the inode. */
+		if (used + rec > count) {
+			stop = -EINVAL;
+			break;
+		}
+		if ((uint32_t)e->d_ino != e->d_ino) {
+			stop = -EOVERFLOW;
+			break;
+		}
+		used += rec;
+		given++;
+		next = e->d_off;
+		o += e->d_reclen;
+	}
+	if (!used) {
+		lseek(fd, at, SEEK_SET);
+		return stop;
+	}
+	r = cb_guest_read_back(c, c->args[1], out, used);
+	used = 0;
+	for (long o = 0; !r && given-- > 0;) {
+		const struct dirent64_ *e = (const void *)(in + o);
+		size_t len = strnlen(e->d_name, 255);
+		size_t rec = (DIRENT32_NAME + len + 2 + 3) & ~(size_t)3;
+		uint32_t v[2] = { (uint32_t)e->d_ino, (uint32_t)e->d_off };
+		uint16_t reclen = (uint16_t)rec;
+		memcpy(out + used, v, sizeof(v));
+		memcpy(out + used + 8, &reclen, 2);
+		memcpy(out + used + DIRENT32_NAME, e->d_name, len + 1);
+		out[used + rec - 1] = (char)e->d_type;
+		used += rec;
+		o += e->d_reclen;
+	}
+	if (!r)
+		r = cb_guest_write(c, c->args[1], out, used);
+	lseek(fd, r ? at : next, SEEK_SET);
+	return r ? r : (int)used;
 }
 
 /* ---- fcntl64, fcntl ----
