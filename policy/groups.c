@@ -92,7 +92,7 @@ const struct cb_group cb_groups[] = {
 	 * keeps this list and those tables the same). */
 	{ "@translated", "the i386 calls the supervisor can translate",
 	  LIST("stat64", "lstat64", "fstat64", "fstatat64", "statx", "statfs64", "fstatfs64", "ustat",
-	       "getdents64", "readdir", "getdents", "fcntl64", "uname", "sysinfo", "ugetrlimit", "prlimit64",
+	       "getdents64", "readdir", "getdents", "fanotify_mark", "fcntl64", "uname", "sysinfo", "ugetrlimit", "prlimit64",
 	       "clock_gettime", "clock_gettime64", "readv", "writev", "preadv", "pwritev",
 	       "sendmsg", "recvmsg", "poll", "_newselect", "epoll_ctl", "epoll_wait", "epoll_pwait2",
 	       "pread64", "pwrite64", "truncate64", "ftruncate64", "readahead", "fadvise64",

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/fanotify.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -183,6 +184,10 @@ static long path_host_call(const struct cb_xctx *x, long nr)
 		break;
 	case SYS_futimesat:
 		dirfd = (int)h[0], path = (const char *)(uintptr_t)h[1];
+		break;
+	case SYS_fanotify_mark:
+		dirfd = (int)h[3], path = (const char *)(uintptr_t)h[4];
+		flags = h[1] & FAN_MARK_DONT_FOLLOW ? AT_SYMLINK_NOFOLLOW : 0;
 		break;
 	default: /* statfs, truncate: the path first */
 		path = (const char *)(uintptr_t)h[0];

@@ -1,6 +1,6 @@
 /* Differential guest for the file and system calls of translate/files/files.c:
  * stat64 and friends, statfs64, getdents64, readdir,
- * getdents, fcntl64 locks, uname, sysinfo, ustat,
+ * getdents, fanotify_mark, fcntl64 locks, uname, sysinfo, ustat,
  * rlimits, clock_gettime. Each case prints every result, errno and field
  * that is the same from one run to the next (inode numbers of new files,
  * change times and free-space counts are not: those are compared with a
@@ -28,6 +28,7 @@
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/fanotify.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
@@ -621,6 +622,51 @@ static void getdents32_tmpfs(void)
 	res("getdents not a directory", syscall(SYS_getdents, f, b, 4096));
 	close(f);
 	close(fd);
+	drop_scratch();
+}
+
+/* fanotify_mark: the 64-bit mask in two registers (low first), then a
+ * path from a directory fd; an unprivileged FID group marks inodes. */
+static long fan_mark(int g, unsigned flags, uint64_t mask, int dfd, const char *path)
+{
+	return syscall(SYS_fanotify_mark, g, flags, (uint32_t)mask, (uint32_t)(mask >> 32), dfd,
+		       path);
+}
+
+static void fanotify_calls(void)
+{
+	if (!make_scratch(0))
+		return;
+	make_files();
+	int g = fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_FID, 0);
+	if (g < 0) {
+		printf("no fanotify group here\n");
+		drop_scratch();
+		return;
+	}
+	res("mark f", fan_mark(g, FAN_MARK_ADD, FAN_MODIFY, AT_FDCWD, "f"));
+	int fd = open("f", O_WRONLY);
+	(void)!write(fd, "x", 1);
+	close(fd);
+	unsigned char ev[256];
+	long n = read(g, ev, sizeof(ev));
+	struct fanotify_event_metadata *m = (void *)ev;
+	printf("event: %s, mask %#llx\n", n > 0 ? "yes" : "no",
+	       n > 0 ? (unsigned long long)m->mask : 0ull);
+	res("mask bits above 32", fan_mark(g, FAN_MARK_ADD, FAN_MODIFY | 1ull << 40, AT_FDCWD, "f"));
+	res("mark a symlink itself",
+	    fan_mark(g, FAN_MARK_ADD | FAN_MARK_DONT_FOLLOW, FAN_MODIFY, AT_FDCWD, "l"));
+	res("mark through a dangling symlink", fan_mark(g, FAN_MARK_ADD, FAN_MODIFY, AT_FDCWD, "dangling"));
+	int d = open("d", O_RDONLY | O_DIRECTORY);
+	res("mark the fd form", fan_mark(g, FAN_MARK_ADD, FAN_MODIFY, d, NULL));
+	res("mark relative to a directory fd", fan_mark(g, FAN_MARK_ADD, FAN_MODIFY, d, ".."));
+	res("mark NULL from the cwd", fan_mark(g, FAN_MARK_ADD, FAN_MODIFY, AT_FDCWD, NULL));
+	res("mark bad path", fan_mark(g, FAN_MARK_ADD, FAN_MODIFY, AT_FDCWD, BAD_PTR));
+	res("mark bad path, bad group", fan_mark(999, FAN_MARK_ADD, FAN_MODIFY, AT_FDCWD, BAD_PTR));
+	res("remove f", fan_mark(g, FAN_MARK_REMOVE, FAN_MODIFY, AT_FDCWD, "f"));
+	res("remove f again", fan_mark(g, FAN_MARK_REMOVE, FAN_MODIFY, AT_FDCWD, "f"));
+	close(d);
+	close(g);
 	drop_scratch();
 }
 
@@ -1602,6 +1648,7 @@ static const struct diff_case cases[] = {
 	{ "getdents", getdents_tmpfs, "translated", need_tmpfs },
 	{ "readdir", readdir_tmpfs, "translated=readdir", need_tmpfs },
 	{ "getdents32", getdents32_tmpfs, "translated=getdents", need_tmpfs },
+	{ "fanotify", fanotify_calls, "translated=fanotify_mark" },
 	{ "getdents_ext4", getdents_ext4, "kernel", need_ext4 },
 	{ "ofdlock", ofd_locks, "translated" },
 	{ "posixlock", posix_locks, "kernel" },

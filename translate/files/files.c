@@ -69,6 +69,11 @@ const struct cb_xsys cb_xsys_files[] = {
 	  .why = "fd call: the old linux_dirent (32-bit inode, EOVERFLOW, and offset) from "
 		 "getdents64, the position set after the last given; ext2/3/4 directories stay "
 		 "in the kernel (32-bit hash offsets)" },
+	{ "fanotify_mark", "fanotify_mark",
+	  { FD, VAL, VAL, VAL, SVAL, { .kind = CB_XA_STR, .dir = CB_DIR_IN, .late = true } },
+	  .pre = cb_xf_pre_fanotify_mark, .flags = CB_X_PATH,
+	  .why = "path call: the 64-bit mask from two registers; the path read after the "
+		 "group's fd, NULL: the fd form" },
 	{ "getdents64", "getdents64", { FD, OUT_BUF_RET(2, DIRENT_MAX), VAL },
 	  .gate = cb_xf_gate_getdents, .pre = cb_xf_pre_getdents, .undo = cb_xf_undo_getdents,
 	  .why = "fd call: linux_dirent64 is the same bytes; ext2/3/4 directories stay in the kernel "

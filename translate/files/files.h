@@ -31,6 +31,11 @@ void cb_xsys_sysinfo_compat(struct sysinfo *s);
  * passed on as a faulting address). 0 or a negative errno. */
 int cb_xf_fix_path(struct cb_xctx *x, int i, bool follow, bool *rel);
 
+/* The host dirfd for the guest's DFD and the path in host[I]: the guest's
+ * fd (its cwd for AT_FDCWD) when the path is relative or empty, or NULL
+ * with an fd (the fd form); the host's AT_FDCWD otherwise. 0 or -errno. */
+int cb_xf_dirfd_for(struct cb_xctx *x, int i, int dfd, bool follow, int *dir);
+
 /* The hooks. */
 int cb_xf_pre_stat(struct cb_xctx *x);
 int cb_xf_pre_lstat(struct cb_xctx *x);
@@ -54,6 +59,7 @@ int cb_xf_undo_getdents(struct cb_xctx *x);
 int cb_xf_readdir(struct cb_xctx *x);
 /* getdents: 32-bit linux_dirent records, from the host's getdents64. */
 int cb_xf_getdents(struct cb_xctx *x);
+int cb_xf_pre_fanotify_mark(struct cb_xctx *x);
 int cb_xf_gate_fcntl(struct cb_xctx *x);
 int cb_xf_pre_fcntl(struct cb_xctx *x);
 int cb_xf_gate_uname(struct cb_xctx *x);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fanotify.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -115,6 +116,20 @@ int cb_xf_fix_path(struct cb_xctx *x, int i, bool follow, bool *rel)
 	memcpy(out, tmp, (size_t)n + 1);
 	x->host[i] = (uint64_t)(uintptr_t)out;
 	return 0;
+}
+
+/* The host dirfd for the guest's DFD and the path in host[I]: the guest's
+ * fd (its cwd for AT_FDCWD) when the path is relative or empty, or NULL
+ * with an fd (the fd form); the host's AT_FDCWD otherwise — an absolute
+ * path ignores it, and NULL with AT_FDCWD is EFAULT. */
+int cb_xf_dirfd_for(struct cb_xctx *x, int i, int dfd, bool follow, int *dir)
+{
+	bool rel;
+	*dir = AT_FDCWD;
+	int r = cb_xf_fix_path(x, i, follow, &rel);
+	if (r < 0 || !rel || (!x->host[i] && dfd == AT_FDCWD))
+		return r;
+	return cb_xsys_hold_fd(x, dfd, dir);
 }
 
 /* stat64(path, buf) and lstat64 as newfstatat(dir, path, buf, FLAGS), the
@@ -483,6 +498,26 @@ int cb_xf_getdents(struct cb_xctx *x)
 		r = cb_guest_write(c, c->args[1], out, used);
 	lseek(fd, r ? at : next, SEEK_SET);
 	return r ? r : (int)used;
+}
+
+/* ---- fanotify_mark ---- */
+
+/* The 64-bit mask from two registers (low first: compat_sys_fanotify_mark
+ * on little-endian), then (dfd, path) as utimensat's: the path read late,
+ * after the group's fd, as fanotify_find_path reads it. */
+int cb_xf_pre_fanotify_mark(struct cb_xctx *x)
+{
+	const uint64_t *a = x->c->args;
+	unsigned flags = (unsigned)a[1];
+	int dir;
+	int r = cb_xf_dirfd_for(x, 5, (int32_t)a[4], !(flags & FAN_MARK_DONT_FOLLOW), &dir);
+	x->host[2] = (uint32_t)a[2] | (uint64_t)(uint32_t)a[3] << 32;
+	x->host[3] = (uint64_t)(int64_t)dir;
+	x->host[4] = x->host[5];
+	x->host[5] = 0;
+	if (x->faulty & (1u << 5))
+		x->faulty = (uint8_t)((x->faulty & ~(1u << 5)) | 1u << 4);
+	return r;
 }
 
 /* ---- fcntl64, fcntl ----

@@ -27,25 +27,11 @@
 #define IN_PAIR(r) { CB_XA_ARRAY, CB_DIR_IN, r, -1, 2 }
 #define IN_REC(r) { CB_XA_RECORD, CB_DIR_IN, r }
 
-/* The host dirfd for the guest's DFD and the path in host[I]: the guest's
- * fd (its cwd for AT_FDCWD) when the path is relative or empty, or NULL
- * with an fd (the fd form); the host's AT_FDCWD otherwise — an absolute
- * path ignores it, and NULL with AT_FDCWD is EFAULT. */
-static int dirfd_for(struct cb_xctx *x, int i, int dfd, bool follow, int *dir)
-{
-	bool rel;
-	*dir = AT_FDCWD;
-	int r = cb_xf_fix_path(x, i, follow, &rel);
-	if (r < 0 || !rel || (!x->host[i] && dfd == AT_FDCWD))
-		return r;
-	return cb_xsys_hold_fd(x, dfd, dir);
-}
-
 /* utimensat(dfd, path, times, flags) */
 static int pre_utimensat(struct cb_xctx *x)
 {
 	int flags = (int)x->c->args[3], dir;
-	int r = dirfd_for(x, 1, (int32_t)x->c->args[0], !(flags & AT_SYMLINK_NOFOLLOW), &dir);
+	int r = cb_xf_dirfd_for(x, 1, (int32_t)x->c->args[0], !(flags & AT_SYMLINK_NOFOLLOW), &dir);
 	x->host[0] = (uint64_t)(int64_t)dir;
 	return r;
 }
@@ -54,7 +40,7 @@ static int pre_utimensat(struct cb_xctx *x)
 static int pre_futimesat(struct cb_xctx *x)
 {
 	int dir;
-	int r = dirfd_for(x, 1, (int32_t)x->c->args[0], true, &dir);
+	int r = cb_xf_dirfd_for(x, 1, (int32_t)x->c->args[0], true, &dir);
 	x->host[0] = (uint64_t)(int64_t)dir;
 	return r;
 }
@@ -63,7 +49,7 @@ static int pre_futimesat(struct cb_xctx *x)
 static int pre_utimes(struct cb_xctx *x)
 {
 	int dir;
-	int r = dirfd_for(x, 0, AT_FDCWD, true, &dir);
+	int r = cb_xf_dirfd_for(x, 0, AT_FDCWD, true, &dir);
 	x->host[2] = x->host[1];
 	x->host[1] = x->host[0];
 	x->host[0] = (uint64_t)(int64_t)dir;
