@@ -12,6 +12,11 @@
 #include <linux/fs.h>
 #include <linux/filter.h>
 #include <linux/if_tun.h>
+#include <linux/sockios.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <time.h>
+#include <sys/time.h>
 #include <net/if.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -169,9 +174,70 @@ static void ifreq_calls(void)
 	memset(&r.ifr_ifru, 0, sizeof(r.ifr_ifru));
 	res("SIOCGIFHWADDR lo", ioctl(s, SIOCGIFHWADDR, &r));
 	dump("hwaddr", &r.ifr_hwaddr, sizeof(r.ifr_hwaddr));
+	/* The other getters, each into an ifreq filled with 0x5a past the
+	 * name: what comes back, pads and tail included, must match. */
+	static const struct { unsigned long req; const char *what; } getters[] = {
+		{ SIOCGIFDSTADDR, "SIOCGIFDSTADDR" }, { SIOCGIFBRDADDR, "SIOCGIFBRDADDR" },
+		{ SIOCGIFNETMASK, "SIOCGIFNETMASK" }, { SIOCGIFMETRIC, "SIOCGIFMETRIC" },
+		{ SIOCGIFMTU, "SIOCGIFMTU" },         { SIOCGIFTXQLEN, "SIOCGIFTXQLEN" },
+		{ SIOCGIFMAP, "SIOCGIFMAP" },         { SIOCGIFPFLAGS, "SIOCGIFPFLAGS" },
+	};
+	for (size_t i = 0; i < sizeof(getters) / sizeof(getters[0]); i++) {
+		memset(&r, 0x5a, sizeof(r));
+		strcpy(r.ifr_name, "lo");
+		char what[64];
+		snprintf(what, sizeof(what), "%s lo", getters[i].what);
+		res(what, ioctl(s, getters[i].req, &r));
+		dump("ifreq", &r, sizeof(r));
+		snprintf(what, sizeof(what), "%s bad pointer", getters[i].what);
+		res(what, ioctl(s, getters[i].req, BAD_PTR));
+	}
 	strcpy(r.ifr_name, "nosuchif0");
 	res("SIOCGIFFLAGS unknown interface", ioctl(s, SIOCGIFFLAGS, &r));
 	res("SIOCGIFFLAGS bad pointer", ioctl(s, SIOCGIFFLAGS, BAD_PTR));
+}
+
+/* A setter stays with the kernel (the caller's CAP_NET_ADMIN): lo's MTU
+ * set to what it is. */
+static void ifset(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	struct ifreq r;
+	memset(&r, 0, sizeof(r));
+	strcpy(r.ifr_name, "lo");
+	res("SIOCGIFMTU lo", ioctl(s, SIOCGIFMTU, &r));
+	res("SIOCSIFMTU lo, unchanged", ioctl(s, SIOCSIFMTU, &r));
+	res("SIOCSIFMTU bad pointer", ioctl(s, SIOCSIFMTU, BAD_PTR));
+}
+
+/* The last packet's time on a socket, in the caller's old struct timeval
+ * and timespec (their sizes differ between the ABIs, the number does
+ * not). The times differ between runs: only their shape is printed. */
+static void stamp(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	bind(s, (struct sockaddr *)&a, sizeof(a));
+	getsockname(s, (struct sockaddr *)&a, &al);
+	unsigned char tv[32];
+	memset(tv, 0x5a, sizeof(tv));
+	res("SIOCGSTAMP before any packet", ioctl(s, SIOCGSTAMP_OLD, tv));
+	sendto(s, "x", 1, 0, (struct sockaddr *)&a, sizeof(a));
+	char c;
+	recv(s, &c, 1, 0);
+	struct timeval t;
+	memset(&t, 0x5a, sizeof(t));
+	res("SIOCGSTAMP", ioctl(s, SIOCGSTAMP_OLD, &t));
+	printf("size %zu sec set %d usec in range %d\n", sizeof(t), t.tv_sec > 1000000000,
+	       t.tv_usec >= 0 && t.tv_usec < 1000000);
+	struct timespec ts;
+	memset(&ts, 0x5a, sizeof(ts));
+	res("SIOCGSTAMPNS", ioctl(s, SIOCGSTAMPNS_OLD, &ts));
+	printf("size %zu sec set %d nsec in range %d\n", sizeof(ts), ts.tv_sec > 1000000000,
+	       ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000);
+	res("SIOCGSTAMP bad pointer", ioctl(s, SIOCGSTAMP_OLD, BAD_PTR));
+	close(s);
 }
 
 static void fsflags(void)
@@ -264,6 +330,7 @@ static const struct diff_case cases[] = {
 	{ "pty", pty, "translated" },
 	{ "fion", fion, "translated" },     { "pgrp", pgrp, "kernel" },
 	{ "ifconf", ifconf, "translated" }, { "ifreq", ifreq_calls, "translated" },
+	{ "ifset", ifset, "kernel --keep-caps=net_admin" }, { "stamp", stamp, "translated" },
 	{ "fsflags", fsflags, "translated" },
 	/* The native run has root's CAP_NET_ADMIN; the guest keeps it. */
 	{ "tun", tun, "translated --keep-caps=net_admin", need_tun },
