@@ -51,8 +51,12 @@ for g in $(abi_guests guest32 guest64); do
 	[ "$scale" = 1 ] || cases=nanosleep,clock_abs
 	[ "$g" = guest32 ] && cases=$cases,clock64_rel
 	same "$g" "--trap $sleeps" -- "$GUESTS/$g" interrupted $cases 0,1
+	# At least one record per case and restart mode: a restarted sleep
+	# adds one, but under TCG's load a re-entry may find no worker free to
+	# take the lead and go to the kernel (seen once on linux-6.1).
+	runs=$(( $(printf '%s\n' "$cases" | awk -F, '{ print NF }') * 2 ))
 	expect_true "$g: ... the sleeps went to the supervisor" [ "$(json_count "$tmp/log.json" \
-		"'sleep' in r['syscall'] and r['action'] in ('performed','abandoned')")" -ge 6 ]
+		"'sleep' in r['syscall'] and r['action'] in ('performed','abandoned')")" -ge "$runs" ]
 	same "$g" "--trap $sleeps" -- "$GUESTS/$g" stopped nanosleep
 	if [ "$g" = guest32 ]; then
 		same "$g translated" --translate -- "$GUESTS/$g" interrupted poll,select,epoll 0,1
