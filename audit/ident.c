@@ -20,6 +20,8 @@
 struct thread {
 	pid_t tid;
 	uint64_t when;
+	/* The strings' lengths with their NUL: a hit copies no more. */
+	uint16_t comm_len, exe_len;
 	char comm[CB_IDENT_COMM];
 	char exe[CB_IDENT_EXE];
 };
@@ -89,8 +91,8 @@ bool cb_ident_get(struct cb_ident *id, pid_t tid, pid_t tgid, char comm[CB_IDENT
 	struct thread *t = &id->t[(unsigned)tid % THREADS];
 	pthread_mutex_lock(&id->mu);
 	if (t->tid == tid && now - t->when < CB_IDENT_TTL_MS) {
-		memcpy(comm, t->comm, CB_IDENT_COMM);
-		memcpy(exe, t->exe, CB_IDENT_EXE);
+		memcpy(comm, t->comm, t->comm_len);
+		memcpy(exe, t->exe, t->exe_len);
 		pthread_mutex_unlock(&id->mu);
 		return false;
 	}
@@ -104,8 +106,10 @@ bool cb_ident_get(struct cb_ident *id, pid_t tid, pid_t tgid, char comm[CB_IDENT
 	pthread_mutex_lock(&id->mu);
 	t->tid = tid;
 	t->when = now;
-	memcpy(t->comm, comm, CB_IDENT_COMM);
-	memcpy(t->exe, exe, CB_IDENT_EXE);
+	t->comm_len = (uint16_t)(strlen(comm) + 1);
+	t->exe_len = (uint16_t)(strlen(exe) + 1);
+	memcpy(t->comm, comm, t->comm_len);
+	memcpy(t->exe, exe, t->exe_len);
 	struct group *g = &id->g[(unsigned)tgid % GROUPS];
 	bool fresh = g->tgid != tgid || g->exe_hash != h;
 	g->tgid = tgid;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../abi/ioctl_decode.h"
+#include "../common/fmt.h"
 #include "../guest/guest.h"
 #include "../supervisor/supervisor.h"
 #include "ident.h"
@@ -35,6 +36,17 @@
  * leaves a short record (cb_log_syscall's) its action. */
 #define LOG_RULE_MAX 256
 _Static_assert(CB_LOG_PATH_KEPT == LOG_PATH_MAX + 1, "a kept path holds what a record shows");
+
+/* N bytes of S after the LEN bytes BUF holds, cut to leave room for the
+ * NUL as snprintf would cut; returns the length now. */
+static size_t append(char *buf, size_t cap, size_t len, const char *s, size_t n)
+{
+	if (n > cap - 1 - len)
+		n = cap - 1 - len;
+	memcpy(buf + len, s, n);
+	buf[len + n] = 0;
+	return len + n;
+}
 
 static uint64_t clock_ns(clockid_t id)
 {
@@ -185,8 +197,14 @@ static void header_as(struct cb_log *log, struct cb_json *j, char *buf, size_t c
 	cb_json_arr_close(j);
 	cb_json_str(j, "decision", decision(c));
 	if (c->why) {
-		char at[600];
-		snprintf(at, sizeof(at), "%s:%d:%d", c->why->file, c->why->line, c->why->col);
+		char at[600], num[24];
+		size_t n = append(at, sizeof(at), 0, c->why->file, strlen(c->why->file));
+		n = append(at, sizeof(at), n, ":", 1);
+		char *p = cb_fmt_dec(num + sizeof(num), c->why->line);
+		n = append(at, sizeof(at), n, p, (size_t)(num + sizeof(num) - p));
+		n = append(at, sizeof(at), n, ":", 1);
+		p = cb_fmt_dec(num + sizeof(num), c->why->col);
+		append(at, sizeof(at), n, p, (size_t)(num + sizeof(num) - p));
 		cb_json_str_max(j, "rule", at, LOG_RULE_MAX);
 	} else {
 		cb_json_str(j, "rule", "default");
@@ -342,7 +360,7 @@ void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *pat
 	pe->err = r->err;
 	pe->when = NULL;
 	pe->peek = false;
-	snprintf(pe->path, sizeof(pe->path), "%s", path ? path : "");
+	append(pe->path, sizeof(pe->path), 0, path ? path : "", path ? strnlen(path, sizeof(pe->path)) : 0);
 	/* Whose call it was must be asked while it is pending: the process
 	 * record, the pid, comm and exe members come from it. */
 	identify(log, c, pe->comm, pe->exe);
@@ -393,11 +411,13 @@ void cb_log_finish(struct cb_call *c, int answer_rc)
 	cb_json_hex(j, "value", pe->request);
 	cb_json_str_max(j, "name", request_name(c, pe->request, ioc), LOG_NAME_MAX);
 	cb_json_str(j, "dir", cb_ioctl_dir_name(f.dir));
-	char type[8];
-	if (f.type >= 0x21 && f.type < 0x7f)
-		snprintf(type, sizeof(type), "%c", f.type);
-	else
-		snprintf(type, sizeof(type), "0x%02x", f.type);
+	static const char hex[] = "0123456789abcdef";
+	char type[8] = { (char)f.type }; /* the byte itself, or "0x%02x" */
+	if (f.type < 0x21 || f.type >= 0x7f) {
+		memcpy(type, "0x", 2);
+		type[2] = hex[f.type >> 4 & 15];
+		type[3] = hex[f.type & 15];
+	}
 	cb_json_str(j, "type", type);
 	cb_json_int(j, "nr", f.nr);
 	cb_json_int(j, "size", f.size);

@@ -1,4 +1,5 @@
 #include "target.h"
+#include "../common/fmt.h"
 #include "../guest/creds.h"
 
 #include <pthread.h>
@@ -49,8 +50,16 @@ static const char *type_name(mode_t m)
 static const char *answer(mode_t mode, dev_t rdev, char dev[32])
 {
 	dev[0] = 0;
-	if (S_ISCHR(mode) || S_ISBLK(mode))
-		snprintf(dev, 32, "%u:%u", major(rdev), minor(rdev));
+	if (S_ISCHR(mode) || S_ISBLK(mode)) {
+		/* "MAJOR:MINOR": two 32-bit numbers, 21 bytes at most. */
+		char num[12], *end = num + sizeof(num), *p = cb_fmt_udec(end, major(rdev));
+		size_t n = (size_t)(end - p);
+		memcpy(dev, p, n);
+		dev[n++] = ':';
+		p = cb_fmt_udec(end, minor(rdev));
+		memcpy(dev + n, p, (size_t)(end - p));
+		dev[n + (size_t)(end - p)] = 0;
+	}
 	return type_name(mode);
 }
 

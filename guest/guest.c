@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../common/cleanup.h"
+#include "../common/fmt.h"
 #include "../common/seccomp_compat.h"
 #include "../supervisor/supervisor.h"
 
@@ -649,8 +650,9 @@ void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)
 			t->fddir = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		}
 		if (t->fddir >= 0) {
-			snprintf(link, sizeof(link), "%d", gfd);
-			n = readlinkat(t->fddir, link, buf, len - 1);
+			char *end = link + sizeof(link) - 1; /* no printf: once per logged call */
+			*end = 0;
+			n = readlinkat(t->fddir, cb_fmt_udec(end, (unsigned)gfd), buf, len - 1);
 			tg = t->tgid;
 		}
 	}

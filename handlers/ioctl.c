@@ -13,6 +13,7 @@
 
 #include "../abi/convert.h"
 #include "../common/cleanup.h"
+#include "../common/fmt.h"
 #include "../policy/match_ioctl.h"
 #include "enforce.h"
 #include "../supervisor/dispatch.h"
@@ -143,8 +144,11 @@ static int64_t perform(struct cb_call *c, const struct performed *p, int fd, uin
  * unknown). */
 static void copy_path(int fd, char *path, size_t len)
 {
-	char link[40];
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	/* "/proc/self/fd/FD" without printf: once per logged call. */
+	char link[40] = "/proc/self/fd/", num[12], *end = num + sizeof(num);
+	char *p = cb_fmt_udec(end, (unsigned)fd);
+	memcpy(link + 14, p, (size_t)(end - p));
+	link[14 + (end - p)] = 0;
 	ssize_t n = readlink(link, path, len - 1);
 	path[n > 0 ? n : 0] = 0;
 }
