@@ -17,18 +17,6 @@ static void put(struct cb_json *j, const char *s, size_t n)
 	j->len += n;
 }
 
-/* Where N more bytes go, RESERVE held back; NULL (and the line marked
- * cut) when they do not fit. One check for a piece put() would take in
- * several: the line is cut if and only if one of them would not fit. */
-static inline char *room(struct cb_json *j, size_t n)
-{
-	if (j->truncated || j->len + n + RESERVE > j->cap) {
-		j->truncated = true;
-		return NULL;
-	}
-	return j->buf + j->len;
-}
-
 /* How P's byte is written inside a JSON string: into ESC, its length. */
 static size_t escaped(unsigned char c, char esc[8])
 {
@@ -56,50 +44,46 @@ static const unsigned char plain_byte[256] = {
 
 static inline bool plain(unsigned char c) { return plain_byte[c]; }
 
-/* Whether one of X's eight bytes is below N (N <= 128), or is N: exact for
- * the word as a whole, not for which byte. */
-#define ONES 0x0101010101010101ull
-static inline uint64_t has_below(uint64_t x, unsigned n) { return (x - ONES * n) & ~x & ONES * 0x80; }
-static inline uint64_t has_byte(uint64_t x, unsigned c) { return has_below(x ^ (ONES * c), 1); }
-
-/* The length of S's leading run of plain bytes: its length found first
- * (libc's strlen), then eight bytes at a time, all read within S. */
-static inline size_t plain_run(const unsigned char *s)
+/* Bytes free for the next piece, RESERVE held back; 0 once cut. */
+static inline size_t room_left(const struct cb_json *j)
 {
-	size_t len = strlen((const char *)s), n = 0;
-	for (; n + 8 <= len; n += 8) {
-		uint64_t w;
-		memcpy(&w, s + n, 8);
-		if (has_below(w, 0x20) | has_byte(w, '"') | has_byte(w, '\\') | has_byte(w, 0x7f))
-			break;
-	}
-	while (plain(s[n]))
-		n++;
+	return j->truncated || j->len + RESERVE > j->cap ? 0 : j->cap - j->len - RESERVE;
+}
+
+/* S's leading run of plain bytes copied to D, LIMIT of them at most;
+ * returns how many. One pass that scans and copies: what records hold are
+ * short names and paths, for which a strlen or a memcpy call costs more
+ * than the bytes. */
+static inline size_t copy_plain(char *d, const unsigned char *s, size_t limit)
+{
+	size_t n = 0;
+	for (; n < limit && plain(s[n]); n++)
+		d[n] = (char)s[n];
 	return n;
 }
 
 /* S quoted, at most MAX bytes between the quotes (SIZE_MAX: all of it).
- * A cut never splits an escape or a UTF-8 sequence. True when cut. Runs
- * of plain bytes are copied at once: paths and names are nearly all, and
- * a string of nothing else is scanned once and copied once. */
+ * A cut never splits an escape or a UTF-8 sequence. True when cut. A
+ * string of plain bytes that fits is copied as it is scanned, into the
+ * room after the line (committed only when it is all there); any other
+ * goes by runs and escapes. */
 static bool quoted_max(struct cb_json *j, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = plain_run(p), out;
-	if (!p[n] && n <= max) {
-		char *d = room(j, n + 2);
-		if (d) {
+	size_t left = room_left(j);
+	if (left >= 2) {
+		char *d = j->buf + j->len;
+		size_t n = copy_plain(d + 1, p, left - 2 < max ? left - 2 : max);
+		if (!p[n]) {
 			d[0] = '"';
-			memcpy(d + 1, p, n);
 			d[n + 1] = '"';
 			j->len += n + 2;
+			return false;
 		}
-		return false;
 	}
+	size_t n = 0, out = 0;
 	char esc[8];
-	if (n > max)
-		n = max;
-	for (out = n; p[n]; n++) {
+	for (; p[n]; n++) {
 		size_t e = plain(p[n]) ? 1 : escaped(p[n], esc);
 		if (e > max - out)
 			break;
@@ -129,34 +113,32 @@ static bool quoted_max(struct cb_json *j, const char *s, size_t max)
 static void quoted(struct cb_json *j, const char *s) { quoted_max(j, s, SIZE_MAX); }
 
 /* The separator and KEY, then the VLEN bytes of VAL (a value already
- * written out), with one check for room when the key needs no escape
- * (every key the records use). */
+ * written out): in one piece when the key is plain (every key the records
+ * use) and it all fits. */
 static void member(struct cb_json *j, const char *k, const char *val, size_t vlen)
 {
 	const unsigned char *p = (const unsigned char *)k;
-	size_t n = plain_run(p);
-	if (p[n]) {
-		if (!j->first)
-			put(j, ",", 1);
-		j->first = false;
-		quoted(j, k);
-		put(j, ":", 1);
-		put(j, val, vlen);
-		return;
+	size_t comma = !j->first, left = room_left(j);
+	if (left >= comma + 3 + vlen) {
+		char *d = j->buf + j->len;
+		size_t n = copy_plain(d + comma + 1, p, left - comma - 3 - vlen);
+		if (!p[n]) {
+			d[0] = ',';
+			d[comma] = '"';
+			d[comma + n + 1] = '"';
+			d[comma + n + 2] = ':';
+			memcpy(d + comma + n + 3, val, vlen);
+			j->len += comma + n + 3 + vlen;
+			j->first = false;
+			return;
+		}
 	}
-	size_t comma = !j->first;
+	if (!j->first)
+		put(j, ",", 1);
 	j->first = false;
-	char *d = room(j, comma + n + 3 + vlen);
-	if (!d)
-		return;
-	*d = ',';
-	d += comma;
-	d[0] = '"';
-	memcpy(d + 1, p, n);
-	d[n + 1] = '"';
-	d[n + 2] = ':';
-	memcpy(d + n + 3, val, vlen);
-	j->len += comma + n + 3 + vlen;
+	quoted(j, k);
+	put(j, ":", 1);
+	put(j, val, vlen);
 }
 
 static void key(struct cb_json *j, const char *k) { member(j, k, "", 0); }
@@ -168,30 +150,31 @@ void cb_json_begin(struct cb_json *j, char *buf, size_t cap)
 }
 
 /* KEY and V quoted (at most MAX bytes of it); true when V was cut. A key
- * and a value of plain bytes only (nearly every member) are scanned once
- * and written with one check for room. */
+ * and a value of plain bytes that fit (nearly every member) are copied as
+ * they are scanned, in one piece. */
 static bool member_quoted(struct cb_json *j, const char *k, const char *v, size_t max)
 {
 	const unsigned char *kp = (const unsigned char *)k, *vp = (const unsigned char *)v;
-	size_t n = plain_run(kp), m = plain_run(vp);
-	if (kp[n] || vp[m] || m > max) {
-		key(j, k);
-		return quoted_max(j, v, max);
+	size_t comma = !j->first, left = room_left(j);
+	if (left >= comma + 5) {
+		char *d = j->buf + j->len, *q = d + comma + 1;
+		size_t lim = left - comma - 5, n = copy_plain(q, kp, lim);
+		if (!kp[n]) {
+			lim -= n;
+			size_t m = copy_plain(q + n + 3, vp, lim < max ? lim : max);
+			if (!vp[m]) {
+				d[0] = ',';
+				d[comma] = '"';
+				memcpy(q + n, "\":\"", 3);
+				q[n + 3 + m] = '"';
+				j->len += comma + n + m + 5;
+				j->first = false;
+				return false;
+			}
+		}
 	}
-	size_t comma = !j->first, all = comma + n + m + 5;
-	j->first = false;
-	char *d = room(j, all);
-	if (!d)
-		return false;
-	*d = ',';
-	d += comma;
-	d[0] = '"';
-	memcpy(d + 1, kp, n);
-	memcpy(d + n + 1, "\":\"", 3);
-	memcpy(d + n + 4, vp, m);
-	d[n + m + 4] = '"';
-	j->len += all;
-	return false;
+	key(j, k);
+	return quoted_max(j, v, max);
 }
 
 void cb_json_str(struct cb_json *j, const char *k, const char *v)
