@@ -76,6 +76,19 @@ void cb_log_path(struct cb_log *log, struct cb_call *c, const char *resolved, co
  * then too, so that no CONTINUE follows a look at guest memory. */
 void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *path,
 		  uint32_t request, const struct cb_log_result *r);
+/* What the last ioctl request a worker logged is (audit/record.c): its
+ * descriptor, name and argument size, asked once for a run of the same
+ * request. Kept in the worker, whose supervisor's layout databases do not
+ * change while it lives. */
+struct cb_log_memo {
+	bool valid;
+	int arch;
+	uint32_t request, size;
+	const struct cb_abi_db *db;
+	const struct cb_ioctl *ioc;
+	const char *name;
+};
+
 /* A record left open by cb_log_ioctl until the call is answered. */
 #define CB_LOG_REC_MAX 16384
 #define CB_LOG_PATH_KEPT 6145  /* the record keeps 6144 escaped bytes */
@@ -88,6 +101,7 @@ struct cb_log_pend {
 	uint32_t request, size;
 	const struct cb_abi_db *db;
 	const struct cb_ioctl *ioc;
+	const char *name; /* the request's */
 	const char *action;
 	bool known;
 	int64_t ret;

@@ -307,6 +307,23 @@ static uint32_t arg_size(const struct cb_call *c, uint32_t request, const struct
 	return f.dir ? f.size : 0;
 }
 
+/* What REQUEST of the call's arch is: from the worker's memo when it was
+ * the last one asked (a loop of one request asks once), else looked up. */
+static const struct cb_log_memo *describe(struct cb_call *c, uint32_t request,
+					  struct cb_log_memo *local)
+{
+	struct cb_log_memo *m = c->w ? &c->w->memo : local;
+	if (m->valid && m->arch == (int)c->arch && m->request == request)
+		return m;
+	m->ioc = descriptor(c, request, &m->db);
+	m->size = arg_size(c, request, m->ioc);
+	m->name = request_name(c, request, m->ioc);
+	m->arch = (int)c->arch;
+	m->request = request;
+	m->valid = true;
+	return m;
+}
+
 struct peek_ctx {
 	struct cb_call *c;
 };
@@ -350,8 +367,12 @@ void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *pat
 	if (!log || !pe)
 		return;
 	struct cb_ioctl_fields f = cb_ioctl_split(request);
-	pe->ioc = descriptor(c, request, &pe->db);
-	pe->size = arg_size(c, request, pe->ioc);
+	struct cb_log_memo local = { 0 };
+	const struct cb_log_memo *m = describe(c, request, &local);
+	pe->ioc = m->ioc;
+	pe->db = m->db;
+	pe->name = m->name;
+	pe->size = m->size;
 	pe->fd = fd;
 	pe->request = request;
 	pe->action = r->action;
@@ -409,7 +430,7 @@ void cb_log_finish(struct cb_call *c, int answer_rc)
 	target(j, c, pe->fd, pe->path);
 	cb_json_open(j, "request");
 	cb_json_hex(j, "value", pe->request);
-	cb_json_str_max(j, "name", request_name(c, pe->request, ioc), LOG_NAME_MAX);
+	cb_json_str_max(j, "name", pe->name, LOG_NAME_MAX);
 	cb_json_str(j, "dir", cb_ioctl_dir_name(f.dir));
 	static const char hex[] = "0123456789abcdef";
 	char type[8] = { (char)f.type }; /* the byte itself, or "0x%02x" */

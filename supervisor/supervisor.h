@@ -38,6 +38,7 @@ struct cb_worker {
 	struct cb_pool *pool;
 	bool leading; /* this worker holds the lead: it is the one in RECV next */
 	struct cb_stats *stats; /* this worker's counts (--stats); NULL: none */
+	struct cb_log_memo memo; /* the trail's last ioctl request */
 };
 
 /* Run handler H on the notification in w->n and answer it. */
