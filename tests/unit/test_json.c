@@ -303,6 +303,39 @@ START_TEST(test_str_max)
 }
 END_TEST
 
+/* Plain strings are copied as they are scanned, others escaped: at MAX
+ * exactly a plain value is whole, one byte more and it is cut there; keys
+ * and values of either kind mix in one line; a long key's "_truncated"
+ * companion is cut to 63 bytes. */
+START_TEST(test_plain_and_escaped_mix)
+{
+	char buf[512], want[512], key[80];
+	struct cb_json j;
+	cb_json_begin(&j, buf, sizeof(buf));
+	cb_json_str_max(&j, "a", "abcdef", 6);
+	cb_json_str_max(&j, "b", "abcdefg", 6);
+	cb_json_str(&j, "c\"", "plain");
+	cb_json_str(&j, "d", "x\"y");
+	cb_json_str_max(&j, "e", "\xc3\xa9\xc3\xa9", 3); /* no split UTF-8 sequence */
+	cb_json_int(&j, "f\n", -7);
+	expect_line(&j, "{\"a\":\"abcdef\",\"b\":\"abcdef\",\"b_truncated\":true,"
+			"\"c\\\"\":\"plain\",\"d\":\"x\\\"y\",\"e\":\"\xc3\xa9\",\"e_truncated\":true,"
+			"\"f\\u000a\":-7}\n");
+
+	memset(key, 'k', 70);
+	key[70] = 0;
+	cb_json_begin(&j, buf, sizeof(buf));
+	cb_json_str_max(&j, key, "xy", 1);
+	snprintf(want, sizeof(want), "{\"%s\":\"x\",\"%.63s\":true}\n", key, key);
+	expect_line(&j, want);
+	key[58] = 0; /* 58 + "_truncated" is 68: cut to 63 */
+	cb_json_begin(&j, buf, sizeof(buf));
+	cb_json_str_max(&j, key, "xy", 1);
+	snprintf(want, sizeof(want), "{\"%s\":\"x\",\"%s_trun\":true}\n", key, key);
+	expect_line(&j, want);
+}
+END_TEST
+
 /* The log's case: PATH_MAX backslashes escape to 8 KiB; capped, they
  * leave the members after them in an 8 KiB line. */
 START_TEST(test_str_max_keeps_later_members)
@@ -357,6 +390,7 @@ Suite *json_suite(void)
 	tcase_add_test(tc, test_reuse_after_truncation);
 	tcase_add_test(tc, test_str_max);
 	tcase_add_test(tc, test_str_max_keeps_later_members);
+	tcase_add_test(tc, test_plain_and_escaped_mix);
 	suite_add_tcase(s, tc);
 	return s;
 }
