@@ -158,21 +158,26 @@ int cb_xf_pre_lstat(struct cb_xctx *x)
 	return path_stat(x, AT_SYMLINK_NOFOLLOW);
 }
 
-/* fstatat64(dirfd, path, buf, flags): the dirfd is taken only when the path
- * needs it (relative, empty or NULL: a pidfd_getfd less for absolute
- * paths). Order of errors is the kernel's either way: a dirfd the guest
- * does not have goes on as -1, and the host kernel reads the path before it
- * looks the dirfd up (EFAULT before EBADF) and ignores it for an absolute
- * path. */
-int cb_xf_pre_fstatat(struct cb_xctx *x)
+/* (dirfd, path, ...) with the stat family's FLAGS: the dirfd is taken only
+ * when the path needs it (relative, empty or NULL: a pidfd_getfd less for
+ * absolute paths). Order of errors is the kernel's either way: a dirfd the
+ * guest does not have goes on as -1, and the host kernel reads the path
+ * before it looks the dirfd up (EFAULT before EBADF) and ignores it for an
+ * absolute path. */
+static int at_path(struct cb_xctx *x, int flags)
 {
-	int flags = (int)x->c->args[3];
 	bool rel;
 	int dir = AT_FDCWD, r = cb_xf_fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
 	if (r == 0 && rel)
 		r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &dir);
 	x->host[0] = (uint64_t)(int64_t)dir;
 	return r;
+}
+
+/* fstatat64(dirfd, path, buf, flags) */
+int cb_xf_pre_fstatat(struct cb_xctx *x)
+{
+	return at_path(x, (int)x->c->args[3]);
 }
 
 /* ---- statfs ---- */
@@ -239,13 +244,7 @@ int cb_xf_pre_cwd_path(struct cb_xctx *x)
  * bytes for both ABIs; the dirfd is taken as fstatat64's is. */
 int cb_xf_pre_statx(struct cb_xctx *x)
 {
-	int flags = (int)x->c->args[2];
-	bool rel;
-	int dir = AT_FDCWD, r = cb_xf_fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
-	if (r == 0 && rel)
-		r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &dir);
-	x->host[0] = (uint64_t)(int64_t)dir;
-	return r;
+	return at_path(x, (int)x->c->args[2]);
 }
 
 /* fstatfs64(fd, size, buf) as fstatfs(fd, buf). */
