@@ -373,6 +373,15 @@ int cb_xf_undo_getdents(struct cb_xctx *x)
 
 /* ---- readdir (old_readdir: one entry per call) ---- */
 
+/* What the host's getdents64 gives, which readdir and getdents convert. */
+struct dirent64_ {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
+
 /* compat_fillonedir's record: d_ino and d_offset 32 bits, the name NUL-ended. */
 struct old_dirent32 {
 	uint32_t d_ino, d_offset;
@@ -397,13 +406,7 @@ int cb_xf_readdir(struct cb_xctx *x)
 	long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
 	if (n <= 0)
 		return n < 0 ? -errno : 0;
-	const struct {
-		uint64_t d_ino;
-		int64_t d_off;
-		uint16_t d_reclen;
-		uint8_t d_type;
-		char d_name[];
-	} *e = (const void *)buf;
+	const struct dirent64_ *e = (const void *)buf;
 	size_t len = strnlen(e->d_name, 255);
 	struct old_dirent32 d = { .d_ino = (uint32_t)e->d_ino, .d_offset = (uint32_t)at,
 				  .d_namlen = (uint16_t)len };
@@ -418,18 +421,17 @@ int cb_xf_readdir(struct cb_xctx *x)
 
 /* ---- getdents (the old 32-bit linux_dirent) ---- */
 
-struct dirent64_ {
-	uint64_t d_ino;
-	int64_t d_off;
-	uint16_t d_reclen;
-	uint8_t d_type;
-	char d_name[];
-};
-
 /* compat_filldir's record: 32-bit inode and next offset, the name NUL-ended,
  * the type in the last byte, 4-byte aligned. */
 #define DIRENT32_NAME 10
 #define DIRENT32_MAX (64u << 10) /* as getdents64's row: fewer bytes per call */
+
+/* The 32-bit record E becomes: its size, and the name's length in *LEN. */
+static size_t dirent32_size(const struct dirent64_ *e, size_t *len)
+{
+	*len = strnlen(e->d_name, 255);
+	return (DIRENT32_NAME + *len + 2 + 3) & ~(size_t)3;
+}
 
 /* A host getdents64 read into twice the guest's room (a 64-bit record is at
  * most twice its 32-bit one, so at least the entries the kernel would
@@ -458,8 +460,7 @@ int cb_xf_getdents(struct cb_xctx *x)
 	int stop = 0, given = 0;
 	for (long o = 0; o < n;) {
 		const struct dirent64_ *e = (const void *)(in + o);
-		size_t len = strnlen(e->d_name, 255);
-		size_t rec = (DIRENT32_NAME + len + 2 + 3) & ~(size_t)3;
+		size_t len, rec = dirent32_size(e, &len);
 		/* compat_filldir's order: room first, then the inode. */
 		if (used + rec > count) {
 			stop = -EINVAL;
@@ -482,8 +483,7 @@ int cb_xf_getdents(struct cb_xctx *x)
 	used = 0;
 	for (long o = 0; !r && given-- > 0;) {
 		const struct dirent64_ *e = (const void *)(in + o);
-		size_t len = strnlen(e->d_name, 255);
-		size_t rec = (DIRENT32_NAME + len + 2 + 3) & ~(size_t)3;
+		size_t len, rec = dirent32_size(e, &len);
 		uint32_t v[2] = { (uint32_t)e->d_ino, (uint32_t)e->d_off };
 		uint16_t reclen = (uint16_t)rec;
 		memcpy(out + used, v, sizeof(v));
