@@ -128,6 +128,13 @@ int64_t xio_now_ns(void);
  * poll_select_set_timeout does: 0, -EINVAL (negative or nsec out of
  * range), -EFAULT, -ENOENT when the call is gone. */
 int xio_read_timeout(struct cb_call *c, uint64_t p, bool t64, int64_t *sec, int64_t *nsec);
+/* The same timeout (P 0: none) as a deadline from now: *DEADLINE in
+ * CLOCK_MONOTONIC ns (-1: none, or one too far to count), *ZERO for a
+ * zero timeout. Returns as xio_read_timeout. */
+int xio_read_deadline(struct cb_call *c, uint64_t p, bool t64, int64_t *deadline, bool *zero);
+/* NS nanoseconds to the guest's timespec at P, of T64's layout: 0,
+ * -EFAULT, -ENOENT. */
+int xio_write_timespec(struct cb_call *c, uint64_t p, bool t64, int64_t ns);
 /* Wait until HFD shows EVENTS (or an error or hang-up), never consuming:
  * 1 ready, 0 at DEADLINE (CLOCK_MONOTONIC ns, <0: none), -ENOENT when the
  * guest's call went away, -ENOMEM when no worker could take the lead

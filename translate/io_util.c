@@ -435,6 +435,33 @@ int xio_read_timeout(struct cb_call *c, uint64_t p, bool t64, int64_t *sec, int6
 	return *sec < 0 || *nsec < 0 || *nsec >= 1000000000 ? -EINVAL : 0;
 }
 
+int xio_read_deadline(struct cb_call *c, uint64_t p, bool t64, int64_t *deadline, bool *zero)
+{
+	*deadline = -1;
+	*zero = false;
+	if (!p)
+		return 0;
+	int64_t sec, nsec;
+	int rc = xio_read_timeout(c, p, t64, &sec, &nsec);
+	if (rc)
+		return rc;
+	*zero = sec == 0 && nsec == 0;
+	int64_t now = xio_now_ns();
+	if (sec < (INT64_MAX - now) / 1000000000 - 1)
+		*deadline = now + sec * 1000000000 + nsec;
+	return 0;
+}
+
+int xio_write_timespec(struct cb_call *c, uint64_t p, bool t64, int64_t ns)
+{
+	if (t64) {
+		int64_t v[2] = { ns / 1000000000, ns % 1000000000 };
+		return cb_guest_write(c, p, v, sizeof(v));
+	}
+	int32_t v[2] = { (int32_t)(ns / 1000000000), (int32_t)(ns % 1000000000) };
+	return cb_guest_write(c, p, v, sizeof(v));
+}
+
 int64_t xio_now_ns(void)
 {
 	struct timespec t;

@@ -570,20 +570,10 @@ int cb_xio_epoll_wait(struct cb_xctx *x)
  * (do_epoll_pwait2), never written back. */
 int cb_xio_epoll_pwait2(struct cb_xctx *x)
 {
-	struct cb_call *c = x->c;
-	int64_t deadline = -1;
-	bool zero = false;
-	if (c->args[3]) {
-		int64_t sec, nsec;
-		int rc = xio_read_timeout(c, c->args[3], true, &sec, &nsec);
-		if (rc)
-			return rc;
-		zero = sec == 0 && nsec == 0;
-		int64_t now = xio_now_ns();
-		if (sec < (INT64_MAX - now) / 1000000000 - 1)
-			deadline = now + sec * 1000000000 + nsec;
-	}
-	return epoll_wait_core(x, deadline, zero);
+	int64_t deadline;
+	bool zero;
+	int rc = xio_read_deadline(x->c, x->c->args[3], true, &deadline, &zero);
+	return rc ? rc : epoll_wait_core(x, deadline, zero);
 }
 
 int cb_xio_gate_epoll_pwait2(struct cb_xctx *x)
