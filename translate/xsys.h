@@ -135,6 +135,12 @@ struct cb_xsys {
  * host call then fails with EBADF where the kernel would. 0, -ENOENT when
  * the call is gone, or another negative errno. */
 int cb_xsys_hold_fd(struct cb_xctx *x, int gfd, int *host);
+/* The 64-bit value an i386 guest passes in two registers: C's args[LO],
+ * the low word, and args[HI] (sys_ia32_* wrappers, compat_arg_u64). */
+static inline uint64_t cb_xsys_join64(const struct cb_call *c, int lo, int hi)
+{
+	return ((uint64_t)(uint32_t)c->args[hi] << 32) | (uint32_t)c->args[lo];
+}
 /* A CB_X_CREDS row's CALL hook: the guest's credentials for the host
  * call it is about to make (0, or a negative errno: then make none), and
  * back to the worker's right after it. */

@@ -229,7 +229,7 @@ int cb_xf_pre_statfs(struct cb_xctx *x)
 int cb_xf_pre_truncate64(struct cb_xctx *x)
 {
 	int r = path_from_cwd(x);
-	x->host[1] = ((uint64_t)(uint32_t)x->c->args[2] << 32) | (uint32_t)x->c->args[1];
+	x->host[1] = cb_xsys_join64(x->c, 1, 2);
 	x->host[2] = 0;
 	return r;
 }
@@ -510,7 +510,7 @@ int cb_xf_pre_fanotify_mark(struct cb_xctx *x)
 	unsigned flags = (unsigned)a[1];
 	int dir;
 	int r = cb_xf_dirfd_for(x, 5, (int32_t)a[4], !(flags & FAN_MARK_DONT_FOLLOW), &dir);
-	x->host[2] = (uint32_t)a[2] | (uint64_t)(uint32_t)a[3] << 32;
+	x->host[2] = cb_xsys_join64(x->c, 2, 3);
 	x->host[3] = (uint64_t)(int64_t)dir;
 	x->host[4] = x->host[5];
 	x->host[5] = 0;

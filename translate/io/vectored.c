@@ -103,8 +103,7 @@ static long write_wait(struct cb_call *c, int hfd, struct xio_iov *v)
 
 static int64_t pos_of(const struct cb_call *c)
 {
-	/* i386: the offset in two 32-bit registers, low first */
-	return (int64_t)(((uint64_t)(uint32_t)c->args[4] << 32) | (uint32_t)c->args[3]);
+	return (int64_t)cb_xsys_join64(c, 3, 4); /* pos_l, pos_h */
 }
 
 /* POSITIONAL: preadv and pwritev's offset, V2: preadv2 and pwritev2's,
