@@ -102,6 +102,10 @@ int xio_iov_one(struct cb_call *c, uint64_t gaddr, size_t len, bool out, struct 
 /* After an OUT call that returned RESULT: the bytes the kernel wrote go
  * back (RESULT of them; everything accessible after a fault). */
 int xio_iov_out(struct cb_call *c, const struct xio_iov *v, int64_t result);
+/* The end of a vectored call whose host call on V returned R: after a
+ * read (OUT) the bytes the kernel wrote go back, after a write the signal
+ * it raised goes to the guest; V is freed. R, or the write-back's error. */
+int xio_iov_done(struct cb_xctx *x, struct xio_iov *v, bool out, long r);
 /* Skip N bytes already moved (a write that goes on). */
 void xio_iov_advance(struct xio_iov *v, size_t n);
 void xio_iov_free(struct xio_iov *v);

@@ -345,6 +345,19 @@ int xio_iov_out(struct cb_call *c, const struct xio_iov *v, int64_t result)
 	return 0;
 }
 
+int xio_iov_done(struct cb_xctx *x, struct xio_iov *v, bool out, long r)
+{
+	if (out && r != -ENOENT) {
+		int o = xio_iov_out(x->c, v, r);
+		if (o)
+			r = o;
+	}
+	if (!out)
+		xio_forward_signals(x);
+	xio_iov_free(v);
+	return (int)r;
+}
+
 void xio_iov_advance(struct xio_iov *v, size_t n)
 {
 	struct iovec *h = (struct iovec *)(uintptr_t)v->hptr;

@@ -86,21 +86,13 @@ static int prw(struct cb_xctx *x, bool out)
 		xio_signals_setup();
 	struct xio_iov v;
 	rc = xio_iov_one(c, (uint32_t)c->args[1], (uint32_t)c->args[2], out, &v);
-	long r = rc;
-	if (!rc) {
-		long k = syscall(out ? SYS_pread64 : SYS_pwrite64, hfd, v.h[0].iov_base,
-				 v.h[0].iov_len, (int64_t)cb_xsys_join64(x->c, 3, 4));
-		r = k < 0 ? -errno : k;
-		if (out && r != -ENOENT) {
-			int o = xio_iov_out(c, &v, r);
-			if (o)
-				r = o;
-		}
-		if (!out)
-			xio_forward_signals(x);
+	if (rc) {
+		xio_iov_free(&v);
+		return rc;
 	}
-	xio_iov_free(&v);
-	return (int)r;
+	long k = syscall(out ? SYS_pread64 : SYS_pwrite64, hfd, v.h[0].iov_base, v.h[0].iov_len,
+			 (int64_t)cb_xsys_join64(x->c, 3, 4));
+	return xio_iov_done(x, &v, out, k < 0 ? -errno : k);
 }
 
 static int call_pread64(struct cb_xctx *x)
