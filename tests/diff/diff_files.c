@@ -1436,19 +1436,6 @@ struct ts32 {
 	int32_t sec, nsec;
 };
 
-static const struct {
-	clockid_t id;
-	const char *name;
-} wall_clocks[] = {
-	{ CLOCK_REALTIME, "REALTIME" },
-	{ CLOCK_MONOTONIC, "MONOTONIC" },
-	{ CLOCK_MONOTONIC_RAW, "MONOTONIC_RAW" },
-	{ CLOCK_REALTIME_COARSE, "REALTIME_COARSE" },
-	{ CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE" },
-	{ CLOCK_BOOTTIME, "BOOTTIME" },
-	{ CLOCK_TAI, "TAI" },
-};
-
 /* The return value, that tv_nsec is a nanosecond count, and that the value
  * is within a second of REF (read just before). */
 static void show_time(const char *what, long r, long long sec, long long nsec,
@@ -1468,18 +1455,18 @@ static void show_time(const char *what, long r, long long sec, long long nsec,
 static void clock_calls(void)
 {
 	char what[96];
-	for (size_t i = 0; i < sizeof(wall_clocks) / sizeof(wall_clocks[0]); i++) {
+	for (size_t i = 0; i < DIFF_WALL_CLOCKS; i++) {
 		struct timespec ref;
 		struct ts32 t;
 		struct __kernel_timespec t64;
-		clock_gettime(wall_clocks[i].id, &ref); /* the vDSO: no system call */
+		clock_gettime(diff_wall_clocks[i].id, &ref); /* the vDSO: no system call */
 		memset(&t, FILL, sizeof(t));
-		snprintf(what, sizeof(what), "clock_gettime %s", wall_clocks[i].name);
-		show_time(what, syscall(SYS_clock_gettime, wall_clocks[i].id, &t), t.sec, t.nsec, &ref);
-		clock_gettime(wall_clocks[i].id, &ref);
+		snprintf(what, sizeof(what), "clock_gettime %s", diff_wall_clocks[i].name);
+		show_time(what, syscall(SYS_clock_gettime, diff_wall_clocks[i].id, &t), t.sec, t.nsec, &ref);
+		clock_gettime(diff_wall_clocks[i].id, &ref);
 		memset(&t64, FILL, sizeof(t64));
-		snprintf(what, sizeof(what), "clock_gettime64 %s", wall_clocks[i].name);
-		show_time(what, syscall(SYS_clock_gettime64, wall_clocks[i].id, &t64), t64.tv_sec,
+		snprintf(what, sizeof(what), "clock_gettime64 %s", diff_wall_clocks[i].name);
+		show_time(what, syscall(SYS_clock_gettime64, diff_wall_clocks[i].id, &t64), t64.tv_sec,
 			  t64.tv_nsec, &ref);
 	}
 	struct ts32 t;
@@ -1497,10 +1484,7 @@ static void cpu_clocks(void)
 {
 	clockid_t pid_clock = 0;
 	clock_getcpuclockid(0, &pid_clock);
-	const struct {
-		clockid_t id;
-		const char *name;
-	} clocks[] = {
+	const struct diff_clock clocks[] = {
 		{ CLOCK_PROCESS_CPUTIME_ID, "PROCESS_CPUTIME_ID" },
 		{ CLOCK_THREAD_CPUTIME_ID, "THREAD_CPUTIME_ID" },
 		{ pid_clock, "clock_getcpuclockid(0)" },
