@@ -68,24 +68,26 @@ static int no_table(void)
 
 #define ROOT "needs root (CAP_SYS_ADMIN for a network namespace, CAP_NET_ADMIN for its tables)"
 
-static const char *need_iptables(void)
+/* NULL when family F's cases can run here, else why not (NO_TABLE: the
+ * table is missing). */
+static const char *need_family(const struct fam *f, const char *no_table_why)
 {
-	fam = &v4;
+	fam = f;
 	if (geteuid() != 0)
 		return ROOT;
-	return no_table() ? "no ip_tables filter table in a new network namespace "
-			    "(modprobe ip_tables iptable_filter xt_tcpudp)"
-			  : NULL;
+	return no_table() ? no_table_why : NULL;
+}
+
+static const char *need_iptables(void)
+{
+	return need_family(&v4, "no ip_tables filter table in a new network namespace "
+				"(modprobe ip_tables iptable_filter xt_tcpudp)");
 }
 
 static const char *need_ip6tables(void)
 {
-	fam = &v6;
-	if (geteuid() != 0)
-		return ROOT;
-	return no_table() ? "no ip6_tables filter table in a new network namespace "
-			    "(modprobe ip6_tables ip6table_filter xt_tcpudp)"
-			  : NULL;
+	return need_family(&v6, "no ip6_tables filter table in a new network namespace "
+				"(modprobe ip6_tables ip6table_filter xt_tcpudp)");
 }
 
 /* ---- a filter table built by hand ---- */
