@@ -107,6 +107,18 @@ int cb_xsys_same_ns(struct cb_call *c, const char *ns)
 	return r == 0 && mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
 }
 
+int cb_xsys_gate_ns(struct cb_xctx *x, const char *ns)
+{
+	int same = cb_xsys_same_ns(x->c, ns);
+	if (same < 0)
+		return same;
+	if (!same) {
+		x->kernel_why = CB_OUT_K_NAMESPACE;
+		return CB_XSYS_KERNEL; /* safe in a gate: /proc was read, no guest memory */
+	}
+	return 0;
+}
+
 /* What a path resolves against, for the supervisor: its mount and user
  * namespaces and its root, which never change; looked up once. */
 static struct {

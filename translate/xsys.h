@@ -150,6 +150,10 @@ void cb_xsys_as_self(struct cb_xctx *x);
  * ("uts", "time", "mnt", ...; or the kernel has no such kind), 0 when it is
  * not or that cannot be told, -ENOENT when the call is gone. */
 int cb_xsys_same_ns(struct cb_call *c, const char *ns);
+/* For gates: CB_XSYS_KERNEL (counted as CB_OUT_K_NAMESPACE) when the guest
+ * thread is not in the supervisor's namespace of kind NS, else 0; -ENOENT
+ * when the call is gone. */
+int cb_xsys_gate_ns(struct cb_xctx *x, const char *ns);
 
 /* The tables, each ended by a row with guest == NULL. */
 extern const struct cb_xsys cb_xsys_files[];
