@@ -967,7 +967,7 @@ static int add_fd(struct walk *w, const struct cb_field *fld, uint8_t *g, uint8_
 	fd->dir = eff;
 	fd->gaddr = w->obj->gaddr + (uint64_t)(g - w->obj->g);
 	fd->guest = (dir_bits(eff) & CB_DIR_IN) ? (int64_t)load(g, gs, true) : 0;
-	fd->name = fld->name;
+	fd->name = fld->name[0] ? fld->name : NULL;
 	*cv->fd_tail = fd;
 	cv->fd_tail = &fd->next;
 	return 0;
@@ -1093,7 +1093,7 @@ static void note_failure(struct cb_conv *cv, const struct cb_record *rec,
 {
 	if (!cv->fail_field) {
 		cv->fail_record = rec->name;
-		cv->fail_field = fld->name;
+		cv->fail_field = fld->name[0] ? fld->name : NULL;
 	}
 }
 
