@@ -170,6 +170,7 @@ struct xio_ids {
 	uint64_t sig_blk, sig_ign;
 	uint64_t sig_pnd, shd_pnd; /* pending: the thread's, the process's */
 	int fd_size;              /* FDSize: the fd table's size */
+	int umask;                /* Umask: (-1 when the kernel does not say) */
 };
 /* From /proc/TID/status: 0 or -ENOENT. */
 int xio_guest_ids(struct cb_call *c, struct xio_ids *ids);

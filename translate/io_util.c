@@ -667,6 +667,7 @@ pid_t xio_pid_in_guest_ns(pid_t pid, int depth)
 int xio_guest_ids(struct cb_call *c, struct xio_ids *ids)
 {
 	memset(ids, 0, sizeof(*ids));
+	ids->umask = -1;
 	char path[40], line[256];
 	snprintf(path, sizeof(path), "/proc/%u/status", c->n->pid);
 	FILE *f = fopen(path, "re");
@@ -699,6 +700,8 @@ int xio_guest_ids(struct cb_call *c, struct xio_ids *ids)
 			ids->shd_pnd = hex64(line + 7);
 		else if (!strncmp(line, "FDSize:", 7))
 			ids->fd_size = atoi(line + 7);
+		else if (!strncmp(line, "Umask:", 6))
+			ids->umask = (int)strtol(line + 6, NULL, 8);
 	}
 	fclose(f);
 	if (!ids->ns_depth) { /* no NStgid line: a kernel before 4.1 */

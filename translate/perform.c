@@ -23,7 +23,8 @@
 
 static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets,
 						 cb_xsys_sockets, cb_xsys_ipc, cb_xsys_file_times,
-						 cb_xsys_clocks, cb_xsys_sched, cb_xsys_timerfd };
+						 cb_xsys_clocks, cb_xsys_sched, cb_xsys_timerfd,
+						 cb_xsys_mqueue };
 #define FOR_EACH_ROW(row)                                                        \
 	for (size_t t_ = 0; t_ < sizeof(tables) / sizeof(tables[0]); t_++)       \
 		for (const struct cb_xsys *row = tables[t_]; row->guest; row++)

@@ -165,6 +165,7 @@ extern const struct cb_xsys cb_xsys_file_times[];
 extern const struct cb_xsys cb_xsys_clocks[];
 extern const struct cb_xsys cb_xsys_sched[];
 extern const struct cb_xsys cb_xsys_timerfd[];
+extern const struct cb_xsys cb_xsys_mqueue[];
 
 /* The row for ARCH's syscall NR, or NULL. Only i386 guests are translated. */
 const struct cb_xsys *cb_xsys_find(enum cb_arch arch, int nr);

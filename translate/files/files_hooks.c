@@ -572,15 +572,32 @@ static int fcntl_cmd(uint64_t cmd)
 	return -1;
 }
 
+/* The commands above that are the caller's, as i386 numbers (F_GETLK64
+ * and its kin are 12-14 there): --stats counts them apart ("task"), since
+ * no process but the caller could run them. F_SETPIPE_SZ and O_NOATIME
+ * are only checked against the caller's credentials, F_OFD_SETLKW waits:
+ * those are not. */
+static const unsigned fcntl_task_cmds[] = {
+	F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, 1027 /* F_DUPFD_QUERY */,
+	F_GETLK, F_SETLK, F_SETLKW, 12, 13, 14, F_SETOWN, F_GETOWN, F_SETOWN_EX,
+	F_GETOWN_EX, 17 /* F_GETOWNER_UIDS */, F_SETLEASE, F_NOTIFY,
+};
+
 /* CONTINUE for the rest is safe: only the command and argument registers
  * were looked at, and whether the third argument is a pointer depends on
  * the command. */
 int cb_xf_gate_fcntl(struct cb_xctx *x)
 {
-	int i = fcntl_cmd(x->c->args[1]);
-	if (i < 0 || (x->c->args[2] & fcntl_cmds[i].kernel_if))
-		return CB_XSYS_KERNEL;
-	return 0;
+	uint64_t cmd = x->c->args[1];
+	int i = fcntl_cmd(cmd);
+	if (i >= 0 && !(x->c->args[2] & fcntl_cmds[i].kernel_if))
+		return 0;
+	if (cmd == F_SETFL && (x->c->args[2] & O_ASYNC))
+		x->kernel_why = CB_OUT_K_TASK;
+	for (size_t k = 0; k < sizeof(fcntl_task_cmds) / sizeof(fcntl_task_cmds[0]); k++)
+		if (cmd == fcntl_task_cmds[k])
+			x->kernel_why = CB_OUT_K_TASK;
+	return CB_XSYS_KERNEL;
 }
 
 /* The lock struct, in the command's direction (F_OFD_SETLK's is not written
