@@ -242,19 +242,60 @@ static int gate_send(struct cb_xctx *x)
 	return signal_registered(hfd) ? CB_XSYS_KERNEL : 0;
 }
 
+/* What send and receive begin with, in the kernel's order: the timeout
+ * (*DEADLINE), then the queue (*HFD, the supervisor's copy). */
+static int begin_timed(struct cb_xctx *x, int64_t *deadline, int *hfd)
+{
+	int r = read_deadline(x->c, x->c->args[4], deadline);
+	return r ? r : cb_xsys_hold_fd(x, (int32_t)x->c->args[0], hfd);
+}
+
+/* ATTEMPT (the call with a deadline already past) until it does not time
+ * out, waiting for EVENTS on HFD in between, up to DEADLINE: returns its
+ * result or -errno. */
+static long until_deadline(struct cb_call *c, int hfd, short events, int64_t deadline,
+			   long (*attempt)(int hfd, void *arg), void *arg)
+{
+	for (;;) {
+		long k = attempt(hfd, arg);
+		if (k != -ETIMEDOUT)
+			return k;
+		if ((k = wait_queue(c, hfd, events, deadline)) <= 0)
+			return k ? k : -ETIMEDOUT;
+	}
+}
+
+static const struct timespec past = { 0, 0 };
+
+struct msg_args {
+	void *msg;
+	size_t len;
+	unsigned prio;
+};
+
+static long send_once(int hfd, void *arg)
+{
+	const struct msg_args *m = arg;
+	long k = syscall(SYS_mq_timedsend, hfd, m->msg, m->len, m->prio, &past);
+	return k < 0 ? -errno : k;
+}
+
+static long receive_once(int hfd, void *arg)
+{
+	struct msg_args *m = arg;
+	long k = syscall(SYS_mq_timedreceive, hfd, m->msg, m->len, &m->prio, &past);
+	return k < 0 ? -errno : k;
+}
+
 static int do_send(struct cb_xctx *x)
 {
 	struct cb_call *c = x->c;
 	int64_t deadline;
-	int r = read_deadline(c, c->args[4], &deadline);
+	int hfd;
+	int r = begin_timed(x, &deadline, &hfd);
 	if (r)
 		return r;
-	int hfd;
-	if ((r = cb_xsys_hold_fd(x, (int32_t)c->args[0], &hfd)))
-		return r;
 	size_t len = (uint32_t)c->args[2]; /* compat_size_t */
-	unsigned prio = (unsigned)c->args[3];
-	static const struct timespec past = { 0, 0 };
 	struct mq_attr a;
 	struct xio_buf b = { 0 };
 	const void *msg = xio_guard();
@@ -274,17 +315,8 @@ static int do_send(struct cb_xctx *x)
 	} else if (!len) {
 		msg = NULL;
 	}
-	long k;
-	for (;;) {
-		k = syscall(SYS_mq_timedsend, hfd, msg, len, prio, &past);
-		k = k < 0 ? -errno : k;
-		if (k != -ETIMEDOUT)
-			break;
-		if ((k = wait_queue(c, hfd, POLLOUT, deadline)) <= 0) {
-			k = k ? k : -ETIMEDOUT;
-			break;
-		}
-	}
+	struct msg_args m = { (void *)msg, len, (unsigned)c->args[3] };
+	long k = until_deadline(c, hfd, POLLOUT, deadline, send_once, &m);
 	xio_buf_free(&b);
 	return (int)k;
 }
@@ -293,14 +325,11 @@ static int do_receive(struct cb_xctx *x)
 {
 	struct cb_call *c = x->c;
 	int64_t deadline;
-	int r = read_deadline(c, c->args[4], &deadline);
+	int hfd;
+	int r = begin_timed(x, &deadline, &hfd);
 	if (r)
 		return r;
-	int hfd;
-	if ((r = cb_xsys_hold_fd(x, (int32_t)c->args[0], &hfd)))
-		return r;
 	size_t len = (uint32_t)c->args[2];
-	static const struct timespec past = { 0, 0 };
 	struct mq_attr a;
 	struct xio_buf b = { 0 };
 	void *msg = xio_guard();
@@ -313,22 +342,12 @@ static int do_receive(struct cb_xctx *x)
 			return r;
 		msg = b.p;
 	}
-	unsigned prio = 0;
-	long k;
-	for (;;) {
-		k = syscall(SYS_mq_timedreceive, hfd, msg, len, &prio, &past);
-		k = k < 0 ? -errno : k;
-		if (k != -ETIMEDOUT)
-			break;
-		if ((k = wait_queue(c, hfd, POLLIN, deadline)) <= 0) {
-			k = k ? k : -ETIMEDOUT;
-			break;
-		}
-	}
+	struct msg_args m = { msg, len, 0 };
+	long k = until_deadline(c, hfd, POLLIN, deadline, receive_once, &m);
 	/* The message is taken: the priority, then the bytes go to the guest
 	 * (do_mq_timedreceive's order); a fault loses it, as natively. */
 	if (k >= 0 && c->args[3])
-		r = cb_guest_write(c, c->args[3], &prio, sizeof(prio));
+		r = cb_guest_write(c, c->args[3], &m.prio, sizeof(m.prio));
 	if (k > 0 && !r)
 		r = cb_guest_write(c, c->args[1], b.p, (size_t)k);
 	xio_buf_free(&b);
