@@ -203,6 +203,9 @@ static int field_line(struct reader *rd, char **tok, int n)
 	const char *name = strcmp(tok[1], "-") == 0 ? NULL : tok[1];
 	if (name && !valid_name(name, false))
 		return fail(rd, "'%s' is not a field name", name);
+	if (name && strlen(name) >= CB_FIELD_NAME_MAX)
+		return fail(rd, "field name %s is longer than %d bytes: shorten it", name,
+			    CB_FIELD_NAME_MAX - 1);
 	if (name && cb_abi_field_index(&rd->db.records[rd->cur], name) != CB_NO_INDEX)
 		return fail(rd, "field %s given twice", name);
 	struct cb_field f = { .record = CB_NO_INDEX };
@@ -252,7 +255,7 @@ static int field_line(struct reader *rd, char **tok, int n)
 		cb_annot_src_free(&annot);
 		return fail_at(rd, rd->line, ENOMEM, "out of memory");
 	}
-	f.name = nf->name;
+	memcpy(f.name, nf->name, sizeof(f.name));
 	*nf = f;
 	rc = add_pending(rd, rd->cur, rd->db.records[rd->cur].nfields - 1, record, &annot);
 	cb_annot_src_free(&annot);
@@ -397,7 +400,7 @@ static int resolve_record(struct reader *rd, const struct pending *p)
 		return 0;
 	}
 	struct cb_field *f = cb_db_field(&rd->db, p->rec, p->field);
-	const char *fname = f->name ? f->name : "-";
+	const char *fname = cb_field_label(f);
 	enum cb_kind k = f->kind == CB_K_ARRAY ? f->elem_kind : f->kind;
 	bool wants = k == CB_K_STRUCT || k == CB_K_UNION;
 	if (!p->record)
@@ -420,7 +423,7 @@ static int check_layout(struct reader *rd, const struct pending *p)
 {
 	const struct cb_record *r = &rd->db.records[p->rec];
 	const struct cb_field *f = &r->fields[p->field];
-	const char *fname = f->name ? f->name : "-";
+	const char *fname = cb_field_label(f);
 	if (f->a.flex && (r->is_union || p->field != r->nfields - 1))
 		return fail_at(rd, p->line, EINVAL, "%s: flex: a flexible array must be the last "
 			       "field of a struct", fname);
@@ -503,7 +506,7 @@ static int check_overlap(struct reader *rd, int r)
 			rc = fail_at(rd, field_line_of(rd, r, later), EINVAL,
 				     "%s and %s overlap on %s (bytes %llu..%llu and %llu..%llu): "
 				     "the fields of a struct do not",
-				     o->name ? o->name : "-", f->name ? f->name : "-",
+				     cb_field_label(o), cb_field_label(f),
 				     cb_arch_name((enum cb_arch)a), (unsigned long long)sp[i - 1].off,
 				     (unsigned long long)sp[i - 1].end - 1, (unsigned long long)sp[i].off,
 				     (unsigned long long)sp[i].end - 1);
@@ -537,7 +540,7 @@ static int check_nesting(struct reader *rd, struct graph *g, int r, int level)
 		expand++;
 		if (sub < 0)
 			continue;
-		const char *fname = f->name ? f->name : "-";
+		const char *fname = cb_field_label(f);
 		if (g->state[sub] == 1)
 			return fail_at(rd, field_line_of(rd, r, i), EINVAL,
 				       "%s: record %s holds itself by value (through %s): "

@@ -28,12 +28,12 @@ static void write_record(FILE *f, const struct cb_abi_db *db, int r)
 	fprintf(f, "%s\n", rec->task_tied ? " task-tied" : "");
 	int w = 1;
 	for (int i = 0; i < rec->nfields; i++) {
-		int n = rec->fields[i].name ? (int)strlen(rec->fields[i].name) : 1;
+		int n = (int)strlen(cb_field_label(&rec->fields[i]));
 		w = n > w ? n : w;
 	}
 	for (int i = 0; i < rec->nfields; i++) {
 		const struct cb_field *fl = &rec->fields[i];
-		fprintf(f, "field %-*s %-6s", w, fl->name ? fl->name : "-", cb_kind_name(fl->kind));
+		fprintf(f, "field %-*s %-6s", w, cb_field_label(fl), cb_kind_name(fl->kind));
 		per_abi(f, "off", fl->off, false);
 		per_abi(f, "size", fl->size, false);
 		if (fl->kind == CB_K_ARRAY)

@@ -43,16 +43,15 @@ int cb_syscall_nr(enum cb_arch arch, const char *name)
 	 * libseccomp's own lookup answers a negative pseudo-number (they are
 	 * direct calls too since Linux 4.3 for most). */
 	const uint16_t *idx = cb_systab_by_name[arch];
-	const char *const *names = cb_systab_name[arch];
 	int lo = 0, hi = cb_systab_count[arch];
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
-		if (strcmp(names[idx[mid]], name) < 0)
+		if (strcmp(cb_systab_name(arch, idx[mid]), name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < cb_systab_count[arch] && strcmp(names[idx[lo]], name) == 0)
+	if (lo < cb_systab_count[arch] && strcmp(cb_systab_name(arch, idx[lo]), name) == 0)
 		return idx[lo];
 	/* An alias libseccomp knows, or a call the ABI lacks (a
 	 * pseudo-number: refused). */
@@ -64,7 +63,7 @@ const char *cb_syscall_name(enum cb_arch arch, int nr)
 {
 	if (arch < 0 || arch >= CB_ARCH_COUNT || nr < 0 || nr >= CB_SYSTAB_MAXNR)
 		return NULL;
-	return cb_systab_name[arch][nr];
+	return cb_systab_name(arch, nr);
 }
 
 int cb_syscall_rule_nr(enum cb_arch arch, int nr)

@@ -276,27 +276,28 @@ static int range_ok(const struct cb_conv *cv, uint64_t addr, size_t len)
 	return !__builtin_add_overflow(addr, (uint64_t)len - 1, &last) && last <= cv->addr_last;
 }
 
-static int gread(struct cb_conv *cv, uint64_t addr, void *buf, size_t len)
+/* LEN guest bytes at ADDR read with the memory's READ or READ_BACK. */
+static int gread_with(struct cb_conv *cv, int (*rd)(void *, uint64_t, void *, size_t),
+		      uint64_t addr, void *buf, size_t len)
 {
 	if (len == 0)
 		return 0;
 	if (!range_ok(cv, addr, len))
 		return -EFAULT;
-	int r = cv->mem->read(cv->mem->ctx, addr, buf, len);
+	int r = rd(cv->mem->ctx, addr, buf, len);
 	return r == 0 ? 0 : r < 0 ? r : -EFAULT;
+}
+
+static int gread(struct cb_conv *cv, uint64_t addr, void *buf, size_t len)
+{
+	return gread_with(cv, cv->mem->read, addr, buf, len);
 }
 
 /* gread for bytes that go straight back to the guest in the next gwrite. */
 static int gread_back(struct cb_conv *cv, uint64_t addr, void *buf, size_t len)
 {
-	if (!cv->mem->read_back)
-		return gread(cv, addr, buf, len);
-	if (len == 0)
-		return 0;
-	if (!range_ok(cv, addr, len))
-		return -EFAULT;
-	int r = cv->mem->read_back(cv->mem->ctx, addr, buf, len);
-	return r == 0 ? 0 : r < 0 ? r : -EFAULT;
+	return gread_with(cv, cv->mem->read_back ? cv->mem->read_back : cv->mem->read, addr, buf,
+			  len);
 }
 
 static int gwrite(struct cb_conv *cv, uint64_t addr, const void *buf, size_t len)
@@ -967,7 +968,7 @@ static int add_fd(struct walk *w, const struct cb_field *fld, uint8_t *g, uint8_
 	fd->dir = eff;
 	fd->gaddr = w->obj->gaddr + (uint64_t)(g - w->obj->g);
 	fd->guest = (dir_bits(eff) & CB_DIR_IN) ? (int64_t)load(g, gs, true) : 0;
-	fd->name = fld->name;
+	fd->name = fld->name[0] ? fld->name : NULL;
 	*cv->fd_tail = fd;
 	cv->fd_tail = &fd->next;
 	return 0;
@@ -1093,7 +1094,7 @@ static void note_failure(struct cb_conv *cv, const struct cb_record *rec,
 {
 	if (!cv->fail_field) {
 		cv->fail_record = rec->name;
-		cv->fail_field = fld->name;
+		cv->fail_field = fld->name[0] ? fld->name : NULL;
 	}
 }
 

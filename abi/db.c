@@ -40,18 +40,18 @@ struct cb_record *cb_db_add_record(struct cb_abi_db *db, const char *name)
 struct cb_field *cb_db_insert_field(struct cb_abi_db *db, int rec, int at, const char *name)
 {
 	struct cb_record *r = cb_db_rec(db, rec);
-	char *nm = name ? strdup(name) : NULL;
-	struct cb_field *v = !name || nm ? grow1(r->fields, r->nfields, sizeof(*v)) : NULL;
-	if (!v) {
-		free(nm);
+	if (name && strlen(name) >= CB_FIELD_NAME_MAX)
+		return NULL; /* callers check the length first, to say so */
+	struct cb_field *v = grow1(r->fields, r->nfields, sizeof(*v));
+	if (!v)
 		return NULL;
-	}
 	memmove(&v[at + 1], &v[at], (size_t)(r->nfields - at) * sizeof(*v));
 	r->fields = v;
 	r->nfields++;
 	struct cb_field *f = &v[at];
 	memset(f, 0, sizeof(*f));
-	f->name = nm;
+	if (name)
+		strcpy(f->name, name);
 	f->record = CB_NO_INDEX;
 	cb_annot_init(&f->a);
 	return f;
@@ -124,10 +124,8 @@ void cb_abi_db_free(struct cb_abi_db *db)
 {
 	for (int r = 0; r < db->nrecords; r++) {
 		struct cb_record *rec = cb_db_rec(db, r);
-		for (int i = 0; i < rec->nfields; i++) {
-			free((char *)rec->fields[i].name);
+		for (int i = 0; i < rec->nfields; i++)
 			free((void *)rec->fields[i].a.cases);
-		}
 		free((void *)rec->fields);
 		free((char *)rec->name);
 	}

@@ -49,7 +49,7 @@ static const char *lookup(enum cb_arch arch, uint32_t request)
 		else
 			hi = mid;
 	}
-	return lo < n && t[lo].req == request ? t[lo].name : NULL;
+	return lo < n && t[lo].req == request ? cb_ioctl_name_str(&t[lo]) : NULL;
 }
 
 const char *cb_ioctl_name(enum cb_arch arch, uint32_t request)

@@ -116,7 +116,7 @@ int cb_ioctl_pattern_expr(const char *name, int which, uint32_t value, char *buf
 int cb_abi_field_index(const struct cb_record *r, const char *name)
 {
 	for (int i = 0; i < r->nfields; i++)
-		if (r->fields[i].name && strcmp(r->fields[i].name, name) == 0)
+		if (r->fields[i].name[0] && strcmp(r->fields[i].name, name) == 0)
 			return i;
 	return CB_NO_INDEX;
 }

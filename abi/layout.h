@@ -142,8 +142,14 @@ struct cb_annot {
 	int ncases;
 };
 
+/* Longest field name, NUL included. A name in the record, not a pointer:
+ * the built-in database (abigen/builtin_abi.c, some 2,300 fields) then
+ * needs no load-time relocation, so its pages stay shared with the file
+ * instead of being copied into every run at start-up. */
+#define CB_FIELD_NAME_MAX 48
+
 struct cb_field {
-	const char *name;
+	char name[CB_FIELD_NAME_MAX]; /* "" for an anonymous member */
 	enum cb_kind kind;
 	uint32_t off[CB_ARCH_COUNT];
 	uint32_t size[CB_ARCH_COUNT];
@@ -154,6 +160,12 @@ struct cb_field {
 	int record;
 	struct cb_annot a;
 };
+
+/* A field's name for messages: "-" for an anonymous member. */
+static inline const char *cb_field_label(const struct cb_field *f)
+{
+	return f->name[0] ? f->name : "-";
+}
 
 struct cb_record {
 	const char *name; /* "stat64", or "ifreq.ifr_ifru" for anonymous members */

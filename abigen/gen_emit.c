@@ -146,10 +146,7 @@ static void record_tables(FILE *f, const struct cb_abi_db *db, int r)
 	fprintf(f, "static const struct cb_field cb_fields_%d[] = { /* %s */\n", r, rec->name);
 	for (int i = 0; i < rec->nfields; i++) {
 		const struct cb_field *fl = &rec->fields[i];
-		if (fl->name)
-			fprintf(f, "\t{ .name = \"%s\", ", fl->name);
-		else
-			fputs("\t{ .name = NULL, ", f);
+		fprintf(f, "\t{ .name = \"%s\", ", fl->name);
 		fprintf(f, ".kind = %s, ", kind_c(fl->kind, kb, sizeof(kb)));
 		per_abi(f, "off", fl->off, false);
 		fputs(", ", f);

@@ -119,7 +119,11 @@ static int merge_field(struct mctx *m, const char *rname, const struct cb_dw_rec
 	bool same_count = true, all_array = true, all_flex = true, same_bits = true;
 	bool char_elems = true;
 	memset(f, 0, sizeof(*f));
-	f->name = s->name;
+	if (s->name && strlen(s->name) >= sizeof(f->name))
+		return cb_fail(m->err, ENAMETOOLONG, "%s.%s: a field name of %zu bytes or more "
+			       "(abi/layout.h: raise CB_FIELD_NAME_MAX)", rname, s->name, sizeof(f->name));
+	if (s->name)
+		strcpy(f->name, s->name);
 	f->record = CB_NO_INDEX;
 	f->elem_kind = CB_K_SINT;
 	cb_annot_init(&f->a);
@@ -386,7 +390,7 @@ static bool same_layout(const struct cb_record *x, const struct cb_record *y)
 		return false;
 	for (int i = 0; i < x->nfields; i++) {
 		const struct cb_field *a = &x->fields[i], *b = &y->fields[i];
-		if (!a->name != !b->name || (a->name && strcmp(a->name, b->name) != 0) ||
+		if (strcmp(a->name, b->name) != 0 ||
 		    a->kind != b->kind || a->elem_kind != b->elem_kind || a->count != b->count ||
 		    a->record != b->record || memcmp(a->off, b->off, sizeof(a->off)) ||
 		    memcmp(a->size, b->size, sizeof(a->size)))
@@ -395,8 +399,7 @@ static bool same_layout(const struct cb_record *x, const struct cb_record *y)
 	return true;
 }
 
-/* Move the merged record R into the database; its field names still point
- * into the views, so they are copied now. */
+/* Move the merged record R into the database. */
 static int store(struct mctx *m, const char *name, struct cb_record *r, unsigned *flags,
 		 const char *cexpr, int *out)
 {
@@ -405,20 +408,10 @@ static int store(struct mctx *m, const char *name, struct cb_record *r, unsigned
 	if (!gr)
 		return -ENOMEM;
 	g->rec = gr;
-	for (int i = 0; i < r->nfields; i++) {
-		struct cb_field *f = (struct cb_field *)&r->fields[i];
-		if (f->name && !(f->name = strdup(f->name))) {
-			for (int j = 0; j < i; j++)
-				free((char *)r->fields[j].name);
-			return -ENOMEM;
-		}
-	}
 	char *cx = cexpr ? strdup(cexpr) : NULL;
 	struct cb_record *dr = (!cexpr || cx) ? cb_db_add_record(&g->db, name) : NULL;
 	if (!dr) {
 		free(cx);
-		for (int i = 0; i < r->nfields; i++)
-			free((char *)r->fields[i].name);
 		return -ENOMEM;
 	}
 	r->name = dr->name;

@@ -3,6 +3,7 @@
  * that a start-up looks them up instead of asking libseccomp, which scans
  * its tables linearly, a few thousand times. Usage: cb-syscall-tables OUT.c */
 #include <seccomp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,12 +44,29 @@ int main(int argc, char **argv)
 		for (int nr = 0; nr < MAXNR; nr++)
 			if ((names[a][nr] = seccomp_syscall_resolve_num_arch(arches[a], nr)))
 				sorted[a][count[a]++] = nr;
-	fprintf(f, "const char *const cb_systab_name[%zu][%d] = {\n", NARCH, MAXNR);
+	/* Names as offsets into one text, not pointers: a table of pointers
+	 * is relocated, and so copied, at every start of the program. */
+	static unsigned at[NARCH][MAXNR];
+	unsigned len = 0;
+	fprintf(f, "const char cb_systab_text[] =\n\t\"\\0\"");
+	for (size_t a = 0; a < NARCH; a++)
+		for (int nr = 0; nr < MAXNR; nr++)
+			if (names[a][nr]) {
+				at[a][nr] = ++len;
+				len += (unsigned)strlen(names[a][nr]);
+				fprintf(f, "\n\t\"%s\\0\"", names[a][nr]);
+			}
+	fprintf(f, ";\n\n");
+	if (len > UINT16_MAX) {
+		fprintf(stderr, "cb-syscall-tables: %u bytes of names, more than a uint16_t offset\n", len);
+		return 1;
+	}
+	fprintf(f, "const uint16_t cb_systab_name_at[%zu][%d] = {\n", NARCH, MAXNR);
 	for (size_t a = 0; a < NARCH; a++) {
 		fprintf(f, "\t{\n");
 		for (int nr = 0; nr < MAXNR; nr++)
 			if (names[a][nr])
-				fprintf(f, "\t\t[%d] = \"%s\",\n", nr, names[a][nr]);
+				fprintf(f, "\t\t[%d] = %u,\n", nr, at[a][nr]);
 		fprintf(f, "\t},\n");
 	}
 	fprintf(f, "};\n\n/* The number libseccomp's rules take for each call: the x86_64 one,\n"

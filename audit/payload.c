@@ -178,16 +178,16 @@ void cb_payload_other_sizes(struct cb_json *j, enum cb_arch arch, uint32_t reque
 	cb_json_arr_open(j, "other_size");
 	char s[96];
 	for (int i = 0; i < n; i++) {
-		snprintf(s, sizeof(s), "%s(%u)", o[i]->name, _IOC_SIZE(o[i]->req));
+		snprintf(s, sizeof(s), "%s(%u)", cb_ioctl_name_str(o[i]), _IOC_SIZE(o[i]->req));
 		cb_json_arr_str(j, s, sizeof(s));
 	}
 	for (int i = 0; i < n2; i++) {
 		bool dup = false;
 		for (int k = 0; k < n && !dup; k++)
-			dup = o[k]->req == o2[i]->req && strcmp(o[k]->name, o2[i]->name) == 0;
+			dup = o[k]->req == o2[i]->req && o[k]->name == o2[i]->name;
 		if (dup)
 			continue;
-		snprintf(s, sizeof(s), "%s(%u,%s)", o2[i]->name, _IOC_SIZE(o2[i]->req),
+		snprintf(s, sizeof(s), "%s(%u,%s)", cb_ioctl_name_str(o2[i]), _IOC_SIZE(o2[i]->req),
 			 cb_arch_name(other));
 		cb_json_arr_str(j, s, sizeof(s));
 	}

@@ -155,7 +155,7 @@ static void show_record(const struct cb_abi_db *db, int r, bool tty)
 	for (int i = 0; i < rec->nfields; i++) {
 		const struct cb_field *f = &rec->fields[i];
 		kind_text(db, f, kind, sizeof(kind));
-		if (f->name && (int)strlen(f->name) > nw)
+		if ((int)strlen(f->name) > nw)
 			nw = (int)strlen(f->name);
 		if ((int)strlen(kind) > kw)
 			kw = (int)strlen(kind);
@@ -174,7 +174,7 @@ static void show_record(const struct cb_abi_db *db, int r, bool tty)
 		kind_text(db, f, kind, sizeof(kind));
 		if (differs && tty)
 			fputs("\033[1m", stdout);
-		printf("%c %-*s %-*s", differs ? '*' : ' ', nw, f->name ? f->name : "(pad)", kw, kind);
+		printf("%c %-*s %-*s", differs ? '*' : ' ', nw, f->name[0] ? f->name : "(pad)", kw, kind);
 		for (int c = 0; c < CB_ARCH_COUNT; c++) {
 			enum cb_arch a = cols[c];
 			if (f->size[a] == 0)
@@ -255,7 +255,7 @@ static void json_record(const struct cb_abi_db *db, int r)
 	for (int i = 0; i < rec->nfields; i++) {
 		const struct cb_field *f = &rec->fields[i];
 		printf("%s{\"name\":", i ? "," : "");
-		if (f->name)
+		if (f->name[0])
 			printf("\"%s\"", f->name);
 		else
 			printf("null");

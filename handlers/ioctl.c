@@ -302,6 +302,7 @@ static void handle_ioctl(struct cb_call *c)
 		log_path(c, gfd, -1, path, sizeof(path));
 		to_kernel(c, gfd, path, request, act.kind == CB_ACT_ALLOW ? "allowed" : "kernel",
 			  act.kind == CB_ACT_ALLOW || act.kind == CB_ACT_LOG ? CB_OUT_K_RULE
+			  : cb_translate_task_tied(&c->sup->tr, c->arch, request) ? CB_OUT_K_TASK
 									  : CB_OUT_K_ARGS);
 		return;
 	}

@@ -28,6 +28,18 @@ const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_
 	return NULL;
 }
 
+bool cb_translate_task_tied(const struct cb_translator *t, enum cb_arch arch, uint32_t request)
+{
+	if (!t->enabled || arch != CB_ARCH_I386)
+		return false;
+	for (int i = 0; i < t->ndbs; i++) {
+		const struct cb_ioctl *ioc = cb_abi_ioctl_by_req(t->dbs[i], arch, request);
+		if (ioc)
+			return ioc->task_tied;
+	}
+	return false;
+}
+
 /* A scalar argument (int *, long *): widen on the way in, narrow back. */
 static int64_t scalar_call(struct cb_call *c, const struct cb_ioctl *ioc, uint32_t request, int fd,
 			   uint64_t argp)

@@ -106,7 +106,8 @@ const struct cb_group cb_groups[] = {
 	       "clock_getres", "sched_getaffinity", "sched_setaffinity", "sched_rr_get_interval",
 	       "fcntl", "lseek", "truncate", "ftruncate", "stat", "lstat", "fstat", "statfs",
 	       "fstatfs", "timerfd_settime", "timerfd_gettime",
-	       "preadv2", "pwritev2", "sendfile", "select") },
+	       "preadv2", "pwritev2", "sendfile", "select", "mq_open", "mq_timedsend",
+	       "mq_timedreceive", "mq_getsetattr") },
 	{ NULL },
 };
 

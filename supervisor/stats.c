@@ -16,6 +16,7 @@ static const char *const names[CB_OUT_COUNT] = {
 	[CB_OUT_K_ARGS] = "arguments",
 	[CB_OUT_K_NAMESPACE] = "namespace",
 	[CB_OUT_K_NO_WORKER] = "no-worker",
+	[CB_OUT_K_TASK] = "task",
 };
 
 const char *cb_outcome_name(enum cb_outcome o)

@@ -24,11 +24,14 @@ enum cb_outcome {
 	CB_OUT_K_RULE,     /* kernel: an allow or log rule */
 	CB_OUT_K_UNHANDLED, /* kernel: trapped, but no handler performs it */
 	CB_OUT_K_ARGS,     /* kernel: the handler leaves these arguments to it
-			    * (task-tied fd or flags, an unknown ioctl request) */
+			    * (flags it does not take, an unknown ioctl request) */
 	CB_OUT_K_NAMESPACE, /* kernel: a path call from another root, mount or
 			     * user namespace, an IPC call from another IPC
 			     * namespace or euid, or credentials not taken */
 	CB_OUT_K_NO_WORKER, /* kernel: it may wait and no worker was free */
+	CB_OUT_K_TASK,     /* kernel: this command or sub-call of a performable
+			    * call is tied to the calling task (its fd table,
+			    * POSIX locks, signal owner, credentials recorded) */
 	CB_OUT_COUNT,
 };
 

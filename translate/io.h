@@ -102,6 +102,10 @@ int xio_iov_one(struct cb_call *c, uint64_t gaddr, size_t len, bool out, struct 
 /* After an OUT call that returned RESULT: the bytes the kernel wrote go
  * back (RESULT of them; everything accessible after a fault). */
 int xio_iov_out(struct cb_call *c, const struct xio_iov *v, int64_t result);
+/* The end of a vectored call whose host call on V returned R: after a
+ * read (OUT) the bytes the kernel wrote go back, after a write the signal
+ * it raised goes to the guest; V is freed. R, or the write-back's error. */
+int xio_iov_done(struct cb_xctx *x, struct xio_iov *v, bool out, long r);
 /* Skip N bytes already moved (a write that goes on). */
 void xio_iov_advance(struct xio_iov *v, size_t n);
 void xio_iov_free(struct xio_iov *v);
@@ -128,6 +132,13 @@ int64_t xio_now_ns(void);
  * poll_select_set_timeout does: 0, -EINVAL (negative or nsec out of
  * range), -EFAULT, -ENOENT when the call is gone. */
 int xio_read_timeout(struct cb_call *c, uint64_t p, bool t64, int64_t *sec, int64_t *nsec);
+/* The same timeout (P 0: none) as a deadline from now: *DEADLINE in
+ * CLOCK_MONOTONIC ns (-1: none, or one too far to count), *ZERO for a
+ * zero timeout. Returns as xio_read_timeout. */
+int xio_read_deadline(struct cb_call *c, uint64_t p, bool t64, int64_t *deadline, bool *zero);
+/* NS nanoseconds to the guest's timespec at P, of T64's layout: 0,
+ * -EFAULT, -ENOENT. */
+int xio_write_timespec(struct cb_call *c, uint64_t p, bool t64, int64_t ns);
 /* Wait until HFD shows EVENTS (or an error or hang-up), never consuming:
  * 1 ready, 0 at DEADLINE (CLOCK_MONOTONIC ns, <0: none), -ENOENT when the
  * guest's call went away, -ENOMEM when no worker could take the lead
@@ -159,6 +170,7 @@ struct xio_ids {
 	uint64_t sig_blk, sig_ign;
 	uint64_t sig_pnd, shd_pnd; /* pending: the thread's, the process's */
 	int fd_size;              /* FDSize: the fd table's size */
+	int umask;                /* Umask: (-1 when the kernel does not say) */
 };
 /* From /proc/TID/status: 0 or -ENOENT. */
 int xio_guest_ids(struct cb_call *c, struct xio_ids *ids);

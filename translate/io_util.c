@@ -345,6 +345,19 @@ int xio_iov_out(struct cb_call *c, const struct xio_iov *v, int64_t result)
 	return 0;
 }
 
+int xio_iov_done(struct cb_xctx *x, struct xio_iov *v, bool out, long r)
+{
+	if (out && r != -ENOENT) {
+		int o = xio_iov_out(x->c, v, r);
+		if (o)
+			r = o;
+	}
+	if (!out)
+		xio_forward_signals(x);
+	xio_iov_free(v);
+	return (int)r;
+}
+
 void xio_iov_advance(struct xio_iov *v, size_t n)
 {
 	struct iovec *h = (struct iovec *)(uintptr_t)v->hptr;
@@ -433,6 +446,33 @@ int xio_read_timeout(struct cb_call *c, uint64_t p, bool t64, int64_t *sec, int6
 	if (rc)
 		return rc;
 	return *sec < 0 || *nsec < 0 || *nsec >= 1000000000 ? -EINVAL : 0;
+}
+
+int xio_read_deadline(struct cb_call *c, uint64_t p, bool t64, int64_t *deadline, bool *zero)
+{
+	*deadline = -1;
+	*zero = false;
+	if (!p)
+		return 0;
+	int64_t sec, nsec;
+	int rc = xio_read_timeout(c, p, t64, &sec, &nsec);
+	if (rc)
+		return rc;
+	*zero = sec == 0 && nsec == 0;
+	int64_t now = xio_now_ns();
+	if (sec < (INT64_MAX - now) / 1000000000 - 1)
+		*deadline = now + sec * 1000000000 + nsec;
+	return 0;
+}
+
+int xio_write_timespec(struct cb_call *c, uint64_t p, bool t64, int64_t ns)
+{
+	if (t64) {
+		int64_t v[2] = { ns / 1000000000, ns % 1000000000 };
+		return cb_guest_write(c, p, v, sizeof(v));
+	}
+	int32_t v[2] = { (int32_t)(ns / 1000000000), (int32_t)(ns % 1000000000) };
+	return cb_guest_write(c, p, v, sizeof(v));
 }
 
 int64_t xio_now_ns(void)
@@ -627,6 +667,7 @@ pid_t xio_pid_in_guest_ns(pid_t pid, int depth)
 int xio_guest_ids(struct cb_call *c, struct xio_ids *ids)
 {
 	memset(ids, 0, sizeof(*ids));
+	ids->umask = -1;
 	char path[40], line[256];
 	snprintf(path, sizeof(path), "/proc/%u/status", c->n->pid);
 	FILE *f = fopen(path, "re");
@@ -659,6 +700,8 @@ int xio_guest_ids(struct cb_call *c, struct xio_ids *ids)
 			ids->shd_pnd = hex64(line + 7);
 		else if (!strncmp(line, "FDSize:", 7))
 			ids->fd_size = atoi(line + 7);
+		else if (!strncmp(line, "Umask:", 6))
+			ids->umask = (int)strtol(line + 6, NULL, 8);
 	}
 	fclose(f);
 	if (!ids->ns_depth) { /* no NStgid line: a kernel before 4.1 */

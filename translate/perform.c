@@ -23,7 +23,8 @@
 
 static const struct cb_xsys *const tables[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets,
 						 cb_xsys_sockets, cb_xsys_ipc, cb_xsys_file_times,
-						 cb_xsys_clocks, cb_xsys_sched, cb_xsys_timerfd };
+						 cb_xsys_clocks, cb_xsys_sched, cb_xsys_timerfd,
+						 cb_xsys_mqueue };
 #define FOR_EACH_ROW(row)                                                        \
 	for (size_t t_ = 0; t_ < sizeof(tables) / sizeof(tables[0]); t_++)       \
 		for (const struct cb_xsys *row = tables[t_]; row->guest; row++)
@@ -105,6 +106,18 @@ int cb_xsys_same_ns(struct cb_call *c, const char *ns)
 	if (cb_call_live(c))
 		return -ENOENT;
 	return r == 0 && mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
+}
+
+int cb_xsys_gate_ns(struct cb_xctx *x, const char *ns)
+{
+	int same = cb_xsys_same_ns(x->c, ns);
+	if (same < 0)
+		return same;
+	if (!same) {
+		x->kernel_why = CB_OUT_K_NAMESPACE;
+		return CB_XSYS_KERNEL; /* safe in a gate: /proc was read, no guest memory */
+	}
+	return 0;
 }
 
 /* What a path resolves against, for the supervisor: its mount and user

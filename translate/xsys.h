@@ -135,6 +135,12 @@ struct cb_xsys {
  * host call then fails with EBADF where the kernel would. 0, -ENOENT when
  * the call is gone, or another negative errno. */
 int cb_xsys_hold_fd(struct cb_xctx *x, int gfd, int *host);
+/* The 64-bit value an i386 guest passes in two registers: C's args[LO],
+ * the low word, and args[HI] (sys_ia32_* wrappers, compat_arg_u64). */
+static inline uint64_t cb_xsys_join64(const struct cb_call *c, int lo, int hi)
+{
+	return ((uint64_t)(uint32_t)c->args[hi] << 32) | (uint32_t)c->args[lo];
+}
 /* A CB_X_CREDS row's CALL hook: the guest's credentials for the host
  * call it is about to make (0, or a negative errno: then make none), and
  * back to the worker's right after it. */
@@ -144,6 +150,10 @@ void cb_xsys_as_self(struct cb_xctx *x);
  * ("uts", "time", "mnt", ...; or the kernel has no such kind), 0 when it is
  * not or that cannot be told, -ENOENT when the call is gone. */
 int cb_xsys_same_ns(struct cb_call *c, const char *ns);
+/* For gates: CB_XSYS_KERNEL (counted as CB_OUT_K_NAMESPACE) when the guest
+ * thread is not in the supervisor's namespace of kind NS, else 0; -ENOENT
+ * when the call is gone. */
+int cb_xsys_gate_ns(struct cb_xctx *x, const char *ns);
 
 /* The tables, each ended by a row with guest == NULL. */
 extern const struct cb_xsys cb_xsys_files[];
@@ -155,6 +165,7 @@ extern const struct cb_xsys cb_xsys_file_times[];
 extern const struct cb_xsys cb_xsys_clocks[];
 extern const struct cb_xsys cb_xsys_sched[];
 extern const struct cb_xsys cb_xsys_timerfd[];
+extern const struct cb_xsys cb_xsys_mqueue[];
 
 /* The row for ARCH's syscall NR, or NULL. Only i386 guests are translated. */
 const struct cb_xsys *cb_xsys_find(enum cb_arch arch, int nr);

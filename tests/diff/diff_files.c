@@ -954,6 +954,32 @@ static void show_rl64(const char *what, long r, const struct rlimit64_ *l)
 		       (unsigned long long)l->max);
 }
 
+/* The guest's own FSIZE soft limit set to V natively (prlimit64 with a
+ * new limit stays in the kernel), for the translated calls to read back. */
+static void set_fsize(uint64_t v)
+{
+	char what[96];
+	struct rlimit64_ n = { v, ~0ull };
+	snprintf(what, sizeof(what), "prlimit64 set FSIZE soft 0x%llx", (unsigned long long)v);
+	res(what, syscall(SYS_prlimit64, 0, RLIMIT_FSIZE, &n, NULL));
+}
+
+/* What getrlimit and ugetrlimit (NAME, syscall NR) refuse, in the kernel's
+ * order: the resource before the pointer. */
+static void bad_getrlimit(const char *name, long nr)
+{
+	char what[96];
+	struct rlimit32 l;
+	snprintf(what, sizeof(what), "%s bad resource", name);
+	res(what, syscall(nr, 999, &l));
+	snprintf(what, sizeof(what), "%s bad resource, bad pointer", name);
+	res(what, syscall(nr, 999, BAD_PTR));
+	snprintf(what, sizeof(what), "%s bad pointer", name);
+	res(what, syscall(nr, RLIMIT_NOFILE, BAD_PTR));
+	snprintf(what, sizeof(what), "%s NULL", name);
+	res(what, syscall(nr, RLIMIT_NOFILE, NULL));
+}
+
 static void old_getrlimit(void);
 
 static void rlimits(void)
@@ -973,15 +999,11 @@ static void rlimits(void)
 		memset(&l, FILL, sizeof(l));
 		show_rl(what, syscall(SYS_ugetrlimit, which[i].res, &l), &l);
 	}
-	/* The guest's own limit, set natively (prlimit64 with a new limit stays
-	 * in the kernel), read back through the translated calls: values
-	 * around the 32-bit RLIM_INFINITY. */
+	/* Values around the 32-bit RLIM_INFINITY. */
 	static const uint64_t vals[] = { 1 << 20, 0xfffffffeull, 0xffffffffull, 0x100000000ull,
 					 5ull << 32, ~0ull };
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-		struct rlimit64_ n = { vals[i], ~0ull };
-		snprintf(what, sizeof(what), "prlimit64 set FSIZE soft 0x%llx", (unsigned long long)vals[i]);
-		res(what, syscall(SYS_prlimit64, 0, RLIMIT_FSIZE, &n, NULL));
+		set_fsize(vals[i]);
 		memset(&l, FILL, sizeof(l));
 		show_rl("ugetrlimit FSIZE", syscall(SYS_ugetrlimit, RLIMIT_FSIZE, &l), &l);
 		memset(&o, FILL, sizeof(o));
@@ -990,10 +1012,7 @@ static void rlimits(void)
 		show_rl64("prlimit64 own pid FSIZE",
 			  syscall(SYS_prlimit64, getpid(), RLIMIT_FSIZE, NULL, &o), &o);
 	}
-	res("ugetrlimit bad resource", syscall(SYS_ugetrlimit, 999, &l));
-	res("ugetrlimit bad resource, bad pointer", syscall(SYS_ugetrlimit, 999, BAD_PTR));
-	res("ugetrlimit bad pointer", syscall(SYS_ugetrlimit, RLIMIT_NOFILE, BAD_PTR));
-	res("ugetrlimit NULL", syscall(SYS_ugetrlimit, RLIMIT_NOFILE, NULL));
+	bad_getrlimit("ugetrlimit", SYS_ugetrlimit);
 	res("ugetrlimit bad resource, NULL", syscall(SYS_ugetrlimit, 999, NULL));
 	res("prlimit64 bad resource", syscall(SYS_prlimit64, 0, 999, NULL, &o));
 	res("prlimit64 bad old pointer", syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, BAD_PTR));
@@ -1012,20 +1031,14 @@ static void old_getrlimit(void)
 	struct rlimit32 l;
 	static const uint64_t vals[] = { 1 << 20, 0x7ffffffeull, 0x7fffffffull, 0x80000000ull,
 					 0xffffffffull, 5ull << 32, ~0ull };
-	char what[96];
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-		struct rlimit64_ n = { vals[i], ~0ull };
-		snprintf(what, sizeof(what), "prlimit64 set FSIZE soft 0x%llx", (unsigned long long)vals[i]);
-		res(what, syscall(SYS_prlimit64, 0, RLIMIT_FSIZE, &n, NULL));
+		set_fsize(vals[i]);
 		memset(&l, FILL, sizeof(l));
 		show_rl("getrlimit FSIZE", syscall(SYS_getrlimit, RLIMIT_FSIZE, &l), &l);
 	}
 	memset(&l, FILL, sizeof(l));
 	show_rl("getrlimit NOFILE", syscall(SYS_getrlimit, RLIMIT_NOFILE, &l), &l);
-	res("getrlimit bad resource", syscall(SYS_getrlimit, 999, &l));
-	res("getrlimit bad resource, bad pointer", syscall(SYS_getrlimit, 999, BAD_PTR));
-	res("getrlimit bad pointer", syscall(SYS_getrlimit, RLIMIT_NOFILE, BAD_PTR));
-	res("getrlimit NULL", syscall(SYS_getrlimit, RLIMIT_NOFILE, NULL));
+	bad_getrlimit("getrlimit", SYS_getrlimit);
 }
 
 /* ---- fcntl value commands ---- */
@@ -1436,19 +1449,6 @@ struct ts32 {
 	int32_t sec, nsec;
 };
 
-static const struct {
-	clockid_t id;
-	const char *name;
-} wall_clocks[] = {
-	{ CLOCK_REALTIME, "REALTIME" },
-	{ CLOCK_MONOTONIC, "MONOTONIC" },
-	{ CLOCK_MONOTONIC_RAW, "MONOTONIC_RAW" },
-	{ CLOCK_REALTIME_COARSE, "REALTIME_COARSE" },
-	{ CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE" },
-	{ CLOCK_BOOTTIME, "BOOTTIME" },
-	{ CLOCK_TAI, "TAI" },
-};
-
 /* The return value, that tv_nsec is a nanosecond count, and that the value
  * is within a second of REF (read just before). */
 static void show_time(const char *what, long r, long long sec, long long nsec,
@@ -1468,18 +1468,18 @@ static void show_time(const char *what, long r, long long sec, long long nsec,
 static void clock_calls(void)
 {
 	char what[96];
-	for (size_t i = 0; i < sizeof(wall_clocks) / sizeof(wall_clocks[0]); i++) {
+	for (size_t i = 0; i < DIFF_WALL_CLOCKS; i++) {
 		struct timespec ref;
 		struct ts32 t;
 		struct __kernel_timespec t64;
-		clock_gettime(wall_clocks[i].id, &ref); /* the vDSO: no system call */
+		clock_gettime(diff_wall_clocks[i].id, &ref); /* the vDSO: no system call */
 		memset(&t, FILL, sizeof(t));
-		snprintf(what, sizeof(what), "clock_gettime %s", wall_clocks[i].name);
-		show_time(what, syscall(SYS_clock_gettime, wall_clocks[i].id, &t), t.sec, t.nsec, &ref);
-		clock_gettime(wall_clocks[i].id, &ref);
+		snprintf(what, sizeof(what), "clock_gettime %s", diff_wall_clocks[i].name);
+		show_time(what, syscall(SYS_clock_gettime, diff_wall_clocks[i].id, &t), t.sec, t.nsec, &ref);
+		clock_gettime(diff_wall_clocks[i].id, &ref);
 		memset(&t64, FILL, sizeof(t64));
-		snprintf(what, sizeof(what), "clock_gettime64 %s", wall_clocks[i].name);
-		show_time(what, syscall(SYS_clock_gettime64, wall_clocks[i].id, &t64), t64.tv_sec,
+		snprintf(what, sizeof(what), "clock_gettime64 %s", diff_wall_clocks[i].name);
+		show_time(what, syscall(SYS_clock_gettime64, diff_wall_clocks[i].id, &t64), t64.tv_sec,
 			  t64.tv_nsec, &ref);
 	}
 	struct ts32 t;
@@ -1497,10 +1497,7 @@ static void cpu_clocks(void)
 {
 	clockid_t pid_clock = 0;
 	clock_getcpuclockid(0, &pid_clock);
-	const struct {
-		clockid_t id;
-		const char *name;
-	} clocks[] = {
+	const struct diff_clock clocks[] = {
 		{ CLOCK_PROCESS_CPUTIME_ID, "PROCESS_CPUTIME_ID" },
 		{ CLOCK_THREAD_CPUTIME_ID, "THREAD_CPUTIME_ID" },
 		{ pid_clock, "clock_getcpuclockid(0)" },

@@ -15,6 +15,7 @@
 #include <linux/netfilter_ipv6/ip6_tables.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,24 +69,26 @@ static int no_table(void)
 
 #define ROOT "needs root (CAP_SYS_ADMIN for a network namespace, CAP_NET_ADMIN for its tables)"
 
-static const char *need_iptables(void)
+/* NULL when family F's cases can run here, else why not (NO_TABLE: the
+ * table is missing). */
+static const char *need_family(const struct fam *f, const char *no_table_why)
 {
-	fam = &v4;
+	fam = f;
 	if (geteuid() != 0)
 		return ROOT;
-	return no_table() ? "no ip_tables filter table in a new network namespace "
-			    "(modprobe ip_tables iptable_filter xt_tcpudp)"
-			  : NULL;
+	return no_table() ? no_table_why : NULL;
+}
+
+static const char *need_iptables(void)
+{
+	return need_family(&v4, "no ip_tables filter table in a new network namespace "
+				"(modprobe ip_tables iptable_filter xt_tcpudp)");
 }
 
 static const char *need_ip6tables(void)
 {
-	fam = &v6;
-	if (geteuid() != 0)
-		return ROOT;
-	return no_table() ? "no ip6_tables filter table in a new network namespace "
-			    "(modprobe ip6_tables ip6table_filter xt_tcpudp)"
-			  : NULL;
+	return need_family(&v6, "no ip6_tables filter table in a new network namespace "
+				"(modprobe ip6_tables ip6table_filter xt_tcpudp)");
 }
 
 /* ---- a filter table built by hand ---- */
@@ -118,31 +121,39 @@ static void put_name(uint8_t *at, const char *name, size_t room)
 	at[n] = 0;
 }
 
-static void match(unsigned e, const char *name, const void *data, unsigned n)
-{
-	struct xt_entry_match *m = (void *)(tbl + tlen);
-	unsigned sz = XT_ALIGN(sizeof(*m) + n); /* -m32: 4 bytes */
-	memset(m, 0, sz);
-	m->u.user.match_size = (uint16_t)sz;
-	put_name(tbl + tlen + offsetof(struct xt_entry_match, u.user.name), name,
-		 sizeof(m->u.user.name));
-	memcpy(m->data, data, n);
-	tlen += sz;
-	toff(e)[0] += sz;
-	toff(e)[1] += sz;
-}
+/* xt_entry_match and xt_entry_target are one layout: size, name and
+ * revision, then the extension's data. */
+_Static_assert(sizeof(struct xt_entry_match) == sizeof(struct xt_entry_target) &&
+		       offsetof(struct xt_entry_match, u.user.name) ==
+			       offsetof(struct xt_entry_target, u.user.name) &&
+		       offsetof(struct xt_entry_match, data) == offsetof(struct xt_entry_target, data),
+	       "match and target headers");
 
-static void target(unsigned e, const char *name, const void *data, unsigned n)
+/* Extension NAME with N bytes of DATA appended to entry E: a match (which
+ * moves the entry's target on) or its target. */
+static void ext(unsigned e, bool is_match, const char *name, const void *data, unsigned n)
 {
 	struct xt_entry_target *t = (void *)(tbl + tlen);
-	unsigned sz = XT_ALIGN(sizeof(*t) + n);
+	unsigned sz = XT_ALIGN(sizeof(*t) + n); /* -m32: 4 bytes */
 	memset(t, 0, sz);
 	t->u.user.target_size = (uint16_t)sz;
 	put_name(tbl + tlen + offsetof(struct xt_entry_target, u.user.name), name,
 		 sizeof(t->u.user.name));
 	memcpy(t->data, data, n);
 	tlen += sz;
+	if (is_match)
+		toff(e)[0] += sz;
 	toff(e)[1] += sz;
+}
+
+static void match(unsigned e, const char *name, const void *data, unsigned n)
+{
+	ext(e, true, name, data, n);
+}
+
+static void target(unsigned e, const char *name, const void *data, unsigned n)
+{
+	ext(e, false, name, data, n);
 }
 
 static void verdict(unsigned e, int v) { target(e, XT_STANDARD_TARGET, &v, sizeof(v)); }

@@ -256,6 +256,16 @@ static void show_near(const char *what, long r, long long t, long long frac, lon
 		       frac >= 0 && frac < sub ? "yes" : "NO", t >= ref - 1 && t <= ref + 1 ? "yes" : "NO");
 }
 
+static void show_res(const struct diff_clock *k)
+{
+	char what[96];
+	struct ts32 ts;
+	memset(&ts, FILL, sizeof(ts));
+	snprintf(what, sizeof(what), "clock_getres %s", k->name);
+	res(what, syscall(SYS_clock_getres, k->id, &ts));
+	dump("  res", &ts, sizeof(ts));
+}
+
 static void clocks(void)
 {
 	struct tv32 tv;
@@ -288,27 +298,9 @@ static void clocks(void)
 	printf("  stored the result %s\n", t == (int32_t)r ? "yes" : "NO");
 	res("time bad pointer", syscall(SYS_time, BAD_PTR));
 
-	static const struct {
-		clockid_t id;
-		const char *name;
-	} ids[] = {
-		{ CLOCK_REALTIME, "REALTIME" },
-		{ CLOCK_MONOTONIC, "MONOTONIC" },
-		{ CLOCK_MONOTONIC_RAW, "MONOTONIC_RAW" },
-		{ CLOCK_REALTIME_COARSE, "REALTIME_COARSE" },
-		{ CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE" },
-		{ CLOCK_BOOTTIME, "BOOTTIME" },
-		{ CLOCK_TAI, "TAI" },
-		{ CLOCK_PROCESS_CPUTIME_ID, "PROCESS_CPUTIME_ID (kernel)" },
-	};
-	char what[96];
-	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		struct ts32 ts;
-		memset(&ts, FILL, sizeof(ts));
-		snprintf(what, sizeof(what), "clock_getres %s", ids[i].name);
-		res(what, syscall(SYS_clock_getres, ids[i].id, &ts));
-		dump("  res", &ts, sizeof(ts));
-	}
+	for (size_t i = 0; i < DIFF_WALL_CLOCKS; i++)
+		show_res(&diff_wall_clocks[i]);
+	show_res(&(const struct diff_clock){ CLOCK_PROCESS_CPUTIME_ID, "PROCESS_CPUTIME_ID (kernel)" });
 	res("clock_getres NULL", syscall(SYS_clock_getres, CLOCK_MONOTONIC, NULL));
 	res("clock_getres bad clock", syscall(SYS_clock_getres, 100, NULL));
 	res("clock_getres bad clock, bad pointer", syscall(SYS_clock_getres, 100, BAD_PTR));

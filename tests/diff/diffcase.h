@@ -1,5 +1,6 @@
 /* What every differential guest shares: printing results in a stable form,
- * and the case table with its `list` / `CASE` command line. */
+ * the clocks the clock cases read, and the case table with its `list` /
+ * `CASE` command line. */
 #ifndef CB_DIFFCASE_H
 #define CB_DIFFCASE_H
 
@@ -7,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define BAD_PTR ((void *)16) /* never mapped */
 
@@ -28,6 +30,25 @@ static inline void dump(const char *what, const void *p, size_t n)
 		printf("%s%02x", i % 16 ? "" : " ", b[i]);
 	printf("\n");
 }
+
+/* A clock and the name a case prints for it. */
+struct diff_clock {
+	clockid_t id;
+	const char *name;
+};
+
+/* The clocks that read the same for every caller (not the CPU-time ones,
+ * which measure the caller): the ones the supervisor answers. */
+static const struct diff_clock diff_wall_clocks[] = {
+	{ CLOCK_REALTIME, "REALTIME" },
+	{ CLOCK_MONOTONIC, "MONOTONIC" },
+	{ CLOCK_MONOTONIC_RAW, "MONOTONIC_RAW" },
+	{ CLOCK_REALTIME_COARSE, "REALTIME_COARSE" },
+	{ CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE" },
+	{ CLOCK_BOOTTIME, "BOOTTIME" },
+	{ CLOCK_TAI, "TAI" },
+};
+#define DIFF_WALL_CLOCKS (sizeof(diff_wall_clocks) / sizeof(diff_wall_clocks[0]))
 
 /* A case names how its calls must be handled ("translated" or "performed"
  * by the supervisor, or left to the "kernel" because they depend on the

@@ -44,9 +44,7 @@ static void same_db(const struct cb_abi_db *x, const struct cb_abi_db *y)
 		ck_assert_int_eq(a->nfields, b->nfields);
 		for (int i = 0; i < a->nfields; i++) {
 			const struct cb_field *f = &a->fields[i], *g = &b->fields[i];
-			ck_assert(!f->name == !g->name);
-			if (f->name)
-				ck_assert_str_eq(f->name, g->name);
+			ck_assert_str_eq(f->name, g->name);
 			ck_assert_msg(f->kind == g->kind && f->count == g->count &&
 					      f->record == g->record &&
 					      !memcmp(f->off, g->off, sizeof(f->off)) &&
@@ -244,6 +242,11 @@ START_TEST(test_parse_errors)
 	expect_error(HEAD "record a struct size 4 4 align 4 4\nend\nrecord a struct size 4 4 align 4 4\nend\n",
 		     "t.abi:5: record a defined twice");
 	expect_error(HEAD "ioctl X req 1 1 arg record nope dir in\n", "t.abi:3: no record nope");
+	/* Field names live in the record (CB_FIELD_NAME_MAX), not behind a pointer. */
+	expect_error(HEAD "record a struct size 4 4 align 4 4\n"
+		     "field a23456789012345678901234567890123456789012345678 uint off 0 0 size 4 4\nend\n",
+		     "t.abi:4: field name a23456789012345678901234567890123456789012345678 is longer "
+		     "than 47 bytes: shorten it");
 	/* Safety: a pointer nobody described, an argument with no direction. */
 	expect_error(HEAD "record a struct size 8 16 align 4 8\nfield n uint off 0 0 size 4 4\n"
 		     "field p ptr off 4 8 size 4 8\nend\n",

@@ -58,12 +58,12 @@ static void expect_fields(const struct cb_abi_db *db, const char *rname, const s
 	ck_assert_int_eq(r->nfields, n);
 	for (int i = 0; i < n; i++) {
 		const struct cb_field *f = &r->fields[i];
-		const char *fn = f->name ? f->name : "(pad)";
+		const char *fn = f->name[0] ? f->name : "(pad)";
 		if (w[i].name)
-			ck_assert_msg(f->name && strcmp(f->name, w[i].name) == 0,
+			ck_assert_msg(strcmp(f->name, w[i].name) == 0,
 				      "%s field %d: %s, want %s", rname, i, fn, w[i].name);
 		else
-			ck_assert_msg(f->name == NULL, "%s field %d: %s, want a pad", rname, i, fn);
+			ck_assert_msg(f->name[0] == 0, "%s field %d: %s, want a pad", rname, i, fn);
 		ck_assert_msg(f->kind == w[i].kind, "%s.%s: kind %s, want %s", rname, fn,
 			      cb_kind_name(f->kind), cb_kind_name(w[i].kind));
 		ck_assert_msg(f->off[I386] == w[i].off32 && f->size[I386] == w[i].size32 &&

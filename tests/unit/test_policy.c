@@ -506,7 +506,7 @@ START_TEST(test_translated_group)
 	int rows = 0;
 	const struct cb_xsys *tabs[] = { cb_xsys_files, cb_xsys_io, cb_xsys_offsets, cb_xsys_sockets,
 					 cb_xsys_ipc, cb_xsys_file_times, cb_xsys_clocks, cb_xsys_sched,
-					 cb_xsys_timerfd };
+					 cb_xsys_timerfd, cb_xsys_mqueue };
 	for (size_t t = 0; t < sizeof(tabs) / sizeof(tabs[0]); t++)
 		for (const struct cb_xsys *r = tabs[t]; r->guest; r++, rows++) {
 			bool found = false;

@@ -72,6 +72,8 @@ END_TEST
 START_TEST(test_names)
 {
 	ck_assert_str_eq(cb_outcome_name(CB_OUT_K_NO_WORKER), "no-worker");
+	ck_assert_str_eq(cb_outcome_name(CB_OUT_K_TASK), "task");
+	ck_assert(cb_outcome_kernel(CB_OUT_K_TASK));
 	ck_assert_str_eq(cb_outcome_name(CB_OUT_TRANSLATED), "translated");
 	ck_assert(!cb_outcome_kernel(CB_OUT_ABANDONED));
 	ck_assert(cb_outcome_kernel(CB_OUT_K_RULE));

@@ -158,21 +158,26 @@ int cb_xf_pre_lstat(struct cb_xctx *x)
 	return path_stat(x, AT_SYMLINK_NOFOLLOW);
 }
 
-/* fstatat64(dirfd, path, buf, flags): the dirfd is taken only when the path
- * needs it (relative, empty or NULL: a pidfd_getfd less for absolute
- * paths). Order of errors is the kernel's either way: a dirfd the guest
- * does not have goes on as -1, and the host kernel reads the path before it
- * looks the dirfd up (EFAULT before EBADF) and ignores it for an absolute
- * path. */
-int cb_xf_pre_fstatat(struct cb_xctx *x)
+/* (dirfd, path, ...) with the stat family's FLAGS: the dirfd is taken only
+ * when the path needs it (relative, empty or NULL: a pidfd_getfd less for
+ * absolute paths). Order of errors is the kernel's either way: a dirfd the
+ * guest does not have goes on as -1, and the host kernel reads the path
+ * before it looks the dirfd up (EFAULT before EBADF) and ignores it for an
+ * absolute path. */
+static int at_path(struct cb_xctx *x, int flags)
 {
-	int flags = (int)x->c->args[3];
 	bool rel;
 	int dir = AT_FDCWD, r = cb_xf_fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
 	if (r == 0 && rel)
 		r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &dir);
 	x->host[0] = (uint64_t)(int64_t)dir;
 	return r;
+}
+
+/* fstatat64(dirfd, path, buf, flags) */
+int cb_xf_pre_fstatat(struct cb_xctx *x)
+{
+	return at_path(x, (int)x->c->args[3]);
 }
 
 /* ---- statfs ---- */
@@ -224,7 +229,7 @@ int cb_xf_pre_statfs(struct cb_xctx *x)
 int cb_xf_pre_truncate64(struct cb_xctx *x)
 {
 	int r = path_from_cwd(x);
-	x->host[1] = ((uint64_t)(uint32_t)x->c->args[2] << 32) | (uint32_t)x->c->args[1];
+	x->host[1] = cb_xsys_join64(x->c, 1, 2);
 	x->host[2] = 0;
 	return r;
 }
@@ -239,13 +244,7 @@ int cb_xf_pre_cwd_path(struct cb_xctx *x)
  * bytes for both ABIs; the dirfd is taken as fstatat64's is. */
 int cb_xf_pre_statx(struct cb_xctx *x)
 {
-	int flags = (int)x->c->args[2];
-	bool rel;
-	int dir = AT_FDCWD, r = cb_xf_fix_path(x, 1, !(flags & AT_SYMLINK_NOFOLLOW), &rel);
-	if (r == 0 && rel)
-		r = cb_xsys_hold_fd(x, (int32_t)x->c->args[0], &dir);
-	x->host[0] = (uint64_t)(int64_t)dir;
-	return r;
+	return at_path(x, (int)x->c->args[2]);
 }
 
 /* fstatfs64(fd, size, buf) as fstatfs(fd, buf). */
@@ -374,6 +373,15 @@ int cb_xf_undo_getdents(struct cb_xctx *x)
 
 /* ---- readdir (old_readdir: one entry per call) ---- */
 
+/* What the host's getdents64 gives, which readdir and getdents convert. */
+struct dirent64_ {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
+
 /* compat_fillonedir's record: d_ino and d_offset 32 bits, the name NUL-ended. */
 struct old_dirent32 {
 	uint32_t d_ino, d_offset;
@@ -398,13 +406,7 @@ int cb_xf_readdir(struct cb_xctx *x)
 	long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
 	if (n <= 0)
 		return n < 0 ? -errno : 0;
-	const struct {
-		uint64_t d_ino;
-		int64_t d_off;
-		uint16_t d_reclen;
-		uint8_t d_type;
-		char d_name[];
-	} *e = (const void *)buf;
+	const struct dirent64_ *e = (const void *)buf;
 	size_t len = strnlen(e->d_name, 255);
 	struct old_dirent32 d = { .d_ino = (uint32_t)e->d_ino, .d_offset = (uint32_t)at,
 				  .d_namlen = (uint16_t)len };
@@ -419,18 +421,17 @@ int cb_xf_readdir(struct cb_xctx *x)
 
 /* ---- getdents (the old 32-bit linux_dirent) ---- */
 
-struct dirent64_ {
-	uint64_t d_ino;
-	int64_t d_off;
-	uint16_t d_reclen;
-	uint8_t d_type;
-	char d_name[];
-};
-
 /* compat_filldir's record: 32-bit inode and next offset, the name NUL-ended,
  * the type in the last byte, 4-byte aligned. */
 #define DIRENT32_NAME 10
 #define DIRENT32_MAX (64u << 10) /* as getdents64's row: fewer bytes per call */
+
+/* The 32-bit record E becomes: its size, and the name's length in *LEN. */
+static size_t dirent32_size(const struct dirent64_ *e, size_t *len)
+{
+	*len = strnlen(e->d_name, 255);
+	return (DIRENT32_NAME + *len + 2 + 3) & ~(size_t)3;
+}
 
 /* A host getdents64 read into twice the guest's room (a 64-bit record is at
  * most twice its 32-bit one, so at least the entries the kernel would
@@ -459,8 +460,7 @@ int cb_xf_getdents(struct cb_xctx *x)
 	int stop = 0, given = 0;
 	for (long o = 0; o < n;) {
 		const struct dirent64_ *e = (const void *)(in + o);
-		size_t len = strnlen(e->d_name, 255);
-		size_t rec = (DIRENT32_NAME + len + 2 + 3) & ~(size_t)3;
+		size_t len, rec = dirent32_size(e, &len);
 		/* compat_filldir's order: room first, then the inode. */
 		if (used + rec > count) {
 			stop = -EINVAL;
@@ -483,8 +483,7 @@ int cb_xf_getdents(struct cb_xctx *x)
 	used = 0;
 	for (long o = 0; !r && given-- > 0;) {
 		const struct dirent64_ *e = (const void *)(in + o);
-		size_t len = strnlen(e->d_name, 255);
-		size_t rec = (DIRENT32_NAME + len + 2 + 3) & ~(size_t)3;
+		size_t len, rec = dirent32_size(e, &len);
 		uint32_t v[2] = { (uint32_t)e->d_ino, (uint32_t)e->d_off };
 		uint16_t reclen = (uint16_t)rec;
 		memcpy(out + used, v, sizeof(v));
@@ -511,7 +510,7 @@ int cb_xf_pre_fanotify_mark(struct cb_xctx *x)
 	unsigned flags = (unsigned)a[1];
 	int dir;
 	int r = cb_xf_dirfd_for(x, 5, (int32_t)a[4], !(flags & FAN_MARK_DONT_FOLLOW), &dir);
-	x->host[2] = (uint32_t)a[2] | (uint64_t)(uint32_t)a[3] << 32;
+	x->host[2] = cb_xsys_join64(x->c, 2, 3);
 	x->host[3] = (uint64_t)(int64_t)dir;
 	x->host[4] = x->host[5];
 	x->host[5] = 0;
@@ -573,15 +572,32 @@ static int fcntl_cmd(uint64_t cmd)
 	return -1;
 }
 
+/* The commands above that are the caller's, as i386 numbers (F_GETLK64
+ * and its kin are 12-14 there): --stats counts them apart ("task"), since
+ * no process but the caller could run them. F_SETPIPE_SZ and O_NOATIME
+ * are only checked against the caller's credentials, F_OFD_SETLKW waits:
+ * those are not. */
+static const unsigned fcntl_task_cmds[] = {
+	F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, 1027 /* F_DUPFD_QUERY */,
+	F_GETLK, F_SETLK, F_SETLKW, 12, 13, 14, F_SETOWN, F_GETOWN, F_SETOWN_EX,
+	F_GETOWN_EX, 17 /* F_GETOWNER_UIDS */, F_SETLEASE, F_NOTIFY,
+};
+
 /* CONTINUE for the rest is safe: only the command and argument registers
  * were looked at, and whether the third argument is a pointer depends on
  * the command. */
 int cb_xf_gate_fcntl(struct cb_xctx *x)
 {
-	int i = fcntl_cmd(x->c->args[1]);
-	if (i < 0 || (x->c->args[2] & fcntl_cmds[i].kernel_if))
-		return CB_XSYS_KERNEL;
-	return 0;
+	uint64_t cmd = x->c->args[1];
+	int i = fcntl_cmd(cmd);
+	if (i >= 0 && !(x->c->args[2] & fcntl_cmds[i].kernel_if))
+		return 0;
+	if (cmd == F_SETFL && (x->c->args[2] & O_ASYNC))
+		x->kernel_why = CB_OUT_K_TASK;
+	for (size_t k = 0; k < sizeof(fcntl_task_cmds) / sizeof(fcntl_task_cmds[0]); k++)
+		if (cmd == fcntl_task_cmds[k])
+			x->kernel_why = CB_OUT_K_TASK;
+	return CB_XSYS_KERNEL;
 }
 
 /* The lock struct, in the command's direction (F_OFD_SETLK's is not written

@@ -24,15 +24,10 @@
 /* do_sys_truncate refuses a negative length before it reads the path. */
 #define LATE_STR { .kind = CB_XA_STR, .dir = CB_DIR_IN, .late = true }
 
-static uint64_t pair(const struct cb_xctx *x, int lo)
-{
-	return ((uint64_t)(uint32_t)x->c->args[lo + 1] << 32) | (uint32_t)x->c->args[lo];
-}
-
 /* (fd, lo, hi): ftruncate64 */
 static int pre_fd_pos(struct cb_xctx *x)
 {
-	x->host[1] = pair(x, 1);
+	x->host[1] = cb_xsys_join64(x->c, 1, 2);
 	x->host[2] = 0;
 	return 0;
 }
@@ -40,7 +35,7 @@ static int pre_fd_pos(struct cb_xctx *x)
 /* readahead(fd, lo, hi, count) */
 static int pre_readahead(struct cb_xctx *x)
 {
-	x->host[1] = pair(x, 1);
+	x->host[1] = cb_xsys_join64(x->c, 1, 2);
 	x->host[2] = (uint32_t)x->c->args[3];
 	x->host[3] = 0;
 	return 0;
@@ -49,7 +44,7 @@ static int pre_readahead(struct cb_xctx *x)
 /* fadvise64(fd, lo, hi, len, advice): len is a 32-bit size_t. */
 static int pre_fadvise64(struct cb_xctx *x)
 {
-	x->host[1] = pair(x, 1);
+	x->host[1] = cb_xsys_join64(x->c, 1, 2);
 	x->host[2] = (uint32_t)x->c->args[3];
 	x->host[3] = (uint64_t)(int64_t)(int32_t)x->c->args[4];
 	x->host[4] = 0;
@@ -60,8 +55,8 @@ static int pre_fadvise64(struct cb_xctx *x)
  * lo, hi, n_lo, n_hi, flags): two pairs, then the last value. */
 static int pre_two_pairs(struct cb_xctx *x)
 {
-	x->host[1] = pair(x, 1);
-	x->host[2] = pair(x, 3);
+	x->host[1] = cb_xsys_join64(x->c, 1, 2);
+	x->host[2] = cb_xsys_join64(x->c, 3, 4);
 	x->host[3] = (uint64_t)(int64_t)(int32_t)x->c->args[5];
 	x->host[4] = x->host[5] = 0;
 	return 0;
@@ -70,8 +65,8 @@ static int pre_two_pairs(struct cb_xctx *x)
 /* fallocate(fd, mode, off_lo, off_hi, len_lo, len_hi) */
 static int pre_fallocate(struct cb_xctx *x)
 {
-	x->host[2] = pair(x, 2);
-	x->host[3] = pair(x, 4);
+	x->host[2] = cb_xsys_join64(x->c, 2, 3);
+	x->host[3] = cb_xsys_join64(x->c, 4, 5);
 	x->host[4] = x->host[5] = 0;
 	return 0;
 }
@@ -91,21 +86,13 @@ static int prw(struct cb_xctx *x, bool out)
 		xio_signals_setup();
 	struct xio_iov v;
 	rc = xio_iov_one(c, (uint32_t)c->args[1], (uint32_t)c->args[2], out, &v);
-	long r = rc;
-	if (!rc) {
-		long k = syscall(out ? SYS_pread64 : SYS_pwrite64, hfd, v.h[0].iov_base,
-				 v.h[0].iov_len, (int64_t)pair(x, 3));
-		r = k < 0 ? -errno : k;
-		if (out && r != -ENOENT) {
-			int o = xio_iov_out(c, &v, r);
-			if (o)
-				r = o;
-		}
-		if (!out)
-			xio_forward_signals(x);
+	if (rc) {
+		xio_iov_free(&v);
+		return rc;
 	}
-	xio_iov_free(&v);
-	return (int)r;
+	long k = syscall(out ? SYS_pread64 : SYS_pwrite64, hfd, v.h[0].iov_base, v.h[0].iov_len,
+			 (int64_t)cb_xsys_join64(x->c, 3, 4));
+	return xio_iov_done(x, &v, out, k < 0 ? -errno : k);
 }
 
 static int call_pread64(struct cb_xctx *x)
@@ -128,7 +115,7 @@ static int call_llseek(struct cb_xctx *x)
 	int rc = cb_xsys_hold_fd(x, (int32_t)c->args[0], &hfd);
 	if (rc)
 		return rc;
-	int64_t off = (int64_t)(((uint64_t)(uint32_t)c->args[1] << 32) | (uint32_t)c->args[2]);
+	int64_t off = (int64_t)cb_xsys_join64(c, 2, 1);
 	int64_t r = lseek(hfd, off, (int)(uint32_t)c->args[4]);
 	if (r < 0)
 		return -errno;

@@ -30,17 +30,7 @@ struct pts {
 /* get_timespec64 / get_old_timespec32, then poll_select_set_timeout. */
 static int pts_in(struct cb_call *c, uint64_t p, struct pts *t)
 {
-	t->deadline = -1;
-	if (!p)
-		return 0;
-	int64_t sec, nsec;
-	int rc = xio_read_timeout(c, p, t->t64, &sec, &nsec);
-	if (rc)
-		return rc;
-	t->zero = sec == 0 && nsec == 0;
-	int64_t now = xio_now_ns();
-	t->deadline = sec >= (INT64_MAX - now) / 1000000000 - 1 ? -1 : now + sec * 1000000000 + nsec;
-	return 0;
+	return xio_read_deadline(c, p, t->t64, &t->deadline, &t->zero);
 }
 
 /* poll_select_finish: the time left, but not for a zero timeout, and a
@@ -52,14 +42,7 @@ static int pts_out(struct cb_call *c, uint64_t p, const struct pts *t, int r)
 	int64_t left = t->deadline - xio_now_ns();
 	if (left < 0)
 		left = 0;
-	int w;
-	if (t->t64) {
-		int64_t v[2] = { left / 1000000000, left % 1000000000 };
-		w = cb_guest_write(c, p, v, sizeof(v));
-	} else {
-		int32_t v[2] = { (int32_t)(left / 1000000000), (int32_t)(left % 1000000000) };
-		w = cb_guest_write(c, p, v, sizeof(v));
-	}
+	int w = xio_write_timespec(c, p, t->t64, left);
 	return w == -ENOENT ? w : r;
 }
 

@@ -60,12 +60,76 @@ static int slice_ms(int64_t deadline, int64_t now)
 						       : XIO_SLICE_MS;
 }
 
+/* A wait of poll or select, slice by slice: each slice first looks at the
+ * signalfds among the fds (answered from the guest's pending signals, not
+ * by the host call), then waits in the host call for MS, then looks at the
+ * signalfds again when it waited; the wait is over when something is
+ * ready, at the deadline or for a zero timeout, and given up when the
+ * guest's call is gone. */
+struct slices {
+	struct cb_call *c;
+	const struct xio_sigfds *sf;
+	bool *sready;     /* which signalfds are ready, this slice */
+	bool zero;        /* do not wait */
+	int64_t deadline; /* CLOCK_MONOTONIC ns, <0: none */
+	int ms;           /* this slice's wait */
+};
+
+/* Before the host call: 0, or a negative errno. */
+static int slice_begin(struct slices *w)
+{
+	int s = xio_sigfds_ready(w->c, w->sf, w->sready);
+	if (s < 0)
+		return s;
+	w->ms = w->zero || s ? 0 : slice_ms(w->deadline, xio_now_ns());
+	return w->ms ? cb_call_may_block(w->c) : 0;
+}
+
+/* Counts the signalfds of SF that READY says are ready for the call (and
+ * marks them in its results, ARG). */
+typedef int (*slice_count)(const struct xio_sigfds *sf, const bool *ready, void *arg);
+
+/* After the host call that returned *R (its count, or -EINTR): the
+ * signalfds looked at again when it waited, those COUNT finds added to *R;
+ * then 1 when the wait is over (*R then 0 at least), 0 when it goes on, or
+ * a negative errno (-ENOENT: the call is gone). */
+static int slice_end(struct slices *w, int *r, slice_count count, void *arg)
+{
+	if (w->sf->n && w->ms) {
+		int s = xio_sigfds_ready(w->c, w->sf, w->sready);
+		if (s < 0)
+			return s;
+	}
+	int n = count(w->sf, w->sready, arg);
+	if (n)
+		*r = (*r < 0 ? 0 : *r) + n;
+	if (*r > 0 || w->zero || (w->deadline >= 0 && xio_now_ns() >= w->deadline)) {
+		if (*r < 0)
+			*r = 0;
+		return 1;
+	}
+	return cb_call_live(w->c) ? -ENOENT : 0;
+}
+
 /* ---- poll ---- */
 
 struct gpollfd {
 	int32_t fd;
 	int16_t events, revents;
 };
+
+/* signalfd_poll says EPOLLIN only; poll keeps what was asked. */
+static int poll_sigs(const struct xio_sigfds *sf, const bool *ready, void *arg)
+{
+	struct pollfd *h = arg;
+	int n = 0;
+	for (int k = 0; k < sf->n; k++) {
+		struct pollfd *e = &h[sf->idx[k]];
+		e->revents = ready[k] && (e->events & POLLIN) ? POLLIN : 0;
+		n += e->revents != 0;
+	}
+	return n;
+}
 
 int cb_xio_poll(struct cb_xctx *x)
 {
@@ -130,41 +194,23 @@ int xio_poll_core(struct cb_call *c, uint64_t gaddr, uint32_t nfds, int64_t dead
 	}
 	if (!zero)
 		cb_wait_begin(c, CLOCK_MONOTONIC, deadline);
+	struct slices sl = { c, &sf, sready, zero, deadline, 0 };
 	for (;;) {
-		int s = xio_sigfds_ready(c, &sf, sready);
-		if (s < 0) {
-			r = s;
+		if ((r = slice_begin(&sl)) < 0)
 			goto out;
-		}
-		int ms = zero || s ? 0 : slice_ms(deadline, xio_now_ns());
-		if (ms && (r = cb_call_may_block(c)) < 0)
-			goto out;
-		r = poll(h, nfds, ms);
+		r = poll(h, nfds, sl.ms);
 		if (r < 0) {
 			r = -errno;
 			if (r != -EINTR)
 				goto out;
 		}
-		if (sf.n && ms && (s = xio_sigfds_ready(c, &sf, sready)) < 0) {
+		int s = slice_end(&sl, &r, poll_sigs, h);
+		if (s < 0) {
 			r = s;
 			goto out;
 		}
-		for (int k = 0; k < sf.n; k++) {
-			/* signalfd_poll says EPOLLIN only; poll keeps what was asked. */
-			struct pollfd *e = &h[sf.idx[k]];
-			e->revents = sready[k] && (e->events & POLLIN) ? POLLIN : 0;
-			if (e->revents)
-				r = (r < 0 ? 0 : r) + 1;
-		}
-		if (r > 0 || zero || (deadline >= 0 && xio_now_ns() >= deadline)) {
-			if (r < 0)
-				r = 0;
+		if (s)
 			break;
-		}
-		if (cb_call_live(c)) {
-			r = -ENOENT;
-			goto out;
-		}
 	}
 	/* The kernel writes back every revents, zero or not. */
 	for (uint32_t i = 0; i < nfds; i++)
@@ -193,6 +239,17 @@ struct bits {
 static bool bit_get(const uint32_t *s, int i)
 {
 	return s && (s[i / 32] >> (i % 32)) & 1;
+}
+
+/* A ready signalfd is readable (EPOLLIN), never writable: ARG is the
+ * guest's read set. */
+static int select_sigs(const struct xio_sigfds *sf, const bool *ready, void *arg)
+{
+	const uint32_t *in = arg;
+	int n = 0;
+	for (int j = 0; j < sf->n; j++)
+		n += ready[j] && bit_get(in, sf->idx[j]);
+	return n;
 }
 
 /* The guest's old timeval at TVP (0: none) gets the time left until DEADLINE. */
@@ -290,42 +347,27 @@ int xio_select_core(struct cb_call *c, int n, const uint64_t set_addr[3], int64_
 			if (hfd[i] >= 0 && bit_get(gs[k], i))
 				hin[k][hfd[i] / 64] |= 1ul << (hfd[i] % 64);
 	}
+	struct slices sl = { c, &sf, sready, zero_timeout, deadline, 0 };
 	for (;;) {
 		for (int k = 0; k < 3; k++)
 			if (hin[k])
 				memcpy(hwork[k], hin[k], hw * sizeof(unsigned long));
-		int s = xio_sigfds_ready(c, &sf, sready);
-		if (s < 0) {
-			r = s;
+		if ((r = slice_begin(&sl)) < 0)
 			goto out;
-		}
-		int ms = zero_timeout || s ? 0 : slice_ms(deadline, xio_now_ns());
-		if (ms && (r = cb_call_may_block(c)) < 0)
-			goto out;
-		if (ms && deadline >= 0)
+		if (sl.ms && deadline >= 0)
 			write_left(c, tvp, deadline);
-		struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+		struct timeval tv = { sl.ms / 1000, (sl.ms % 1000) * 1000 };
 		long k = syscall(SYS_select, hmax + 1, hwork[0], hwork[1], hwork[2], &tv);
 		r = k < 0 ? -errno : (int)k;
 		if (r < 0 && r != -EINTR)
 			goto out;
-		if (sf.n && ms && (s = xio_sigfds_ready(c, &sf, sready)) < 0) {
+		int s = slice_end(&sl, &r, select_sigs, gs[0]);
+		if (s < 0) {
 			r = s;
 			goto out;
 		}
-		/* A ready signalfd is readable (EPOLLIN), never writable. */
-		for (int j = 0; j < sf.n; j++)
-			if (sready[j] && bit_get(gs[0], sf.idx[j]))
-				r = (r < 0 ? 0 : r) + 1;
-		if (r > 0 || zero_timeout || (deadline >= 0 && xio_now_ns() >= deadline)) {
-			if (r < 0)
-				r = 0;
+		if (s)
 			break;
-		}
-		if (cb_call_live(c)) {
-			r = -ENOENT;
-			goto out;
-		}
 	}
 	for (int i = 0; i < n; i++) {
 		if (hfd[i] < 0)
@@ -528,20 +570,10 @@ int cb_xio_epoll_wait(struct cb_xctx *x)
  * (do_epoll_pwait2), never written back. */
 int cb_xio_epoll_pwait2(struct cb_xctx *x)
 {
-	struct cb_call *c = x->c;
-	int64_t deadline = -1;
-	bool zero = false;
-	if (c->args[3]) {
-		int64_t sec, nsec;
-		int rc = xio_read_timeout(c, c->args[3], true, &sec, &nsec);
-		if (rc)
-			return rc;
-		zero = sec == 0 && nsec == 0;
-		int64_t now = xio_now_ns();
-		if (sec < (INT64_MAX - now) / 1000000000 - 1)
-			deadline = now + sec * 1000000000 + nsec;
-	}
-	return epoll_wait_core(x, deadline, zero);
+	int64_t deadline;
+	bool zero;
+	int rc = xio_read_deadline(x->c, x->c->args[3], true, &deadline, &zero);
+	return rc ? rc : epoll_wait_core(x, deadline, zero);
 }
 
 int cb_xio_gate_epoll_pwait2(struct cb_xctx *x)

@@ -103,8 +103,7 @@ static long write_wait(struct cb_call *c, int hfd, struct xio_iov *v)
 
 static int64_t pos_of(const struct cb_call *c)
 {
-	/* i386: the offset in two 32-bit registers, low first */
-	return (int64_t)(((uint64_t)(uint32_t)c->args[4] << 32) | (uint32_t)c->args[3]);
+	return (int64_t)cb_xsys_join64(c, 3, 4); /* pos_l, pos_h */
 }
 
 /* POSITIONAL: preadv and pwritev's offset, V2: preadv2 and pwritev2's,
@@ -122,30 +121,24 @@ static int rw(struct cb_xctx *x, bool out, bool positional, bool v2flags)
 	xio_signals_setup();
 	struct xio_iov v;
 	rc = xio_iov_in(c, c->args[1], c->args[2], out, false, &v);
-	long r = rc;
-	if (!rc) {
-		if (positional && (!v2flags || pos != -1))
-			/* A negative offset is EINVAL before the fd is looked at:
-			 * the host checks it in the same order. Seekable files
-			 * only, so nothing waits. */
-			r = v2(out ? (v2flags ? SYS_preadv2 : SYS_preadv)
-				   : (v2flags ? SYS_pwritev2 : SYS_pwritev),
-			       hfd, &v, pos, flags);
-		else if (flags)
-			/* RWF_NOWAIT, or a file that never waits (the gate) */
-			r = v2(out ? SYS_preadv2 : SYS_pwritev2, hfd, &v, -1, flags);
-		else
-			r = out ? read_wait(c, hfd, &v) : write_wait(c, hfd, &v);
-		if (out && r != -ENOENT) {
-			int o = xio_iov_out(c, &v, r);
-			if (o)
-				r = o;
-		}
-		if (!out)
-			xio_forward_signals(x);
+	if (rc) {
+		xio_iov_free(&v);
+		return rc;
 	}
-	xio_iov_free(&v);
-	return (int)r;
+	long r;
+	if (positional && (!v2flags || pos != -1))
+		/* A negative offset is EINVAL before the fd is looked at: the
+		 * host checks it in the same order. Seekable files only, so
+		 * nothing waits. */
+		r = v2(out ? (v2flags ? SYS_preadv2 : SYS_preadv)
+			   : (v2flags ? SYS_pwritev2 : SYS_pwritev),
+		       hfd, &v, pos, flags);
+	else if (flags)
+		/* RWF_NOWAIT, or a file that never waits (the gate) */
+		r = v2(out ? SYS_preadv2 : SYS_pwritev2, hfd, &v, -1, flags);
+	else
+		r = out ? read_wait(c, hfd, &v) : write_wait(c, hfd, &v);
+	return xio_iov_done(x, &v, out, r);
 }
 
 /* preadv2 and pwritev2 at the file's position with flags wait only as the

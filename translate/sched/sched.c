@@ -37,14 +37,7 @@ static int gate_tid(struct cb_xctx *x)
 {
 	if ((int32_t)x->c->args[0] == 0)
 		return 0;
-	int same = cb_xsys_same_ns(x->c, "pid");
-	if (same < 0)
-		return same;
-	if (!same) {
-		x->kernel_why = CB_OUT_K_NAMESPACE;
-		return CB_XSYS_KERNEL;
-	}
-	return 0;
+	return cb_xsys_gate_ns(x, "pid");
 }
 
 /* pid 0 is the caller: the guest thread, as the supervisor numbers it. */

@@ -36,6 +36,28 @@
 static size_t align4(size_t v) { return (v + 3) & ~(size_t)3; }
 static size_t align8(size_t v) { return (v + 7) & ~(size_t)7; }
 
+/* The header of the control message at OFF of B[0..N), in the host's
+ * layout (HOST: an 8-byte length, 16 bytes in all) or the guest's (i386: a
+ * 4-byte length, 12): false when none fits there or its length is short of
+ * a header or runs past the end, which ends a walk. */
+static bool cmsg_at(const uint8_t *b, size_t n, size_t off, bool host, uint64_t *len,
+		    int32_t *level, int32_t *type)
+{
+	size_t hdr = host ? H_HDR : G_HDR, lw = host ? 8 : 4;
+	if (off + hdr > n)
+		return false;
+	if (host) {
+		memcpy(len, b + off, 8);
+	} else {
+		uint32_t l32;
+		memcpy(&l32, b + off, 4);
+		*len = l32;
+	}
+	memcpy(level, b + off + lw, 4);
+	memcpy(type, b + off + lw + 4, 4);
+	return *len >= hdr && *len <= n - off;
+}
+
 /* MSG_ZEROCOPY only from a zero-copy bounce (ZC): with SO_ZEROCOPY the
  * kernel pins the pages it is given and sends them after the call
  * returned; a supervisor buffer that is freed and reused would send heap
@@ -438,14 +460,9 @@ long xio_send(struct cb_xctx *x, int hfd, const struct xio_gmsg *mp, unsigned fl
  * SCM_PIDFD) is the supervisor's to close. */
 static void close_host_fds(const uint8_t *h, size_t hlen)
 {
-	for (size_t off = 0; off + H_HDR <= hlen;) {
-		uint64_t len;
-		int32_t level, type;
-		memcpy(&len, h + off, 8);
-		memcpy(&level, h + off + 8, 4);
-		memcpy(&type, h + off + 12, 4);
-		if (len < H_HDR || len > hlen - off)
-			break;
+	uint64_t len;
+	int32_t level, type;
+	for (size_t off = 0; cmsg_at(h, hlen, off, true, &len, &level, &type); off += align8(len)) {
 		if (level == SOL_SOCKET && (type == SCM_RIGHTS || type == SCM_PIDFD)) {
 			for (size_t i = 0; i + 4 <= len - H_HDR; i += 4) {
 				int32_t fd;
@@ -454,7 +471,6 @@ static void close_host_fds(const uint8_t *h, size_t hlen)
 					close(fd);
 			}
 		}
-		off += align8(len);
 	}
 }
 
@@ -463,13 +479,10 @@ static void close_host_fds(const uint8_t *h, size_t hlen)
 static size_t written_len(const uint8_t *h, size_t cap)
 {
 	size_t off = 0;
-	while (off + H_HDR <= cap) {
-		uint64_t len;
-		memcpy(&len, h + off, 8);
-		if (len < H_HDR || len > cap - off)
-			break;
+	uint64_t len;
+	int32_t level, type;
+	while (cmsg_at(h, cap, off, true, &len, &level, &type))
 		off += align8(len);
-	}
 	return off;
 }
 
@@ -479,14 +492,10 @@ static size_t written_len(const uint8_t *h, size_t cap)
  * and the rest are not delivered. */
 static int install_fds(struct cb_call *c, uint8_t *g, size_t *glen, bool cloexec, bool *ctrunc)
 {
-	for (size_t off = 0; off + G_HDR <= *glen;) {
-		uint32_t len;
-		int32_t level, type;
-		memcpy(&len, g + off, 4);
-		memcpy(&level, g + off + 4, 4);
-		memcpy(&type, g + off + 8, 4);
-		if (len < G_HDR || len > *glen - off)
-			break;
+	uint64_t len;
+	int32_t level, type;
+	for (size_t off = 0; cmsg_at(g, *glen, off, false, &len, &level, &type);
+	     off += align4(len)) {
 		bool rights = level == SOL_SOCKET && type == SCM_RIGHTS;
 		if (rights || (level == SOL_SOCKET && type == SCM_PIDFD)) {
 			size_t n = (len - G_HDR) / 4, i;
@@ -514,7 +523,6 @@ static int install_fds(struct cb_call *c, uint8_t *g, size_t *glen, bool cloexec
 				return 0;
 			}
 		}
-		off += align4(len);
 	}
 	return 0;
 }
@@ -525,14 +533,10 @@ static int creds_to_guest_ns(struct cb_call *c, uint8_t *g, size_t glen)
 {
 	struct xio_ids ids = { 0 };
 	bool have_ids = false;
-	for (size_t off = 0; off + G_HDR <= glen;) {
-		uint32_t len;
-		int32_t level, type;
-		memcpy(&len, g + off, 4);
-		memcpy(&level, g + off + 4, 4);
-		memcpy(&type, g + off + 8, 4);
-		if (len < G_HDR || len > glen - off)
-			break;
+	uint64_t len;
+	int32_t level, type;
+	for (size_t off = 0; cmsg_at(g, glen, off, false, &len, &level, &type);
+	     off += align4(len)) {
 		if (level == SOL_SOCKET && type == SCM_CREDENTIALS && len >= G_HDR + 4) {
 			int rc;
 			if (!have_ids && (rc = xio_guest_ids(c, &ids)) != 0)
@@ -543,7 +547,6 @@ static int creds_to_guest_ns(struct cb_call *c, uint8_t *g, size_t glen)
 			pid = xio_pid_in_guest_ns(pid, ids.ns_depth);
 			memcpy(g + off + G_HDR, &pid, 4);
 		}
-		off += align4(len);
 	}
 	return 0;
 }

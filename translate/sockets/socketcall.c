@@ -77,7 +77,7 @@ void cb_xsys_socketcall(struct cb_call *c)
 		if (c->sup->log)
 			cb_log_syscall(c->sup->log, c, "kernel");
 		/* Safe: only the call number, a register, was looked at. */
-		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE, .out = CB_OUT_K_TASK };
 		return;
 	}
 	cb_xsys_perform_block(c, row, cb_syscall_nr(CB_ARCH_I386, sub[call].direct), c->args[1],

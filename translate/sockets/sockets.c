@@ -221,16 +221,6 @@ static int timeout_in(struct cb_call *c, uint64_t p, struct mm_timeout *t)
 	return 0;
 }
 
-static int timeout_out(struct cb_call *c, uint64_t p, const struct mm_timeout *t)
-{
-	int64_t sec = t->left / 1000000000, nsec = t->left % 1000000000;
-	if (t->t64) {
-		int64_t v[2] = { sec, nsec };
-		return cb_guest_write(c, p, v, sizeof(v));
-	}
-	int32_t v[2] = { (int32_t)sec, (int32_t)nsec };
-	return cb_guest_write(c, p, v, sizeof(v));
-}
 
 static int recv_many(struct cb_xctx *x, bool t64)
 {
@@ -285,7 +275,7 @@ static int recv_many(struct cb_xctx *x, bool t64)
 		return -ENOENT;
 	if (n == 0)
 		return (int)err;
-	if (t.set && (rc = timeout_out(c, c->args[4], &t)) != 0)
+	if (t.set && (rc = xio_write_timespec(c, c->args[4], t.t64, t.left)) != 0)
 		return rc;
 	return (int)n;
 }

@@ -12,8 +12,6 @@
 #include <errno.h>
 #include <sys/timerfd.h>
 
-#include "../../supervisor/dispatch.h"
-
 #define FD { CB_XA_FD }
 #define SVAL { CB_XA_SVALUE }
 #define IN_REC(r) { CB_XA_RECORD, CB_DIR_IN, r }
@@ -23,14 +21,7 @@ static int gate_settime(struct cb_xctx *x)
 {
 	if (!(x->c->args[1] & TFD_TIMER_ABSTIME))
 		return 0;
-	int same = cb_xsys_same_ns(x->c, "time");
-	if (same < 0)
-		return same;
-	if (!same) {
-		x->kernel_why = CB_OUT_K_NAMESPACE;
-		return CB_XSYS_KERNEL; /* safe: registers only */
-	}
-	return 0;
+	return cb_xsys_gate_ns(x, "time"); /* CB_XSYS_KERNEL safe: registers only */
 }
 
 const struct cb_xsys cb_xsys_timerfd[] = {
