@@ -337,9 +337,11 @@ static int ioctl_line(struct reader *rd, char **tok, int n)
 			io.task_tied = true;
 		else if (strcmp(tok[i], "written-on-failure") == 0)
 			io.written_on_failure = true;
+		else if (strcmp(tok[i], "fd-value") == 0)
+			io.fd_value = true;
 		else
 			return fail(rd, "unexpected '%s' on an ioctl line (after dir: task-tied, "
-				    "written-on-failure)", tok[i]);
+				    "written-on-failure, fd-value)", tok[i]);
 	}
 	struct cb_ioctl *ni = cb_db_add_ioctl(&rd->db, tok[1]);
 	if (!ni)

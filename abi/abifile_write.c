@@ -64,8 +64,8 @@ static void write_ioctl(FILE *f, const struct cb_abi_db *db, const struct cb_ioc
 		fprintf(f, " arg %s", cb_kind_name(io->arg_kind));
 		per_abi(f, "size", io->arg_size, false);
 	}
-	fprintf(f, " dir %s%s%s\n", cb_dir_name(io->dir), io->task_tied ? " task-tied" : "",
-		io->written_on_failure ? " written-on-failure" : "");
+	fprintf(f, " dir %s%s%s%s\n", cb_dir_name(io->dir), io->task_tied ? " task-tied" : "",
+		io->written_on_failure ? " written-on-failure" : "", io->fd_value ? " fd-value" : "");
 }
 
 int cb_abifile_write(FILE *f, const struct cb_abi_db *db, const char *comment)

@@ -192,6 +192,10 @@ struct cb_ioctl {
 	 * (drm_ioctl copies its struct out whatever the handler returned):
 	 * so does the converter. */
 	bool written_on_failure;
+	/* The argument is an fd of the caller's table as a plain value
+	 * (FICLONE's source, LOOP_SET_FD's backing file): the supervisor's
+	 * copy of that fd goes to the host call in its place. */
+	bool fd_value;
 	/* A request pattern ("EVIOCGNAME(len)", "EVIOCGABS(abs)"): the bits of
 	 * the number that are the macro's parameters, the same on every ABI;
 	 * req[] is the number with every parameter 0. 0: an exact number. */

@@ -146,6 +146,7 @@ static int add_ioctl(struct cb_gen *g, const struct cb_spec *s, int unit,
 	g->ioc[g->db.nioctls - 1] = (struct cb_gen_ioc){ .unit = unit, .arg_ctype = ctype };
 	io->task_tied = sio->task_tied;
 	io->written_on_failure = sio->written_on_failure;
+	io->fd_value = sio->fd_value;
 	io->dir = sio->dir;
 	for (int a = 0; a < CB_ARCH_COUNT; a++)
 		io->req[a] = views[a].values[item].value;

@@ -48,6 +48,7 @@ struct cb_spec_ioctl {
 	bool dir_auto;  /* from the request's _IOC direction bits */
 	bool task_tied;
 	bool written_on_failure;
+	bool fd_value;
 	int line;
 };
 

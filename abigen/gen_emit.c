@@ -194,6 +194,8 @@ int cb_gen_emit_tables(const struct cb_gen *g, const char *name, const char *sou
 			io->task_tied ? "true" : "false");
 		if (io->written_on_failure)
 			fputs(", .written_on_failure = true", f);
+		if (io->fd_value)
+			fputs(", .fd_value = true", f);
 		if (io->param_mask || io->arg_from_req)
 			fprintf(f, ",\n\t  .param_mask = 0x%xu, .arg_from_req = %s", io->param_mask,
 				io->arg_from_req ? "true" : "false");

@@ -259,7 +259,7 @@ static int annot_line(struct sp *p, char **tok, int n, char *raw)
 	return a->path && a->text ? 0 : oom(p);
 }
 
-/* ioctl NAME[(P,...)] DIR [task-tied] [written-on-failure]
+/* ioctl NAME[(P,...)] DIR [task-tied] [written-on-failure] [fd-value]
  *       (record R | array R | buf | type C TYPE | none | auto) */
 static int ioctl_line(struct sp *p, char **tok, int n, char *raw)
 {
@@ -288,6 +288,8 @@ static int ioctl_line(struct sp *p, char **tok, int n, char *raw)
 			io->task_tied = true;
 		else if (strcmp(tok[i], "written-on-failure") == 0)
 			io->written_on_failure = true;
+		else if (strcmp(tok[i], "fd-value") == 0)
+			io->fd_value = true;
 		else
 			break;
 	}

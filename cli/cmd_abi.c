@@ -101,8 +101,9 @@ static int list(const struct cb_abi_db *db)
 			printf("  %s %s", cb_dir_name(io->dir), db->records[io->arg_record].name);
 		else if (io->arg_kind != CB_K_PAD)
 			printf("  %s %s", cb_dir_name(io->dir), cb_kind_name(io->arg_kind));
-		printf("%s%s\n", io->task_tied ? "  task-tied" : "",
-		       io->written_on_failure ? "  written-on-failure" : "");
+		printf("%s%s%s\n", io->task_tied ? "  task-tied" : "",
+		       io->written_on_failure ? "  written-on-failure" : "",
+		       io->fd_value ? "  fd-value" : "");
 	}
 	return 0;
 }
@@ -196,8 +197,9 @@ static void show_ioctl(const struct cb_abi_db *db, const struct cb_ioctl *io, bo
 	bool same = true;
 	for (int a = 1; a < CB_ARCH_COUNT; a++)
 		same = same && io->req[a] == io->req[0];
-	printf("ioctl %s%s%s\n", io->name, io->task_tied ? " (task-tied: left to the kernel)" : "",
-	       io->written_on_failure ? " (written back on failure too)" : "");
+	printf("ioctl %s%s%s%s\n", io->name, io->task_tied ? " (task-tied: left to the kernel)" : "",
+	       io->written_on_failure ? " (written back on failure too)" : "",
+	       io->fd_value ? " (the argument is an fd of the caller's)" : "");
 	for (int c = 0; c < CB_ARCH_COUNT; c++) {
 		struct cb_ioctl_fields f = cb_ioctl_split(io->req[cols[c]]);
 		bool bold = !same && tty;
@@ -280,9 +282,9 @@ static void json_ioctl(const struct cb_abi_db *db, const struct cb_ioctl *io)
 {
 	printf("{\"ioctl\":\"%s\",", io->name);
 	json_abis("req", io->req, true);
-	printf(",\"dir\":\"%s\",\"task_tied\":%s,\"written_on_failure\":%s,\"arg\":",
-	       cb_dir_name(io->dir), io->task_tied ? "true" : "false",
-	       io->written_on_failure ? "true" : "false");
+	printf(",\"dir\":\"%s\",\"task_tied\":%s,\"written_on_failure\":%s,\"fd_value\":%s,"
+	       "\"arg\":", cb_dir_name(io->dir), io->task_tied ? "true" : "false",
+	       io->written_on_failure ? "true" : "false", io->fd_value ? "true" : "false");
 	if (io->arg_record >= 0) {
 		printf("{\"record\":\"%s\"}", db->records[io->arg_record].name);
 	} else if (io->arg_kind != CB_K_PAD) {

@@ -182,7 +182,18 @@ void cb_translate_ioctl(struct cb_call *c, const struct cb_abi_db *db, const str
 		r = record_call(c, db, ioc, request, fd, argp);
 	else if (ioc->arg_kind != CB_K_PAD)
 		r = scalar_call(c, ioc, request, fd, argp);
-	else {
+	else if (ioc->fd_value) {
+		/* The argument names another fd of the guest's: the supervisor's
+		 * copy goes in its place (the kernel's fdget of it: EBADF). */
+		int src = cb_guest_fd(c, (int)(int32_t)argp);
+		if (src < 0) {
+			r = src;
+		} else {
+			int k = ioctl(fd, cb_abi_ioctl_host_req(ioc, request, 0), src);
+			r = k < 0 ? -errno : k;
+			close(src);
+		}
+	} else {
 		/* No pointer: the argument is a plain value. */
 		int k = ioctl(fd, cb_abi_ioctl_host_req(ioc, request, 0), (unsigned long)argp);
 		r = k < 0 ? -errno : k;

@@ -144,6 +144,9 @@ static void loop(void)
 	res("LOOP_GET_STATUS bad pointer", ioctl(dev, LOOP_GET_STATUS, BAD_PTR));
 	cfg.fd = 999; /* not an fd of ours */
 	res("LOOP_CONFIGURE busy", ioctl(dev, LOOP_CONFIGURE, &cfg));
+	/* The fd as the argument itself (fd-value): the supervisor's copy. */
+	res("LOOP_SET_FD busy", ioctl(dev, LOOP_SET_FD, f));
+	res("LOOP_CHANGE_FD not read-only", ioctl(dev, LOOP_CHANGE_FD, f));
 	res("LOOP_CLR_FD", ioctl(dev, LOOP_CLR_FD));
 	res("LOOP_GET_STATUS unbound", ioctl(dev, LOOP_GET_STATUS, &li));
 	close(dev);
@@ -168,7 +171,23 @@ static void loop_badfd(void)
 	res("LOOP_CONFIGURE bad pointer", ioctl(dev, LOOP_CONFIGURE, BAD_PTR));
 	struct loop_info li;
 	res("LOOP_GET_STATUS unbound", ioctl(dev, LOOP_GET_STATUS, &li));
+	res("LOOP_SET_FD bad fd", ioctl(dev, LOOP_SET_FD, 999));
+	res("LOOP_CHANGE_FD unbound", ioctl(dev, LOOP_CHANGE_FD, 0));
+	/* Bound by the fd as the argument itself, then unbound. */
+	char path[64];
+	int f = backing(path, sizeof(path));
+	res("LOOP_SET_FD", ioctl(dev, LOOP_SET_FD, f));
+	struct loop_info64 l64;
+	memset(&l64, 0, sizeof(l64));
+	int r = ioctl(dev, LOOP_GET_STATUS64, &l64);
+	res("LOOP_GET_STATUS64 after LOOP_SET_FD", r);
+	if (r == 0)
+		printf("lo_sizelimit %llu lo_flags 0x%x\n", (unsigned long long)l64.lo_sizelimit,
+		       l64.lo_flags);
+	res("LOOP_CLR_FD", ioctl(dev, LOOP_CLR_FD));
 	close(dev);
+	close(f);
+	unlink(path);
 	(void)!ioctl(ctl, LOOP_CTL_REMOVE, n);
 }
 

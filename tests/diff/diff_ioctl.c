@@ -252,6 +252,46 @@ static void fsflags(void)
 	res("FS_IOC_GETFLAGS bad pointer", ioctl(f, FS_IOC_GETFLAGS, BAD_PTR));
 }
 
+/* FICLONE's argument is the source fd itself, a value of the caller's
+ * table: the supervisor takes that fd too. Most file systems here cannot
+ * share extents (EOPNOTSUPP, EXDEV across mounts); the errors before that
+ * are the fds': a bad source (EBADF), a destination opened read-only. */
+static void ficlone(void)
+{
+	char dir[] = "/tmp/cb-ficlone-XXXXXX";
+	if (!mkdtemp(dir)) {
+		res("mkdtemp", -1);
+		return;
+	}
+	char a[64], b[64];
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	int src = open(a, O_RDWR | O_CREAT, 0600);
+	int dst = open(b, O_RDWR | O_CREAT, 0600);
+	int ro = open(b, O_RDONLY);
+	int proc = open("/proc/self/stat", O_RDONLY);
+	char buf[8192];
+	memset(buf, 'x', sizeof(buf));
+	res("write", write(src, buf, sizeof(buf)) == (ssize_t)sizeof(buf) ? 0 : -1);
+	printf("request 0x%lx\n", (unsigned long)FICLONE);
+	res("FICLONE", ioctl(dst, FICLONE, src));
+	struct stat st;
+	if (fstat(dst, &st) == 0)
+		printf("dst size %lld\n", (long long)st.st_size);
+	res("FICLONE itself", ioctl(src, FICLONE, src));
+	res("FICLONE bad source", ioctl(dst, FICLONE, 999));
+	res("FICLONE negative source", ioctl(dst, FICLONE, -1));
+	res("FICLONE read-only destination", ioctl(ro, FICLONE, src));
+	res("FICLONE from /proc", ioctl(dst, FICLONE, proc));
+	close(src);
+	close(dst);
+	close(ro);
+	close(proc);
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+}
+
 /* A tun device: TUNSETIFF checks the caller's CAP_NET_ADMIN and stays in
  * the kernel; TUNGETIFF reads the device back through the translator. */
 /* A new device named NAME (a %d pattern) of kind FLAGS, its TUNSETIFF
@@ -331,7 +371,7 @@ static const struct diff_case cases[] = {
 	{ "fion", fion, "translated" },     { "pgrp", pgrp, "kernel" },
 	{ "ifconf", ifconf, "translated" }, { "ifreq", ifreq_calls, "translated" },
 	{ "ifset", ifset, "kernel --keep-caps=net_admin" }, { "stamp", stamp, "translated" },
-	{ "fsflags", fsflags, "translated" },
+	{ "fsflags", fsflags, "translated" },  { "ficlone", ficlone, "translated=ioctl" },
 	/* The native run has root's CAP_NET_ADMIN; the guest keeps it. */
 	{ "tun", tun, "translated --keep-caps=net_admin", need_tun },
 	{ "tunfilter", tunfilter, "kernel --keep-caps=net_admin", need_tun },

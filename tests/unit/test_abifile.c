@@ -77,7 +77,7 @@ static void same_db(const struct cb_abi_db *x, const struct cb_abi_db *y)
 		ck_assert(!memcmp(a->req, b->req, sizeof(a->req)));
 		ck_assert(a->arg_record == b->arg_record && a->arg_kind == b->arg_kind &&
 			  a->dir == b->dir && a->task_tied == b->task_tied &&
-			  a->written_on_failure == b->written_on_failure);
+			  a->written_on_failure == b->written_on_failure && a->fd_value == b->fd_value);
 		ck_assert(!memcmp(a->arg_size, b->arg_size, sizeof(a->arg_size)));
 	}
 }
