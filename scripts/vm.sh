@@ -58,6 +58,8 @@ trap 'exit 130' INT TERM
 		echo "exec </dev/null"
 	fi
 	[ -n "${COMPATBOX_VM_DEBUG:-}" ] && echo "set -x"
+	# The VM came up: a boot that dies before this line is tried again.
+	echo ': >/run/cbctl/started'
 	export -p | grep -vE '^declare -x (BASH_[A-Z_]*|HOSTNAME|OLDPWD|PWD|SHLVL|_|TMPDIR|XDG_RUNTIME_DIR|SSH_[A-Z_]*|DISPLAY)='
 	printf 'cd %q || exit 125\n' "$PWD"
 	printf 'ip link set lo up 2>/dev/null\n'
@@ -128,27 +130,39 @@ fi
 # no_timer_check: under TCG on a loaded host the kernel's check that the
 # IO-APIC timer ticks can miss its window and panic at boot ("IO-APIC +
 # timer doesn't work"); the emulated timer works, the check is what fails.
-qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp "$cpus" -m "$mem" -nodefaults -no-user-config \
-	-display none -monitor none -no-reboot \
-	-kernel "$dir/vmlinuz" -initrd "$dir/initrd" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=4 mitigations=off no_timer_check cb.kver=$kver $append" \
-	-serial "file:$ctl/console.log" \
-	-device virtio-serial-pci -chardev stdio,id=out,signal=off -device virtserialport,chardev=out,name=cb.out \
-	-device bochs-display \
-	"${fsdevs[@]}" <&"$stdin_fd" &
-qemu_pid=$!
+boot() {
+	qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp "$cpus" -m "$mem" -nodefaults -no-user-config \
+		-display none -monitor none -no-reboot \
+		-kernel "$dir/vmlinuz" -initrd "$dir/initrd" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=4 mitigations=off no_timer_check cb.kver=$kver $append" \
+		-serial "file:$ctl/console.log" \
+		-device virtio-serial-pci -chardev stdio,id=out,signal=off -device virtserialport,chardev=out,name=cb.out \
+		-device bochs-display \
+		"${fsdevs[@]}" <&"$stdin_fd" &
+	qemu_pid=$!
 
-# The time limit is the VM's own, so a hung guest never hangs the caller.
-# It holds none of our output open: a caller reading a pipe sees EOF when
-# vm.sh exits, not when the watchdog's sleep would have ended.
-( trap 'kill $! 2>/dev/null; exit' TERM
-  sleep "$timeout" & wait $!
-  kill -9 "$qemu_pid" 2>/dev/null && echo timeout >"$ctl/timedout" ) </dev/null >/dev/null 2>&1 &
-watchdog=$!
-wait "$qemu_pid" || true
-qemu_pid=
-kill "$watchdog" 2>/dev/null || true
-wait "$watchdog" 2>/dev/null || true
+	# The time limit is the VM's own, so a hung guest never hangs the caller.
+	# It holds none of our output open: a caller reading a pipe sees EOF when
+	# vm.sh exits, not when the watchdog's sleep would have ended.
+	( trap 'kill $! 2>/dev/null; exit' TERM
+	  sleep "$timeout" & wait $!
+	  kill -9 "$qemu_pid" 2>/dev/null && echo timeout >"$ctl/timedout" ) </dev/null >/dev/null 2>&1 &
+	watchdog=$!
+	wait "$qemu_pid" || true
+	qemu_pid=
+	kill "$watchdog" 2>/dev/null || true
+	wait "$watchdog" 2>/dev/null || true
+}
+boot
+# A kernel that dies while booting, before the command started, is booted
+# once more: under TCG with several vCPUs Debian's 6.12 has been seen to
+# oops in early boot (an int3 in sched_clock_cpu while code was patched),
+# nothing of ours having run. A command that started is never run twice.
+if [ ! -f "$ctl/rc" ] && [ ! -f "$ctl/started" ] && [ ! -f "$ctl/timedout" ]; then
+	echo "vm.sh: linux $kernel died before the command started; booting it once more. The console's last lines:" >&2
+	tail -n 8 "$ctl/console.log" | sed 's/^/  | /' >&2
+	boot
+fi
 
 if [ -f "$ctl/rc" ]; then
 	exit "$(cat "$ctl/rc")"
