@@ -85,13 +85,14 @@ if covers_abi 32; then
 		"$(stat_of "$tmp/tr.err.json" i386 statx translated i386 statx errors - all total)"
 	# What another process cannot run for the caller is counted apart: its
 	# fd table (fcntl's F_GETFD), a socket made through socketcall.
-	out=$(cb --translate --stats="$tmp/task.json" -- "$g" call fcntl-getfd fcntl-getfl socketcall-socket tiocgpgrp)
-	expect_eq "i386 fcntl, socketcall, TIOCGPGRP: the calls' answers" "fcntl-getfd 0
+	out=$(cb --translate --stats="$tmp/task.json" -- "$g" call fcntl-getfd fcntl-getfl socketcall-socket tiocgpgrp ipc-semop)
+	expect_eq "i386 fcntl, socketcall, TIOCGPGRP, ipc: the calls' answers" "fcntl-getfd 0
 fcntl-getfl 0
 socketcall-socket 0
-tiocgpgrp 0" "$out"
-	expect_eq "F_GETFD, socketcall's socket and TIOCGPGRP left to the kernel as the caller's (task), F_GETFL translated" \
-		"1 1 1 1" "$(stat_of "$tmp/task.json" i386 fcntl64 kernel:task i386 fcntl64 translated i386 socketcall kernel:task i386 ioctl kernel:task)"
+tiocgpgrp 0
+ipc-semop 0" "$out"
+	expect_eq "F_GETFD, socketcall's socket, TIOCGPGRP and ipc's semop left to the kernel as the caller's (task), F_GETFL translated" \
+		"1 1 1 1 1" "$(stat_of "$tmp/task.json" i386 fcntl64 kernel:task i386 fcntl64 translated i386 socketcall kernel:task i386 ioctl kernel:task i386 ipc kernel:task)"
 fi
 
 # Without =FILE: a table on stderr, the guest's streams untouched.

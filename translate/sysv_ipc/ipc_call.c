@@ -30,8 +30,13 @@ void cb_xsys_ipc_call(struct cb_call *c)
 		 * SEM_UNDO's per-process entries; msgsnd, msgrcv: msg_lspid,
 		 * msg_lrpid), map into its address space (shmat, shmdt), or are
 		 * the same code and no struct for both ABIs (semget, msgget,
-		 * shmget); unknown numbers are the kernel's ENOSYS. */
-		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE };
+		 * shmget); unknown numbers are the kernel's ENOSYS. --stats
+		 * counts the first kind apart (task), as socketcall's. */
+		bool task = call == CB_IPC_SEMOP || call == CB_IPC_SEMTIMEDOP ||
+			    call == CB_IPC_MSGSND || call == CB_IPC_MSGRCV ||
+			    call == CB_IPC_SHMAT || call == CB_IPC_SHMDT;
+		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE,
+					    .out = task ? CB_OUT_K_TASK : CB_OUT_K_ARGS };
 		return;
 	}
 	struct cb_call sub = *c;

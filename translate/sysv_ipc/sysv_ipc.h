@@ -7,6 +7,9 @@
 
 /* ipc(2)'s call numbers for the control calls (linux/ipc.h). */
 enum { CB_IPC_SEMCTL = 3, CB_IPC_MSGCTL = 14, CB_IPC_SHMCTL = 24 };
+/* ... and for those tied to the caller (their direct calls' class is task). */
+enum { CB_IPC_SEMOP = 1, CB_IPC_SEMTIMEDOP = 4, CB_IPC_MSGSND = 11, CB_IPC_MSGRCV = 12,
+       CB_IPC_SHMAT = 21, CB_IPC_SHMDT = 22 };
 
 /* The rows' GATE and CALL hooks. A call that came through ipc() (via_nr
  * set) takes its command's IPC_64 bit as the layout's version, as
