@@ -286,9 +286,11 @@ static void handle_ioctl(struct cb_call *c)
 	}
 
 	const struct cb_abi_db *db = NULL;
-	const struct cb_ioctl *ioc = act.kind == CB_ACT_TRANSLATE
-					     ? cb_translate_find(&c->sup->tr, c->arch, request, &db)
-					     : NULL;
+	const struct cb_ioctl *desc = act.kind == CB_ACT_TRANSLATE
+					      ? cb_translate_describe(&c->sup->tr, c->arch, request, &db)
+					      : NULL;
+	/* A task-tied request's meaning depends on the caller: the kernel's. */
+	const struct cb_ioctl *ioc = desc && !desc->task_tied ? desc : NULL;
 	const struct performed *p = ioc || act.kind == CB_ACT_LOG ? NULL : find(request);
 	if (!ioc && (!p || (act.kind == CB_ACT_ALLOW && !on_copy))) {
 		/* CONTINUE is safe for memory: the decision used only register
@@ -302,8 +304,7 @@ static void handle_ioctl(struct cb_call *c)
 		log_path(c, gfd, -1, path, sizeof(path));
 		to_kernel(c, gfd, path, request, act.kind == CB_ACT_ALLOW ? "allowed" : "kernel",
 			  act.kind == CB_ACT_ALLOW || act.kind == CB_ACT_LOG ? CB_OUT_K_RULE
-			  : cb_translate_task_tied(&c->sup->tr, c->arch, request) ? CB_OUT_K_TASK
-									  : CB_OUT_K_ARGS);
+			  : desc ? CB_OUT_K_TASK : CB_OUT_K_ARGS);
 		return;
 	}
 

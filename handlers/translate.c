@@ -10,34 +10,28 @@
 #include "../guest/guest.h"
 #include "../supervisor/supervisor.h"
 
-const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_arch arch,
-					 uint32_t request, const struct cb_abi_db **db)
+const struct cb_ioctl *cb_translate_describe(const struct cb_translator *t, enum cb_arch arch,
+					     uint32_t request, const struct cb_abi_db **db)
 {
 	/* An x86_64 guest's layouts are the host's: nothing to translate. */
 	if (!t->enabled || arch != CB_ARCH_I386)
 		return NULL;
 	for (int i = 0; i < t->ndbs; i++) {
 		const struct cb_ioctl *ioc = cb_abi_ioctl_by_req(t->dbs[i], arch, request);
-		if (!ioc)
-			continue;
-		if (ioc->task_tied)
-			return NULL; /* its meaning depends on the caller: kernel */
-		*db = t->dbs[i];
-		return ioc;
+		if (ioc) {
+			*db = t->dbs[i];
+			return ioc;
+		}
 	}
 	return NULL;
 }
 
-bool cb_translate_task_tied(const struct cb_translator *t, enum cb_arch arch, uint32_t request)
+const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_arch arch,
+					 uint32_t request, const struct cb_abi_db **db)
 {
-	if (!t->enabled || arch != CB_ARCH_I386)
-		return false;
-	for (int i = 0; i < t->ndbs; i++) {
-		const struct cb_ioctl *ioc = cb_abi_ioctl_by_req(t->dbs[i], arch, request);
-		if (ioc)
-			return ioc->task_tied;
-	}
-	return false;
+	const struct cb_ioctl *ioc = cb_translate_describe(t, arch, request, db);
+	/* A task-tied request's meaning depends on the caller: the kernel's. */
+	return ioc && !ioc->task_tied ? ioc : NULL;
 }
 
 /* A scalar argument (int *, long *): widen on the way in, narrow back. */

@@ -23,9 +23,10 @@ struct cb_translator {
  * (not an i386 guest, translation off, unknown or task-tied request). */
 const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_arch arch,
 					 uint32_t request, const struct cb_abi_db **db);
-/* Whether REQUEST of an ARCH guest has a descriptor marked task-tied (its
- * meaning depends on the caller: the kernel runs it), with --translate on. */
-bool cb_translate_task_tied(const struct cb_translator *t, enum cb_arch arch, uint32_t request);
+/* The database entry describing REQUEST from ARCH's guest, task-tied ones
+ * included, or NULL (not an i386 guest, translation off, unknown). */
+const struct cb_ioctl *cb_translate_describe(const struct cb_translator *t, enum cb_arch arch,
+					     uint32_t request, const struct cb_abi_db **db);
 /* Perform the guest's ioctl REQUEST through IOC of DB on FD, the supervisor's copy
  * of its fd (the very file an ioctl rule decided on, when one looked), or
  * the -errno taking it failed with; sets the call's verdict and fills LR
