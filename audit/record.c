@@ -15,6 +15,7 @@
 
 #include "../abi/ioctl_decode.h"
 #include "../common/fmt.h"
+#include "../guest/fd_names.h"
 #include "../guest/guest.h"
 #include "../supervisor/supervisor.h"
 #include "ident.h"
@@ -119,6 +120,7 @@ uint64_t cb_log_close(struct cb_log *log, int status, const char *stats)
 	cb_json_int(&j, "calls", (int64_t)atomic_load(&log->calls));
 	/* Every record lost is in a dropped record before this one. */
 	cb_json_int(&j, "dropped", (int64_t)cb_sink_dropped(log->sink));
+	cb_json_int(&j, "names_reused", (int64_t)cb_fd_names_reused());
 	size_t n = cb_json_end(&j);
 	/* The stats record goes in the trailer with end: after every call
 	 * it counts, never dropped, and not bound by a record's 16 KiB (one
@@ -421,6 +423,8 @@ void cb_log_finish(struct cb_call *c, int answer_rc)
 		if (!strcmp(action, "kernel") || !strcmp(action, "allowed"))
 			action = "abandoned";
 	}
+	/* The answer proved the path the caller's: worth keeping. */
+	cb_fd_name_keep(c, pe->path[0] && c->v.kind != CB_V_ABANDON ? answer_rc : -ENOENT, pe->path);
 	struct cb_ioctl_fields f = cb_ioctl_split(pe->request);
 	const struct cb_ioctl *ioc = pe->ioc;
 

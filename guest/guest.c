@@ -309,6 +309,8 @@ static int task_get_as(struct cb_call *c, struct cb_task **out, bool for_fd)
 	victim->last_use = tc->clock;
 	victim->mm_epoch = 0;
 	victim->view = (struct cb_task_view){ .shared_ns = -1 };
+	memset(victim->names, 0, sizeof(victim->names));
+	victim->alive_ok = false;
 	*out = victim;
 	return 0;
 }
@@ -620,6 +622,16 @@ static struct cb_task *cached(struct cb_call *c)
 		if (tc->t[i].tid == (pid_t)c->n->pid && !tc->t[i].shared_mm)
 			return &tc->t[i];
 	return NULL;
+}
+
+struct cb_task *cb_task_cached(struct cb_call *c)
+{
+	return cached(c);
+}
+
+bool cb_task_alive(const struct cb_task *t)
+{
+	return !task_exited(t);
 }
 
 void cb_guest_fd_path(struct cb_call *c, int gfd, char *buf, size_t len)

@@ -12,6 +12,7 @@
 #include "../abi/convert.h"
 #include "../supervisor/call.h"
 #include "creds.h"
+#include "fd_track.h"
 
 /* A worker's cache of open handles per guest thread. No locking: each
  * worker owns its own. At most CB_TASK_CACHE entries, fewer when the fd
@@ -20,6 +21,10 @@
 /* Most fds one entry holds: pidfd, mem, maps, /proc/TID (no thread
  * pidfds), and its fd directory (the audit trail's fd paths). */
 #define CB_TASK_FDS 5
+/* fd names kept per thread, and the longest kept (with its NUL): device
+ * nodes, sockets, pipes and anon inodes fit. */
+#define CB_FD_NAMES 4
+#define CB_FD_NAME_MAX 112
 /* What path calls need to know of a guest thread, kept between its calls:
  * its credentials and whether it shares the supervisor's mount and user
  * namespaces. Each part is valid while the thread has not exec'd since
@@ -64,6 +69,17 @@ struct cb_task {
 	 * [WR_LO, WR_HI): later writes of that call inside it ask nothing. */
 	uint64_t wr_call, wr_lo, wr_hi;
 	struct cb_task_view view;
+	/* Proved alive after a stamp of guest/fd_track.h's task counters
+	 * (ALIVE_OK): while no task was made since, its tid is still its. */
+	bool alive_ok;
+	uint32_t alive_seq;
+	/* What some of its fds name (guest/fd_names.h), by fd number. */
+	struct cb_fd_name {
+		int fd1; /* the fd + 1; 0: free */
+		struct cb_fd_stamp st;
+		uint64_t when; /* read then (cb_fd_names_clock) */
+		char path[CB_FD_NAME_MAX];
+	} names[CB_FD_NAMES];
 };
 struct cb_task_cache {
 	struct cb_task t[CB_TASK_CACHE];
@@ -118,6 +134,12 @@ int cb_guest_write(struct cb_call *c, uint64_t addr, const void *buf, size_t len
  * two do not share one (unshare(CLONE_FILES), the leader has exited) or
  * kcmp cannot tell (no CONFIG_KCMP). */
 int cb_guest_fd(struct cb_call *c, int gfd);
+/* The worker's entry for the calling thread, NOT proved to be its (a dead
+ * thread's whose tid was reused is possible), or NULL. */
+struct cb_task *cb_task_cached(struct cb_call *c);
+/* Whether T's thread has not exited (a syscall: a poll of its pidfd, or a
+ * look at /proc/TID without thread pidfds). */
+bool cb_task_alive(const struct cb_task *t);
 /* What the guest's fd GFD refers to, as readlink of /proc/TID/fd/GFD
  * ("" when unknown), NUL-terminated into BUF; for the record only. Not
  * proved: it is the caller's only if the call is still pending after the

@@ -63,6 +63,9 @@ bool cb_enforce(struct cb_call *c, const struct cb_action *act)
 		 * only, which the kernel re-reads unchanged; no guest memory
 		 * was looked at. */
 		c->v = (struct cb_verdict){ .kind = CB_V_CONTINUE, .out = CB_OUT_K_RULE };
+		if (act->kind == CB_ACT_ALLOW && c->sup->plan &&
+		    c->sup->plan->sys[c->arch][c->nr].watched)
+			c->v.out = CB_OUT_K_WATCH;
 		return true;
 	default:
 		return false;

@@ -17,6 +17,7 @@
 #include "../policy/match_ioctl.h"
 #include "enforce.h"
 #include "../supervisor/dispatch.h"
+#include "../guest/fd_names.h"
 #include "../guest/guest.h"
 #include "../audit/log.h"
 #include "../supervisor/supervisor.h"
@@ -171,12 +172,13 @@ static bool describe_fd(int fd, struct cb_fdinfo *fi, char *path, size_t len)
  * cb_log_ioctl). */
 static void log_path(struct cb_call *c, int gfd, int fd, char *path, size_t len)
 {
-	if (!c->sup->log || path[0])
+	if (!c->sup->log || path[0] || cb_fd_name_get(c, path, len))
 		return;
 	if (fd < 0)
 		cb_guest_fd_path(c, gfd, path, len);
 	else
 		copy_path(fd, path, len);
+	cb_fd_name_offer(c, path);
 }
 
 static bool refusal(const struct cb_action *act)
@@ -253,6 +255,10 @@ static void handle_ioctl(struct cb_call *c)
 	bool taken = false, on_copy = false;
 	struct cb_fdinfo fi;
 	bool have = false; /* FI describes FD */
+	/* Before anything reads what the fd names: the trail may use a name
+	 * kept from an earlier call while the slot has seen no change since. */
+	if (c->sup->log)
+		cb_fd_name_stamp(c, gfd);
 
 	if (c->layer == CB_LAYER_IOCTL && pol && pol->ni) {
 		bool looked;

@@ -26,6 +26,7 @@
 #include "../abi/builtin.h"
 #include "../common/cleanup.h"
 #include "../common/seccomp_compat.h"
+#include "../guest/fd_track.h"
 #include "../policy/oci.h"
 #include "../policy/shipped.h"
 #include "../shim/handshake.h"
@@ -255,6 +256,19 @@ int cb_run(const struct cb_run_opts *o)
 	static struct cb_plan plan;
 	if (cb_plan_compile(&plan, &pol, &err))
 		return die(125, "%s", err.msg);
+	/* With a trail, fd names are kept between calls when every call that
+	 * changes an fd slot can be seen (guest/fd_track.h): the filter then
+	 * sends those the policy allows too. Compiled again for that, so
+	 * that a policy under which names cannot be kept pays nothing. */
+	const char *no_names = getenv("COMPATBOX_TEST_NO_FD_NAMES"); /* tests: =1 reads every name */
+	if (o->log_path && !(no_names && strcmp(no_names, "1") == 0) && cb_plan_can_watch_fds(&plan)) {
+		cb_plan_free(&plan);
+		pol.watch_fds = true;
+		if (cb_plan_compile(&plan, &pol, &err))
+			return die(125, "%s", err.msg);
+		if (cb_plan_can_watch_fds(&plan))
+			cb_fd_track_enable();
+	}
 	sup.plan = &plan;
 	sup.root_fixed = !((shim.keep_caps.bits >> CAP_SYS_CHROOT) & 1) &&
 			 !((shim.keep_caps.bits >> CAP_SYS_ADMIN) & 1);

@@ -395,8 +395,11 @@ static int plan_syscall(struct cb_plan *plan, scmp_filter_ctx ctx, enum cb_arch 
 				bpf = false;
 	}
 	if (bpf && plan->watch_creds && cb_changes_creds(arch, nr) && lets_run(&b, &fallback))
-		bpf = false; /* the supervisor must see it before it runs */
+		bpf = false, sp->watched = true; /* the supervisor must see it before it runs */
+	if (bpf && pol->watch_fds && cb_changes_fds(arch, nr) && lets_run(&b, &fallback))
+		bpf = false, sp->watched = true; /* likewise, for the trail's fd names */
 	sp->in_bpf = bpf;
+	sp->bpf_allows = bpf && lets_run(&b, &fallback);
 	const char *name = cb_syscall_name(arch, nr);
 	int native = cb_syscall_rule_nr(arch, nr);
 	if (native == __NR_SCMP_ERROR) {
@@ -501,6 +504,44 @@ static int build(struct cb_plan *plan, scmp_filter_ctx *out, struct cb_err *err)
 	}
 	*out = steal_ptr(&ctx);
 	return 0;
+}
+
+static bool refuses(const struct cb_action *a)
+{
+	return a->kind == CB_ACT_DENY || a->kind == CB_ACT_KILL_THREAD ||
+	       a->kind == CB_ACT_KILL_PROCESS || a->kind == CB_ACT_TRAP;
+}
+
+/* Whether no call NR of ARCH ever runs: every rule and the fallback refuse. */
+static bool never_runs(const struct cb_plan *plan, enum cb_arch arch, int nr)
+{
+	const struct cb_sysplan *sp = &plan->sys[arch][nr];
+	for (int i = 0; i < sp->count; i++)
+		if (!refuses(&plan->rules[sp->first + i]->act))
+			return false;
+	return refuses(&sp->fallback);
+}
+
+bool cb_plan_can_watch_fds(const struct cb_plan *plan)
+{
+	static const char *const rings[] = { "io_uring_setup", "io_uring_enter" };
+	for (int a = 0; a < CB_ARCH_COUNT; a++) {
+		for (size_t i = 0; i < sizeof(rings) / sizeof(rings[0]); i++) {
+			int nr = cb_syscall_nr(a, rings[i]);
+			if (nr < 0 || nr >= CB_NR_MAX || !never_runs(plan, a, nr))
+				return false;
+		}
+		/* Every call that changes slots must reach the supervisor or
+		 * never run (one libseccomp cannot name gets the default). */
+		for (int nr = 0; plan->pol->watch_fds && nr < CB_NR_MAX; nr++)
+			if (cb_changes_fds(a, nr) && !plan->notify.trap[a][nr] && !never_runs(plan, a, nr))
+				return false;
+		/* An ioctl the filter lets run could be a listener's ADDFD. */
+		int io = ioctl_nr(a);
+		if (io >= 0 && io < CB_NR_MAX && plan->sys[a][io].bpf_allows)
+			return false;
+	}
+	return true;
 }
 
 int cb_plan_compile(struct cb_plan *plan, const struct cb_policy *pol, struct cb_err *err)

@@ -19,6 +19,8 @@ enum cb_layer {
 
 struct cb_sysplan {
 	bool in_bpf;        /* the filter decides; only NOTIFY outcomes reach us */
+	bool bpf_allows;    /* and lets some calls run without us */
+	bool watched;       /* sent only to be seen (watch_creds, watch_fds) */
 	uint8_t layer;      /* enum cb_layer */
 	int first, count;   /* the syscall rules, in cb_plan.rules */
 	struct cb_action fallback; /* when no syscall rule matches and no layer */
@@ -48,6 +50,13 @@ bool cb_plan_is_path_call(enum cb_arch arch, int nr);
  * refusal, with a reason. */
 int cb_plan_compile(struct cb_plan *plan, const struct cb_policy *pol, struct cb_err *err);
 void cb_plan_free(struct cb_plan *plan);
+/* Whether the filter lets no slot of a guest's fd table change unseen: no
+ * io_uring, every ioctl that may run sent to the supervisor, and (for a
+ * policy compiled with watch_fds) every call that frees or replaces a slot
+ * too. Asked of a plan without watch_fds, it says whether one with it
+ * would (the calls watch_fds sends are the only difference); the trail may
+ * keep fd names only under one with it that says yes. */
+bool cb_plan_can_watch_fds(const struct cb_plan *plan);
 /* The filter as classic BPF (free with cb_filter_free). */
 int cb_plan_filter(const struct cb_plan *plan, struct sock_fprog *prog, struct cb_err *err);
 /* Free a filter from cb_plan_filter; PROG is left empty (twice is harmless). */

@@ -51,32 +51,74 @@ const struct cb_pathcall *cb_pathcall_find(enum cb_arch arch, int nr)
 	return by_nr[arch][nr];
 }
 
-/* prctl is not here: the bounding and ambient sets and the securebits it
- * changes are not what a path call takes; execve is noticed otherwise (a
- * new mm, see guest/task_view.c). i386 has the 16-bit ids' calls and
- * the *32 ones. */
-static const char *const changers[] = {
-	"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
-	"setfsuid", "setfsgid", "setgroups",
-	"setuid32", "setgid32", "setreuid32", "setregid32", "setresuid32", "setresgid32",
-	"setfsuid32", "setfsgid32", "setgroups32",
-	"capset", "setns", "unshare",
+/* What a call may change that the supervisor must see before it runs:
+ * what path calls take of the caller (CREDS), or its fd table's slots or
+ * the tids in use (an enum cb_fd_change). prctl is not a CREDS one: the
+ * bounding and ambient sets and the securebits it changes are not what a
+ * path call takes; execve is noticed otherwise (a new mm, see
+ * guest/task_view.c). i386 has the 16-bit ids' calls and the *32 ones. */
+#define CREDS 0x80
+static const struct {
+	const char *name;
+	uint8_t what;
+} changers[] = {
+	{ "setuid", CREDS },
+	{ "setgid", CREDS },
+	{ "setreuid", CREDS },
+	{ "setregid", CREDS },
+	{ "setresuid", CREDS },
+	{ "setresgid", CREDS },
+	{ "setfsuid", CREDS },
+	{ "setfsgid", CREDS },
+	{ "setgroups", CREDS },
+	{ "setuid32", CREDS },
+	{ "setgid32", CREDS },
+	{ "setreuid32", CREDS },
+	{ "setregid32", CREDS },
+	{ "setresuid32", CREDS },
+	{ "setresgid32", CREDS },
+	{ "setfsuid32", CREDS },
+	{ "setfsgid32", CREDS },
+	{ "setgroups32", CREDS },
+	{ "capset", CREDS },
+	{ "setns", CREDS },
+	{ "unshare", CREDS },
+	{ "close", CB_FDC_ARG0 },
+	{ "dup2", CB_FDC_ARG1 },
+	{ "dup3", CB_FDC_ARG1 },
+	{ "close_range", CB_FDC_RANGE },
+	{ "execve", CB_FDC_ALL },
+	{ "execveat", CB_FDC_ALL },
+	{ "clone", CB_FDC_TASK },
+	{ "clone3", CB_FDC_TASK },
+	{ "fork", CB_FDC_TASK },
+	{ "vfork", CB_FDC_TASK },
 };
-static bool is_changer[CB_ARCH_COUNT][CB_NR_MAX];
+static uint8_t changes[CB_ARCH_COUNT][CB_NR_MAX];
 static pthread_once_t changers_once = PTHREAD_ONCE_INIT;
 
 static void changers_init(void)
 {
 	for (int a = 0; a < CB_ARCH_COUNT; a++)
 		for (size_t i = 0; i < sizeof(changers) / sizeof(changers[0]); i++) {
-			int nr = cb_syscall_nr(a, changers[i]);
+			int nr = cb_syscall_nr(a, changers[i].name);
 			if (nr >= 0 && nr < CB_NR_MAX)
-				is_changer[a][nr] = true;
+				changes[a][nr] |= changers[i].what;
 		}
+}
+
+static uint8_t changes_of(enum cb_arch arch, int nr)
+{
+	pthread_once(&changers_once, changers_init);
+	return arch >= 0 && arch < CB_ARCH_COUNT && nr >= 0 && nr < CB_NR_MAX ? changes[arch][nr] : 0;
 }
 
 bool cb_changes_creds(enum cb_arch arch, int nr)
 {
-	pthread_once(&changers_once, changers_init);
-	return arch >= 0 && arch < CB_ARCH_COUNT && nr >= 0 && nr < CB_NR_MAX && is_changer[arch][nr];
+	return changes_of(arch, nr) & CREDS;
+}
+
+enum cb_fd_change cb_changes_fds(enum cb_arch arch, int nr)
+{
+	return (enum cb_fd_change)(changes_of(arch, nr) & ~CREDS);
 }

@@ -41,4 +41,14 @@ extern const struct cb_pathcall cb_pathcalls[];
  * which forgets what it kept of the guest's threads before they run. */
 bool cb_changes_creds(enum cb_arch arch, int nr);
 
+/* How ARCH's syscall NR may free or replace slots of the caller's fd table
+ * (guest/fd_track.h says why that matters): the slot in argument 0
+ * (close), in argument 1 (dup2, dup3), the range of arguments 0 and 1
+ * (close_range), or any (execve, execveat: close-on-exec); or whether it
+ * makes a task, which may take the tid of one that is gone (clone, clone3,
+ * fork, vfork). Ioctls that can change slots are told by their request,
+ * not here. */
+enum cb_fd_change { CB_FDC_NONE, CB_FDC_ARG0, CB_FDC_ARG1, CB_FDC_RANGE, CB_FDC_ALL, CB_FDC_TASK };
+enum cb_fd_change cb_changes_fds(enum cb_arch arch, int nr);
+
 #endif

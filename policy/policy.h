@@ -109,6 +109,10 @@ struct cb_policy {
 	int np, caps_p;
 	char **owned; /* strings the rules point to, freed with the policy */
 	int nowned, caps_owned;
+	/* Not policy text: set by whoever compiles it. The filter sends every
+	 * call that frees or replaces an fd slot (guest/fd_track.h) the
+	 * policy lets run, so that the audit trail can keep fd names. */
+	bool watch_fds;
 };
 
 /* An empty policy: default allow, nothing else. */

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "../abi/arch.h"
+#include "../guest/fd_track.h"
 #include "../policy/policy.h"
 #include "notify.h"
 #include "stats.h"
@@ -15,6 +16,7 @@
 struct cb_worker;
 struct cb_supervisor;
 struct cb_log_pend;
+struct cb_task;
 
 enum cb_verdict_kind {
 	CB_V_RETURN,    /* answer with val or -err */
@@ -51,6 +53,15 @@ struct cb_call {
 	uint64_t t_real, t_mono;
 	struct cb_log_pend *pend;
 	pid_t tgid; /* the caller's thread group, once proved (0: not yet) */
+	/* The fd whose name the trail wants, and what guest/fd_names.h knows
+	 * of it during this call. */
+	struct cb_fd_note {
+		bool stamped, offered;
+		int gfd;
+		struct cb_fd_stamp st;
+		uint64_t when; /* of the stamp (cb_fd_names_clock) */
+		struct cb_task *t;
+	} fdn;
 };
 
 /* Called by a handler just before it may block for long: pass the lead

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../common/seccomp_compat.h"
+#include "../guest/fd_track.h"
 
 int cb_listener_init(struct cb_listener *l, int fd, bool want_sync, struct cb_err *err)
 {
@@ -85,7 +86,11 @@ int cb_notif_addfd_send(const struct cb_listener *l, uint64_t id, int srcfd,
 		.newfd_flags = o_flags,
 	};
 	int rc = ioctl(l->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
-	return rc >= 0 ? rc : -errno;
+	if (rc < 0)
+		return -errno;
+	if (target_fd >= 0)
+		cb_fd_track_replaced(target_fd); /* a name kept of it is stale */
+	return rc;
 }
 
 int cb_notif_addfd(const struct cb_listener *l, uint64_t id, int srcfd, unsigned o_flags)

@@ -17,6 +17,7 @@ static const char *const names[CB_OUT_COUNT] = {
 	[CB_OUT_K_NAMESPACE] = "namespace",
 	[CB_OUT_K_NO_WORKER] = "no-worker",
 	[CB_OUT_K_TASK] = "task",
+	[CB_OUT_K_WATCH] = "watch",
 };
 
 const char *cb_outcome_name(enum cb_outcome o)

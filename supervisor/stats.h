@@ -32,6 +32,9 @@ enum cb_outcome {
 	CB_OUT_K_TASK,     /* kernel: this command or sub-call of a performable
 			    * call is tied to the calling task (its fd table,
 			    * POSIX locks, signal owner, credentials recorded) */
+	CB_OUT_K_WATCH,    /* kernel: allowed, and trapped only to be seen
+			    * before it runs (what path calls keep of a
+			    * thread's credentials, the trail's fd names) */
 	CB_OUT_COUNT,
 };
 

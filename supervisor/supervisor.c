@@ -49,6 +49,10 @@ void cb_supervisor_handle(struct cb_worker *w, const struct cb_handler *h)
 	}
 	for (int i = 0; i < 6; i++)
 		c.args[i] = cb_arg(c.arch, n->data.args[i]);
+	/* Before anything can let it run: a call that frees or replaces fd
+	 * slots makes names kept of them stale (guest/fd_track.h). */
+	if (cb_fd_track_on())
+		cb_fd_track_call(&c);
 	/* Before anything can let it run: what path calls keep of any guest
 	 * thread is stale once such a call may have taken effect. */
 	if (cb_changes_creds(c.arch, c.nr))
