@@ -46,10 +46,15 @@ print(" ".join(r["path"] for r in calls))
 PY
 )
 	if [ "$(echo "$got" | wc -w)" = 3 ]; then
-		expect_eq "the task that took tid $tid has its own fd 10, not the gone one's" \
-			"/dev/ptmx /dev/ptmx /dev/null" "$got"
-		expect_eq "and the guest saw the same" "/dev/ptmx /dev/ptmx /dev/null" \
-			"$(cut -d' ' -f3 "$d/want" | tr '\n' ' ' | sed 's/ $//')"
+		# (/dev/ptmx is /dev/pts/ptmx where it is a link to it)
+		saw=$(cut -d' ' -f3 "$d/want" | tr '\n' ' ' | sed 's/ $//')
+		case $saw in
+		"/dev/ptmx /dev/ptmx /dev/null" | "/dev/pts/ptmx /dev/pts/ptmx /dev/null")
+			ok "the guest saw its pty twice, then /dev/null" ;;
+		*) bad "the guest saw its pty twice, then /dev/null: it saw $saw" ;;
+		esac
+		expect_eq "the task that took tid $tid has its own fd 10 in the trail, not the gone one's" \
+			"$saw" "$got"
 		finish
 	fi
 	echo "# attempt $attempt: another task took tid $tid first ($got)"
