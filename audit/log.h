@@ -114,8 +114,7 @@ struct cb_log_pend {
 	size_t plen;      /* its length as the call gave it */
 	unsigned char bytes[CB_LOG_BYTES_KEPT];
 	char path[CB_LOG_PATH_KEPT];
-	struct cb_json j;
-	char buf[CB_LOG_REC_MAX];
+	char buf[CB_LOG_REC_MAX]; /* the record, raw (audit/record.c) */
 };
 
 /* After the answer (ANSWER_RC: what sending it returned, -ENOENT when the

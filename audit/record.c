@@ -37,6 +37,7 @@
  * leaves a short record (cb_log_syscall's) its action. */
 #define LOG_RULE_MAX 256
 _Static_assert(CB_LOG_PATH_KEPT == LOG_PATH_MAX + 1, "a kept path holds what a record shows");
+_Static_assert(CB_SINK_RECORD_MAX == CB_LOG_REC_MAX, "the writer formats a record in the room a worker had");
 
 /* N bytes of S after the LEN bytes BUF holds, cut to leave room for the
  * NUL as snprintf would cut; returns the length now. */
@@ -70,6 +71,8 @@ static void put(struct cb_log *log, struct cb_json *j)
 	cb_sink_put(log->sink, j->buf, n);
 }
 
+static size_t format_ioctl(void *arg, const void *rec, size_t len, char *buf, size_t cap);
+
 static size_t start_record(void *arg, char *buf, size_t cap)
 {
 	struct cb_log *log = arg;
@@ -97,7 +100,10 @@ int cb_log_open(struct cb_log *log, const struct cb_log_opts *o, struct cb_err *
 	log->ident = cb_ident_new();
 	if (!log->ident)
 		return cb_fail(err, ENOMEM, "out of memory");
-	return cb_sink_open(&log->sink, o->path, o->max_size, start_record, log, err);
+	int rc = cb_sink_open(&log->sink, o->path, o->max_size, start_record, log, err);
+	if (!rc && cb_sink_formatter(log->sink, format_ioctl, NULL))
+		rc = cb_fail(err, ENOMEM, "out of memory");
+	return rc;
 }
 
 void cb_log_kick(struct cb_log *log)
@@ -177,40 +183,73 @@ static void identify(struct cb_log *log, struct cb_call *c, char comm[CB_IDENT_C
 		process_record(log, tgid, comm, exe);
 }
 
+/* What a call record's first members say. */
+struct head {
+	uint64_t t;
+	pid_t tgid, tid;
+	const char *comm, *exe, *decision, *rule;
+	uint8_t arch;
+	int nr, via_nr;
+	uint64_t args[6];
+};
+
+/* The rule that decided call C as "FILE:LINE:COL" into AT (600 bytes), or
+ * "default". */
+static const char *rule_text(const struct cb_call *c, char at[600])
+{
+	if (!c->why)
+		return "default";
+	char num[24];
+	size_t n = append(at, 600, 0, c->why->file, strlen(c->why->file));
+	n = append(at, 600, n, ":", 1);
+	char *p = cb_fmt_dec(num + sizeof(num), c->why->line);
+	n = append(at, 600, n, p, (size_t)(num + sizeof(num) - p));
+	n = append(at, 600, n, ":", 1);
+	p = cb_fmt_dec(num + sizeof(num), c->why->col);
+	append(at, 600, n, p, (size_t)(num + sizeof(num) - p));
+	return at;
+}
+
+/* H of call C, identified as COMM, EXE (RULE: 600 bytes for its text). */
+static void head_of(struct head *h, struct cb_call *c, const char *comm, const char *exe,
+		    char rule[600])
+{
+	*h = (struct head){ .t = c->t_real ? c->t_real : clock_ns(CLOCK_REALTIME),
+			    .tgid = cb_guest_tgid(c), .tid = (pid_t)c->n->pid, .comm = comm,
+			    .exe = exe, .decision = decision(c), .rule = rule_text(c, rule),
+			    .arch = (uint8_t)c->arch, .nr = c->nr, .via_nr = c->via_nr };
+	memcpy(h->args, c->args, sizeof(h->args));
+}
+
+static void write_head(struct cb_json *j, char *buf, size_t cap, const struct head *h)
+{
+	begin(j, buf, cap, "call", h->t);
+	cb_json_int(j, "pid", h->tgid);
+	cb_json_int(j, "tid", h->tid);
+	cb_json_str(j, "comm", h->comm);
+	cb_json_str_max(j, "exe", h->exe, 1024);
+	cb_json_str(j, "arch", cb_arch_name(h->arch));
+	cb_json_str(j, "syscall", cb_syscall_name(h->arch, h->nr));
+	cb_json_int(j, "nr", h->nr);
+	if (h->via_nr > 0) /* a socketcall's operation: the multiplexer it came through */
+		cb_json_str(j, "via", cb_syscall_name(h->arch, h->via_nr));
+	cb_json_arr_open(j, "args");
+	for (int i = 0; i < 6; i++)
+		cb_json_arr_hex(j, h->args[i]);
+	cb_json_arr_close(j);
+	cb_json_str(j, "decision", h->decision);
+	cb_json_str_max(j, "rule", h->rule, LOG_RULE_MAX);
+}
+
 /* A call record's first members, for a caller identified as COMM, EXE. */
 static void header_as(struct cb_log *log, struct cb_json *j, char *buf, size_t cap,
 		      struct cb_call *c, const char *comm, const char *exe)
 {
-	pid_t tgid = cb_guest_tgid(c), tid = (pid_t)c->n->pid;
+	struct head h;
+	char rule[600];
+	head_of(&h, c, comm, exe, rule);
 	atomic_fetch_add_explicit(&log->calls, 1, memory_order_relaxed);
-	begin(j, buf, cap, "call", c->t_real ? c->t_real : clock_ns(CLOCK_REALTIME));
-	cb_json_int(j, "pid", tgid);
-	cb_json_int(j, "tid", tid);
-	cb_json_str(j, "comm", comm);
-	cb_json_str_max(j, "exe", exe, 1024);
-	cb_json_str(j, "arch", cb_arch_name(c->arch));
-	cb_json_str(j, "syscall", cb_syscall_name(c->arch, c->nr));
-	cb_json_int(j, "nr", c->nr);
-	if (c->via_nr > 0) /* a socketcall's operation: the multiplexer it came through */
-		cb_json_str(j, "via", cb_syscall_name(c->arch, c->via_nr));
-	cb_json_arr_open(j, "args");
-	for (int i = 0; i < 6; i++)
-		cb_json_arr_hex(j, c->args[i]);
-	cb_json_arr_close(j);
-	cb_json_str(j, "decision", decision(c));
-	if (c->why) {
-		char at[600], num[24];
-		size_t n = append(at, sizeof(at), 0, c->why->file, strlen(c->why->file));
-		n = append(at, sizeof(at), n, ":", 1);
-		char *p = cb_fmt_dec(num + sizeof(num), c->why->line);
-		n = append(at, sizeof(at), n, p, (size_t)(num + sizeof(num) - p));
-		n = append(at, sizeof(at), n, ":", 1);
-		p = cb_fmt_dec(num + sizeof(num), c->why->col);
-		append(at, sizeof(at), n, p, (size_t)(num + sizeof(num) - p));
-		cb_json_str_max(j, "rule", at, LOG_RULE_MAX);
-	} else {
-		cb_json_str(j, "rule", "default");
-	}
+	write_head(j, buf, cap, &h);
 }
 
 static void header(struct cb_log *log, struct cb_json *j, char *buf, size_t cap, struct cb_call *c)
@@ -288,17 +327,6 @@ static const struct cb_ioctl *descriptor(const struct cb_call *c, uint32_t reque
 	return NULL;
 }
 
-static void target(struct cb_json *j, const struct cb_call *c, int gfd, const char *path)
-{
-	char dev[32];
-	cb_json_open(j, "target");
-	cb_json_str(j, "type", path && path[0] ? cb_target_of(path, (pid_t)c->n->pid, gfd, dev)
-					       : (dev[0] = 0, "unknown"));
-	if (dev[0])
-		cb_json_str(j, "dev", dev);
-	cb_json_close(j);
-}
-
 /* Bytes the argument of REQUEST holds for this arch: the descriptor's, or
  * the number's when it has a direction. */
 static uint32_t arg_size(const struct cb_call *c, uint32_t request, const struct cb_ioctl *ioc)
@@ -336,28 +364,118 @@ static bool mapped(void *ctx, uint64_t addr)
 	return cb_guest_peek(((struct peek_ctx *)ctx)->c, addr, &b, 1) == 1;
 }
 
+/* An ioctl's call record as the worker leaves it for the writer thread
+ * (cb_sink_put_raw): what needs the call (its payload, what the fd is, the
+ * guest's mappings, the time) is taken by the worker after the answer, the
+ * formatting is the writer's, and the guest's next call does not wait for
+ * it. The strings follow it, each with its NUL, in the order of LENS. */
+enum { S_COMM, S_EXE, S_RULE, S_PATH, S_DEV, S_BYTES, S_COUNT };
+struct raw_ioctl {
+	struct head h; /* its strings are the tail's */
+	int64_t dur;   /* -1: not known */
+	int64_t ret;
+	const struct cb_abi_db *db;
+	const struct cb_ioctl *ioc;
+	const char *name, *action, *type, *when; /* static, or the run's tables */
+	uint32_t request, size, plen;
+	int32_t fd, err;
+	int8_t enotty;     /* -1: not known */
+	int8_t arg_mapped; /* -1: not asked */
+	bool known, payload, infer;
+	uint8_t nptr;
+	int16_t ptr[32];
+	uint16_t lens[S_COUNT];
+};
+
 /* "infer" for a request no descriptor describes. */
-static void infer(struct cb_json *j, struct cb_call *c, uint32_t request, const void *bytes,
-		  size_t len, bool can_peek, int native_enotty)
+static void infer(struct cb_json *j, const struct raw_ioctl *r)
 {
 	cb_json_open(j, "infer");
-	int offs[32];
-	int n = 0;
-	struct peek_ctx pc = { c };
-	if (bytes && can_peek)
-		n = cb_payload_ptr_words(c->arch, bytes, len, mapped, &pc, offs, 32);
 	cb_json_arr_open(j, "ptr_words");
-	for (int i = 0; i < n; i++)
-		cb_json_arr_int(j, offs[i]);
+	for (int i = 0; i < r->nptr; i++)
+		cb_json_arr_int(j, r->ptr[i]);
 	cb_json_arr_close(j);
-	if (can_peek && c->args[2] >= 0x10000)
-		cb_json_bool(j, "arg_mapped", mapped(&pc, c->args[2]));
-	cb_payload_other_sizes(j, c->arch, request);
-	if (native_enotty < 0)
+	if (r->arg_mapped >= 0)
+		cb_json_bool(j, "arg_mapped", r->arg_mapped);
+	cb_payload_other_sizes(j, r->h.arch, r->request);
+	if (r->enotty < 0)
 		cb_json_null(j, "native_enotty");
 	else
-		cb_json_bool(j, "native_enotty", native_enotty);
+		cb_json_bool(j, "native_enotty", r->enotty);
 	cb_json_close(j);
+}
+
+/* The writer's: raw record REC into BUF (cb_sink_format_fn). */
+static size_t format_ioctl(void *arg, const void *rec, size_t len, char *buf, size_t cap)
+{
+	(void)arg;
+	struct raw_ioctl r;
+	/* Queued at any offset: copied out to be aligned. */
+	if (len < sizeof(r))
+		return 0;
+	memcpy(&r, rec, sizeof(r));
+	const char *s[S_COUNT], *p = (const char *)rec + sizeof(r), *end = (const char *)rec + len;
+	for (int i = 0; i < S_COUNT; i++) {
+		if (p + r.lens[i] + 1 > end)
+			return 0;
+		s[i] = p;
+		p += r.lens[i] + 1;
+	}
+	r.h.comm = s[S_COMM];
+	r.h.exe = s[S_EXE];
+	r.h.rule = s[S_RULE];
+	struct cb_json j;
+	write_head(&j, buf, cap, &r.h);
+	cb_json_int(&j, "fd", r.fd);
+	cb_json_str_max(&j, "path", s[S_PATH], LOG_PATH_MAX);
+	cb_json_open(&j, "target");
+	cb_json_str(&j, "type", r.type);
+	if (r.lens[S_DEV])
+		cb_json_str(&j, "dev", s[S_DEV]);
+	cb_json_close(&j);
+	struct cb_ioctl_fields f = cb_ioctl_split(r.request);
+	cb_json_open(&j, "request");
+	cb_json_hex(&j, "value", r.request);
+	cb_json_str_max(&j, "name", r.name, LOG_NAME_MAX);
+	cb_json_str(&j, "dir", cb_ioctl_dir_name(f.dir));
+	static const char hex[] = "0123456789abcdef";
+	char type[8] = { (char)f.type }; /* the byte itself, or "0x%02x" */
+	if (f.type < 0x21 || f.type >= 0x7f) {
+		memcpy(type, "0x", 2);
+		type[2] = hex[f.type >> 4 & 15];
+		type[3] = hex[f.type & 15];
+	}
+	cb_json_str(&j, "type", type);
+	cb_json_int(&j, "nr", f.nr);
+	cb_json_int(&j, "size", f.size);
+	cb_json_bool(&j, "known", r.ioc != NULL);
+	cb_json_close(&j);
+	cb_json_str(&j, "action", r.action);
+	result(&j, r.known, r.ret, r.err);
+	if (r.payload) {
+		unsigned char bytes[CB_LOG_BYTES_KEPT]; /* aligned, for the field reads */
+		memcpy(bytes, s[S_BYTES], r.lens[S_BYTES]);
+		cb_payload_json(&j, r.h.arch, r.db, r.ioc, bytes, r.lens[S_BYTES], r.size, r.when);
+	}
+	if (r.infer)
+		infer(&j, &r);
+	if (r.dur >= 0)
+		cb_json_int(&j, "dur_ns", r.dur);
+	return cb_json_end(&j);
+}
+
+/* Append N bytes of S and a NUL to the raw record at BUF (LEN so far, CAP
+ * in all), its length to *L. */
+static size_t tail(char *buf, size_t cap, size_t len, const void *s, size_t n, uint16_t *l)
+{
+	if (n > cap - 1 - len)
+		n = cap - 1 - len;
+	if (n > UINT16_MAX)
+		n = UINT16_MAX;
+	memcpy(buf + len, s, n);
+	buf[len + n] = 0;
+	*l = (uint16_t)n;
+	return len + n + 1;
 }
 
 void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *path,
@@ -413,7 +531,6 @@ void cb_log_finish(struct cb_call *c, int answer_rc)
 		return;
 	pe->active = false;
 	struct cb_log *log = c->sup->log;
-	struct cb_json *j = &pe->j;
 	const char *action = pe->action;
 	if (answer_rc == -ENOENT || !strcmp(action, "abandoned")) {
 		/* The call was gone before the answer: nothing proves the fd's
@@ -425,52 +542,64 @@ void cb_log_finish(struct cb_call *c, int answer_rc)
 	}
 	/* The answer proved the path the caller's: worth keeping. */
 	cb_fd_name_keep(c, pe->path[0] && c->v.kind != CB_V_ABANDON ? answer_rc : -ENOENT, pe->path);
-	struct cb_ioctl_fields f = cb_ioctl_split(pe->request);
-	const struct cb_ioctl *ioc = pe->ioc;
 
-	header_as(log, j, pe->buf, sizeof(pe->buf), c, pe->comm, pe->exe);
-	cb_json_int(j, "fd", pe->fd);
-	cb_json_str_max(j, "path", pe->path, LOG_PATH_MAX);
-	target(j, c, pe->fd, pe->path);
-	cb_json_open(j, "request");
-	cb_json_hex(j, "value", pe->request);
-	cb_json_str_max(j, "name", pe->name, LOG_NAME_MAX);
-	cb_json_str(j, "dir", cb_ioctl_dir_name(f.dir));
-	static const char hex[] = "0123456789abcdef";
-	char type[8] = { (char)f.type }; /* the byte itself, or "0x%02x" */
-	if (f.type < 0x21 || f.type >= 0x7f) {
-		memcpy(type, "0x", 2);
-		type[2] = hex[f.type >> 4 & 15];
-		type[3] = hex[f.type & 15];
-	}
-	cb_json_str(j, "type", type);
-	cb_json_int(j, "nr", f.nr);
-	cb_json_int(j, "size", f.size);
-	cb_json_bool(j, "known", ioc != NULL);
-	cb_json_close(j);
-	cb_json_str(j, "action", action);
-	result(j, pe->known, pe->ret, pe->err);
-
+	/* What needs the call, now; the rest is the writer's. */
+	struct raw_ioctl r = { .dur = -1, .ret = pe->ret, .db = pe->db, .ioc = pe->ioc,
+			       .name = pe->name, .action = action, .request = pe->request,
+			       .size = pe->size, .fd = pe->fd, .err = pe->err, .enotty = -1,
+			       .arg_mapped = -1, .known = pe->known };
+	char rule[600], dev[32] = "";
+	head_of(&r.h, c, pe->comm, pe->exe, rule);
+	r.type = pe->path[0] ? cb_target_of(pe->path, (pid_t)c->n->pid, pe->fd, dev) : "unknown";
 	int enotty = pe->known ? pe->err == ENOTTY : -1;
+	size_t nbytes = 0;
 	if (pe->when) {
-		size_t kept = pe->plen < sizeof(pe->bytes) ? pe->plen : sizeof(pe->bytes);
-		cb_payload_json(j, c->arch, pe->db, ioc, pe->bytes, kept,
-				pe->size ? pe->size : (uint32_t)pe->plen, pe->when);
-		if (!ioc)
-			infer(j, c, pe->request, pe->bytes, kept, false, enotty);
+		nbytes = pe->plen < sizeof(pe->bytes) ? pe->plen : sizeof(pe->bytes);
+		r.payload = true;
+		r.when = pe->when;
+		r.size = pe->size ? pe->size : (uint32_t)pe->plen;
+		r.infer = !pe->ioc;
+		r.enotty = (int8_t)enotty;
 	} else if (pe->peek) {
 		size_t want = pe->size > sizeof(pe->bytes) ? sizeof(pe->bytes) : pe->size;
-		if (!ioc && want > CB_PAYLOAD_HEX_MAX)
+		if (!pe->ioc && want > CB_PAYLOAD_HEX_MAX)
 			want = CB_PAYLOAD_HEX_MAX;
 		int n = want ? cb_guest_peek(c, pe->argp, pe->bytes, want) : 0;
-		if (n > 0)
-			cb_payload_json(j, c->arch, pe->db, ioc, pe->bytes, (size_t)n, pe->size, "racy");
-		if (!ioc)
-			infer(j, c, pe->request, n > 0 ? pe->bytes : NULL, n > 0 ? (size_t)n : 0, true, -1);
-	} else if (!ioc) {
-		infer(j, c, pe->request, NULL, 0, false, enotty);
+		if (n > 0) {
+			nbytes = (size_t)n;
+			r.payload = true;
+			r.when = "racy";
+		}
+		if (!pe->ioc) {
+			/* Which words point into the guest's mappings: asked of
+			 * the guest, so here. */
+			struct peek_ctx pc = { c };
+			int offs[32];
+			r.infer = true;
+			r.nptr = (uint8_t)(n > 0 ? cb_payload_ptr_words(c->arch, pe->bytes, (size_t)n,
+								       mapped, &pc, offs, 32) : 0);
+			for (int i = 0; i < r.nptr; i++)
+				r.ptr[i] = (int16_t)offs[i];
+			if (c->args[2] >= 0x10000)
+				r.arg_mapped = mapped(&pc, c->args[2]);
+		}
+	} else if (!pe->ioc) {
+		r.infer = true;
+		r.enotty = (int8_t)enotty;
 	}
-	duration(j, c);
-	put(log, j);
+	if (c->t_mono)
+		r.dur = (int64_t)(clock_ns(CLOCK_MONOTONIC) - c->t_mono);
+
+	char *buf = pe->buf;
+	size_t cap = sizeof(pe->buf), len = sizeof(r);
+	len = tail(buf, cap, len, r.h.comm, strlen(r.h.comm), &r.lens[S_COMM]);
+	len = tail(buf, cap, len, r.h.exe, strlen(r.h.exe), &r.lens[S_EXE]);
+	len = tail(buf, cap, len, r.h.rule, strlen(r.h.rule), &r.lens[S_RULE]);
+	len = tail(buf, cap, len, pe->path, strlen(pe->path), &r.lens[S_PATH]);
+	len = tail(buf, cap, len, dev, strlen(dev), &r.lens[S_DEV]);
+	len = tail(buf, cap, len, pe->bytes, nbytes, &r.lens[S_BYTES]);
+	memcpy(buf, &r, sizeof(r));
+	atomic_fetch_add_explicit(&log->calls, 1, memory_order_relaxed);
+	cb_sink_put_raw(log->sink, buf, len);
 	atomic_fetch_sub(&log->inflight, 1);
 }

@@ -41,7 +41,19 @@ struct cb_sink {
 	uint64_t max_size, size;
 	cb_sink_header_fn header;
 	void *arg;
+	/* Records queued unformatted (cb_sink_put_raw), and what formats
+	 * them into TEXT (the writer's). */
+	cb_sink_format_fn format;
+	void *format_arg;
+	char *text;
 };
+
+/* A raw record in the queue: RAW_MARK, its length (uint32_t), its bytes.
+ * A text record starts with '{'. */
+#define RAW_MARK 0
+#define RAW_HEAD (1 + sizeof(uint32_t))
+/* The writer's text buffer: formatted records go out when it is this full. */
+#define TEXT_CAP (1u << 20)
 
 static uint64_t mono_ns(void)
 {
@@ -55,6 +67,28 @@ static size_t count_lines(const char *p, size_t n)
 	size_t k = 0;
 	for (const char *e = p + n; (p = memchr(p, '\n', (size_t)(e - p))); p++)
 		k++;
+	return k;
+}
+
+/* The length of the queued record at P (N bytes left), its mark and length
+ * included. */
+static size_t entry_len(const char *p, size_t n)
+{
+	if (p[0] == RAW_MARK && n >= RAW_HEAD) {
+		uint32_t len;
+		memcpy(&len, p + 1, sizeof(len));
+		return RAW_HEAD + len <= n ? RAW_HEAD + len : n;
+	}
+	const char *e = memchr(p, '\n', n);
+	return e ? (size_t)(e - p) + 1 : n;
+}
+
+/* Records in a queue's N bytes at P, raw or text. */
+static size_t count_records(const char *p, size_t n)
+{
+	size_t k = 0;
+	for (size_t at = 0; at < n; k++)
+		at += entry_len(p + at, n - at);
 	return k;
 }
 
@@ -217,6 +251,48 @@ static void write_batch(struct cb_sink *s, const char *p, size_t n)
 		lost(s, p, n);
 }
 
+static void lost_queued(struct cb_sink *s, const char *p, size_t n)
+{
+	size_t k = count_records(p, n);
+	if (!k)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->pending_drop += k;
+	s->total_drop += k;
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Write a batch from the queue: text records as they are, raw ones
+ * formatted first, in their order. */
+static void write_queued(struct cb_sink *s, const char *p, size_t n)
+{
+	if (!s->format) {
+		write_batch(s, p, n);
+		return;
+	}
+	size_t at = 0, t = 0;
+	while (at < n) {
+		size_t k = entry_len(p + at, n - at);
+		if (p[at] != RAW_MARK) {
+			/* A run of text records goes as it is. */
+			size_t run = k;
+			while (at + run < n && p[at + run] != RAW_MARK)
+				run += entry_len(p + at + run, n - at - run);
+			if (t)
+				write_batch(s, s->text, t), t = 0;
+			write_batch(s, p + at, run);
+			at += run;
+			continue;
+		}
+		if (TEXT_CAP - t < CB_SINK_RECORD_MAX)
+			write_batch(s, s->text, t), t = 0;
+		t += s->format(s->format_arg, p + at + RAW_HEAD, k - RAW_HEAD, s->text + t, TEXT_CAP - t);
+		at += k;
+	}
+	if (t)
+		write_batch(s, s->text, t);
+}
+
 static size_t dropped_record(char *buf, size_t cap, uint64_t count)
 {
 	struct timespec ts;
@@ -252,9 +328,9 @@ static void *writer(void *arg)
 		pthread_mutex_unlock(&s->mu);
 
 		if (n && !s->gave_up)
-			write_batch(s, batch, n);
+			write_queued(s, batch, n);
 		else if (n)
-			lost(s, batch, n);
+			lost_queued(s, batch, n);
 
 		pthread_mutex_lock(&s->mu);
 		uint64_t drop = s->pending_drop;
@@ -279,7 +355,7 @@ static void *writer(void *arg)
 		}
 		if (s->gave_up) {
 			/* Nothing more can be written: count what comes as lost. */
-			s->total_drop += count_lines(s->cur, s->len);
+			s->total_drop += count_records(s->cur, s->len);
 			s->len = 0;
 			if (closing)
 				break;
@@ -344,8 +420,10 @@ int cb_sink_open(struct cb_sink **out_sink, const char *path, uint64_t max_size,
 	return 0;
 }
 
-void cb_sink_put(struct cb_sink *s, const char *rec, size_t len)
+/* Queue HEAD (HLEN bytes, may be 0) and REC as one record. */
+static void put(struct cb_sink *s, const void *head, size_t hlen, const void *rec, size_t len)
 {
+	len += hlen;
 	pthread_mutex_lock(&s->mu);
 	if (s->closed) {
 		pthread_mutex_unlock(&s->mu);
@@ -379,7 +457,9 @@ void cb_sink_put(struct cb_sink *s, const char *rec, size_t len)
 	bool was_empty = s->len == 0;
 	if (was_empty)
 		s->first_ns = mono_ns();
-	memcpy(s->cur + s->len, rec, len);
+	if (hlen)
+		memcpy(s->cur + s->len, head, hlen);
+	memcpy(s->cur + s->len + hlen, rec, len - hlen);
 	size_t before = s->len;
 	s->len += len;
 	/* Wake the writer on the first record of a batch (it then waits an
@@ -388,6 +468,29 @@ void cb_sink_put(struct cb_sink *s, const char *rec, size_t len)
 	pthread_mutex_unlock(&s->mu);
 	if (wake)
 		pthread_cond_signal(&s->cv);
+}
+
+void cb_sink_put(struct cb_sink *s, const char *rec, size_t len)
+{
+	put(s, NULL, 0, rec, len);
+}
+
+void cb_sink_put_raw(struct cb_sink *s, const void *rec, size_t len)
+{
+	char head[RAW_HEAD] = { RAW_MARK };
+	uint32_t l = (uint32_t)len;
+	memcpy(head + 1, &l, sizeof(l));
+	put(s, head, sizeof(head), rec, len);
+}
+
+int cb_sink_formatter(struct cb_sink *s, cb_sink_format_fn format, void *arg)
+{
+	s->text = malloc(TEXT_CAP);
+	if (!s->text)
+		return -ENOMEM;
+	s->format_arg = arg;
+	s->format = format;
+	return 0;
 }
 
 void cb_sink_kick(struct cb_sink *s)
@@ -428,7 +531,7 @@ uint64_t cb_sink_close(struct cb_sink *s, const char *trailer, size_t len)
 	pthread_mutex_lock(&s->mu);
 	uint64_t d = s->total_drop;
 	if (!joined)
-		d += count_lines(s->cur, s->len);
+		d += count_records(s->cur, s->len);
 	s->closed = true;
 	pthread_mutex_unlock(&s->mu);
 	if (s->gave_up || !joined)
@@ -451,5 +554,6 @@ void cb_sink_free(struct cb_sink *s)
 	free(s->spare);
 	free(s->trailer);
 	free(s->path);
+	free(s->text);
 	free(s);
 }

@@ -31,6 +31,18 @@ int cb_sink_open(struct cb_sink **out, const char *path, uint64_t max_size,
  * writer to take a batch, once per stall; a record that still does not
  * fit is counted as dropped. */
 void cb_sink_put(struct cb_sink *s, const char *rec, size_t len);
+/* Formats raw record REC (LEN bytes) into BUF (CAP bytes, at least
+ * CB_SINK_RECORD_MAX): one whole line; returns its length. Called by the
+ * writer thread. */
+typedef size_t (*cb_sink_format_fn)(void *arg, const void *rec, size_t len, char *buf, size_t cap);
+#define CB_SINK_RECORD_MAX 16384
+/* Have the writer format raw records with FORMAT(ARG, ...); before any
+ * cb_sink_put_raw. -ENOMEM. */
+int cb_sink_formatter(struct cb_sink *s, cb_sink_format_fn format, void *arg);
+/* Queue a record to be formatted by the writer (LEN < 4 GiB bytes that
+ * FORMAT reads): the producer pays a copy, not the formatting. Drops,
+ * order and limits as for cb_sink_put. */
+void cb_sink_put_raw(struct cb_sink *s, const void *rec, size_t len);
 /* Ask the writer to drain now (a signal came, the guest exited). */
 void cb_sink_kick(struct cb_sink *s);
 /* Queue TRAILER (may be NULL) after a last dropped record if any, drain

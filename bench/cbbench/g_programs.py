@@ -3,7 +3,10 @@ the cache's own ld-linux.so.2): a compression run (tar c | gzip over a
 generated tree of files), an sqlite3 workload (50 000 inserted rows, an
 index, a few queries) and python3 start-up (python3.11 -c pass), each
 natively, under floor_supervisor (what any supervisor costs: information),
-under compatbox's default policy and under qemu-i386. The value is wall
+under compatbox's default policy, under qemu-i386, and under an audit
+trail (--passthrough --log) with fd names kept and with every name read
+(what keeping them costs a program: the calls that change fd slots go to
+the supervisor). The value is wall
 time; the CPU time of the whole process tree (supervisor included) is
 shown beside it."""
 
@@ -21,7 +24,9 @@ NAME = "programs"
 DISPLAY = Display("value", "ms", 1e3, "%.1f", "cpu", "cpu ms")
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAMS = ("gzip", "sqlite", "python")
-MODES = ("native", "floor", "compatbox", "qemu")
+MODES = ("native", "floor", "compatbox", "qemu", "trail", "trail-read")
+# The trail modes' --log file (the audit policy: every ioctl recorded).
+TRAIL = os.path.join(tempfile.gettempdir(), "cbbench-programs-trail.jsonl")
 
 
 def add_args(p):
@@ -195,6 +200,8 @@ class Programs:
                  % (files, size / 1e6, self.a.sqlite_rows, self.work, time.monotonic() - t0))
 
     def cleanup(self):
+        if os.path.exists(TRAIL):
+            os.unlink(TRAIL)
         if self.work:
             shutil.rmtree(self.work, ignore_errors=True)
             self.work = None
@@ -202,9 +209,12 @@ class Programs:
     def wrap(self, mode):
         a = self.a
         floor = os.path.join(a.build, "bench", "floor_supervisor")
+        trail = [a.compatbox, "run", "--passthrough", "--log", TRAIL, "--"]
         return taskset(a, {"native": [], "floor": [floor, "--"],
                            "compatbox": [a.compatbox, "run", "--"],
-                           "qemu": ["qemu-i386"]}[mode])
+                           "qemu": ["qemu-i386"],
+                           "trail": trail,
+                           "trail-read": ["env", "COMPATBOX_TEST_NO_FD_NAMES=1"] + trail}[mode])
 
     def argv(self, mode, prog):
         w = self.wrap(mode) + self.ld
@@ -320,12 +330,14 @@ def cases(a):
               "sqlite": "sqlite3: %d inserts, index, queries" % a.sqlite_rows,
               "python": "python3.11 -c pass (start-up)"}
     how = {"native": "native", "floor": "floor_supervisor (info)",
-           "compatbox": "compatbox run (default policy)", "qemu": "qemu-i386"}
+           "compatbox": "compatbox run (default policy)", "qemu": "qemu-i386",
+           "trail": "compatbox run --passthrough --log (fd names kept)",
+           "trail-read": "compatbox run --passthrough --log (every fd name read)"}
     out = []
     for prog in PROGRAMS:
         for mode in MODES:
             needs = ("qemu-i386",) if mode == "qemu" else ()
-            files = [x for x in pr.wrap(mode) if x.startswith("/")]
+            files = [x for x in pr.wrap(mode) if x.startswith("/") and x != TRAIL]
             # Warm-up: one native run of each (the page cache, the .pyc
             # files) and a start of each wrapper; a whole extra round of
             # qemu's sqlite would cost more than it helps.
@@ -333,7 +345,7 @@ def cases(a):
                 else None
             c = Case("%s-%s" % (prog, mode), NAME, "i386 %s, %s" % (labels[prog], how[mode]),
                      pr.sampler(mode, prog), needs=needs, files=files,
-                     argv=pr.argv(mode, prog), warm=warm, info=mode == "floor")
+                     argv=pr.argv(mode, prog), warm=warm, info=mode in ("floor", "trail-read"))
             out.append(c)
     return out
 
@@ -346,5 +358,8 @@ def checks(a):
         c += [Check("%s floor/native" % p, "%s-floor" % p, "%s-native" % p, None, None,
                     "i386 %s, wall time: any supervisor (the floor) vs native" % p, second="cpu"),
               Check("%s qemu/native" % p, "%s-qemu" % p, "%s-native" % p, None, None,
-                    "i386 %s, wall time: qemu-i386 vs native" % p, second="cpu")]
+                    "i386 %s, wall time: qemu-i386 vs native" % p, second="cpu"),
+              Check("%s trail kept/read" % p, "%s-trail" % p, "%s-trail-read" % p, None, None,
+                    "i386 %s under an audit trail, wall time: fd names kept (the calls that "
+                    "change fd slots trapped) vs every name read" % p, second="cpu")]
     return c
