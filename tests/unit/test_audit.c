@@ -170,6 +170,102 @@ START_TEST(test_sink_rotation)
 }
 END_TEST
 
+/* The writer's formatter of the tests' raw records: a number (a binary
+ * int, newlines and NULs among its bytes) becomes {"kind":"call","n":N}. */
+static size_t format_n(void *arg, const void *rec, size_t len, char *buf, size_t cap)
+{
+	(*(int *)arg)++;
+	int n;
+	ck_assert_uint_eq(len, sizeof(n));
+	memcpy(&n, rec, sizeof(n));
+	return (size_t)snprintf(buf, cap, "{\"kind\":\"call\",\"n\":%d}\n", n);
+}
+
+START_TEST(test_sink_raw_in_order)
+{
+	make_dir();
+	char path[128];
+	snprintf(path, sizeof(path), "%s/raw.jsonl", dir);
+	struct cb_sink *s;
+	struct cb_err err = { "" };
+	int formatted = 0;
+	ck_assert_int_eq(cb_sink_open(&s, path, 0, header, NULL, &err), 0);
+	ck_assert_int_eq(cb_sink_formatter(s, format_n, &formatted), 0);
+	/* Raw records whose bytes hold '\n' (10) and NULs, among text ones. */
+	for (int i = 0; i < 3000; i++) {
+		if (i % 3 == 0) {
+			char t[64];
+			int k = snprintf(t, sizeof(t), "{\"kind\":\"text\",\"n\":%d}\n", i);
+			cb_sink_put(s, t, (size_t)k);
+		} else {
+			int v = i % 2 ? 10 : i;
+			cb_sink_put_raw(s, &v, sizeof(v));
+		}
+	}
+	ck_assert_uint_eq(cb_sink_close(s, "{\"kind\":\"end\"}\n", 15), 0);
+	cb_sink_free(s);
+	ck_assert_int_eq(formatted, 2000);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char line[256];
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_str_eq(line, "{\"kind\":\"start\"}\n");
+	for (int i = 0; i < 3000; i++) {
+		char want[64];
+		if (i % 3 == 0)
+			snprintf(want, sizeof(want), "{\"kind\":\"text\",\"n\":%d}\n", i);
+		else
+			snprintf(want, sizeof(want), "{\"kind\":\"call\",\"n\":%d}\n", i % 2 ? 10 : i);
+		ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+		ck_assert_str_eq(line, want);
+	}
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_str_eq(line, "{\"kind\":\"end\"}\n");
+	ck_assert_ptr_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	remove_dir();
+}
+END_TEST
+
+/* Raw records dropped by a stalled sink are counted one by one. */
+START_TEST(test_sink_raw_drops_counted)
+{
+	make_dir();
+	char path[128], out[128];
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	int r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	struct cb_sink *s;
+	struct cb_err err = { "" };
+	int formatted = 0;
+	ck_assert_int_eq(cb_sink_open(&s, path, 0, header, NULL, &err), 0);
+	ck_assert_int_eq(cb_sink_formatter(s, format_n, &formatted), 0);
+	const int total = 600000; /* 5.4 MB queued: past the queue and the pipe */
+	int v = 7;
+	for (int i = 0; i < total; i++)
+		cb_sink_put_raw(s, &v, sizeof(v));
+	ck_assert_uint_gt(cb_sink_dropped(s), 0);
+	int fl = fcntl(r, F_GETFL);
+	fcntl(r, F_SETFL, fl & ~O_NONBLOCK);
+	struct drain d = { r, out };
+	pthread_t th;
+	pthread_create(&th, NULL, drain_main, &d);
+	uint64_t dropped = cb_sink_close(s, "{\"kind\":\"end\"}\n", 15);
+	cb_sink_free(s);
+	pthread_join(th, NULL);
+	close(r);
+	long sum = 0;
+	int calls = count(out, "\"call\"", NULL);
+	count(out, "\"dropped\"", &sum);
+	ck_assert_int_eq(sum, (long)dropped);
+	ck_assert_int_eq(calls + sum, total);
+	ck_assert_int_eq(calls, formatted);
+	remove_dir();
+}
+END_TEST
+
 static bool mapped_if_high(void *ctx, uint64_t addr)
 {
 	(*(int *)ctx)++;
@@ -229,6 +325,8 @@ Suite *audit_suite(void)
 	tcase_add_test(tc, test_sink_file);
 	tcase_add_test(tc, test_sink_stalled_fifo_drops_and_counts);
 	tcase_add_test(tc, test_sink_rotation);
+	tcase_add_test(tc, test_sink_raw_in_order);
+	tcase_add_test(tc, test_sink_raw_drops_counted);
 	tcase_add_test(tc, test_ptr_words);
 	tcase_add_test(tc, test_payload_hex_bounded);
 	suite_add_tcase(s, tc);
