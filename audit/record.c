@@ -38,6 +38,10 @@
 #define LOG_RULE_MAX 256
 _Static_assert(CB_LOG_PATH_KEPT == LOG_PATH_MAX + 1, "a kept path holds what a record shows");
 _Static_assert(CB_SINK_RECORD_MAX == CB_LOG_REC_MAX, "the writer formats a record in the room a worker had");
+/* A raw ioctl record (audit/record.c's struct raw_ioctl, about 300 bytes)
+ * with its strings at their longest fits the room it is built in. */
+_Static_assert(400 + CB_IDENT_COMM + CB_IDENT_EXE + 600 + CB_LOG_PATH_KEPT + 32 +
+		       CB_LOG_BYTES_KEPT + 6 < CB_LOG_REC_MAX, "a raw record fits its buffer");
 
 /* N bytes of S after the LEN bytes BUF holds, cut to leave room for the
  * NUL as snprintf would cut; returns the length now. */
@@ -101,8 +105,11 @@ int cb_log_open(struct cb_log *log, const struct cb_log_opts *o, struct cb_err *
 	if (!log->ident)
 		return cb_fail(err, ENOMEM, "out of memory");
 	int rc = cb_sink_open(&log->sink, o->path, o->max_size, start_record, log, err);
-	if (!rc && cb_sink_formatter(log->sink, format_ioctl, NULL))
+	if (!rc && cb_sink_formatter(log->sink, format_ioctl, NULL)) {
+		cb_sink_close(log->sink, NULL, 0);
+		cb_sink_free(log->sink);
 		rc = cb_fail(err, ENOMEM, "out of memory");
+	}
 	return rc;
 }
 
@@ -386,6 +393,7 @@ struct raw_ioctl {
 	int16_t ptr[32];
 	uint16_t lens[S_COUNT];
 };
+_Static_assert(sizeof(struct raw_ioctl) <= 400, "the room counted for it above");
 
 /* "infer" for a request no descriptor describes. */
 static void infer(struct cb_json *j, const struct raw_ioctl *r)
@@ -414,13 +422,16 @@ static size_t format_ioctl(void *arg, const void *rec, size_t len, char *buf, si
 	if (len < sizeof(r))
 		return 0;
 	memcpy(&r, rec, sizeof(r));
-	const char *s[S_COUNT], *p = (const char *)rec + sizeof(r), *end = (const char *)rec + len;
+	const char *s[S_COUNT], *p = (const char *)rec;
+	size_t at = sizeof(r);
 	for (int i = 0; i < S_COUNT; i++) {
-		if (p + r.lens[i] + 1 > end)
+		if ((size_t)r.lens[i] + 1 > len - at || p[at + r.lens[i]] != 0)
 			return 0;
-		s[i] = p;
-		p += r.lens[i] + 1;
+		s[i] = p + at;
+		at += (size_t)r.lens[i] + 1;
 	}
+	if (r.lens[S_BYTES] > CB_LOG_BYTES_KEPT || r.nptr > sizeof(r.ptr) / sizeof(r.ptr[0]))
+		return 0;
 	r.h.comm = s[S_COMM];
 	r.h.exe = s[S_EXE];
 	r.h.rule = s[S_RULE];

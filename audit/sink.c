@@ -74,8 +74,10 @@ static size_t count_lines(const char *p, size_t n)
  * included. */
 static size_t entry_len(const char *p, size_t n)
 {
-	if (p[0] == RAW_MARK && n >= RAW_HEAD) {
+	if (p[0] == RAW_MARK) {
 		uint32_t len;
+		if (n < RAW_HEAD)
+			return n;
 		memcpy(&len, p + 1, sizeof(len));
 		return RAW_HEAD + len <= n ? RAW_HEAD + len : n;
 	}
@@ -263,13 +265,10 @@ static void lost_queued(struct cb_sink *s, const char *p, size_t n)
 }
 
 /* Write a batch from the queue: text records as they are, raw ones
- * formatted first, in their order. */
-static void write_queued(struct cb_sink *s, const char *p, size_t n)
+ * formatted by FORMAT first, in their order. A raw record that cannot be
+ * formatted (none of these should be) is counted lost. */
+static void write_queued(struct cb_sink *s, cb_sink_format_fn format, const char *p, size_t n)
 {
-	if (!s->format) {
-		write_batch(s, p, n);
-		return;
-	}
 	size_t at = 0, t = 0;
 	while (at < n) {
 		size_t k = entry_len(p + at, n - at);
@@ -286,7 +285,16 @@ static void write_queued(struct cb_sink *s, const char *p, size_t n)
 		}
 		if (TEXT_CAP - t < CB_SINK_RECORD_MAX)
 			write_batch(s, s->text, t), t = 0;
-		t += s->format(s->format_arg, p + at + RAW_HEAD, k - RAW_HEAD, s->text + t, TEXT_CAP - t);
+		/* A record's room is what a text one has: a longer one becomes
+		 * the JSON builder's truncated marker, as it would have. */
+		size_t w = format && k > RAW_HEAD
+				   ? format(s->format_arg, p + at + RAW_HEAD, k - RAW_HEAD, s->text + t,
+					    CB_SINK_RECORD_MAX)
+				   : 0;
+		if (w)
+			t += w;
+		else
+			lost_queued(s, p + at, k);
 		at += k;
 	}
 	if (t)
@@ -325,10 +333,11 @@ static void *writer(void *arg)
 		s->stalled = false;
 		pthread_cond_broadcast(&s->room);
 		bool closing = s->closing;
+		cb_sink_format_fn format = s->format;
 		pthread_mutex_unlock(&s->mu);
 
 		if (n && !s->gave_up)
-			write_queued(s, batch, n);
+			write_queued(s, format, batch, n);
 		else if (n)
 			lost_queued(s, batch, n);
 
@@ -477,6 +486,14 @@ void cb_sink_put(struct cb_sink *s, const char *rec, size_t len)
 
 void cb_sink_put_raw(struct cb_sink *s, const void *rec, size_t len)
 {
+	if (!s->format || len > UINT32_MAX) {
+		/* Nothing could format it: a record lost, and counted. */
+		pthread_mutex_lock(&s->mu);
+		s->pending_drop++;
+		s->total_drop++;
+		pthread_mutex_unlock(&s->mu);
+		return;
+	}
 	char head[RAW_HEAD] = { RAW_MARK };
 	uint32_t l = (uint32_t)len;
 	memcpy(head + 1, &l, sizeof(l));
@@ -485,11 +502,15 @@ void cb_sink_put_raw(struct cb_sink *s, const void *rec, size_t len)
 
 int cb_sink_formatter(struct cb_sink *s, cb_sink_format_fn format, void *arg)
 {
-	s->text = malloc(TEXT_CAP);
-	if (!s->text)
+	char *text = malloc(TEXT_CAP);
+	if (!text)
 		return -ENOMEM;
+	/* The writer takes them with its batch, under the lock. */
+	pthread_mutex_lock(&s->mu);
+	s->text = text;
 	s->format_arg = arg;
 	s->format = format;
+	pthread_mutex_unlock(&s->mu);
 	return 0;
 }
 

@@ -227,6 +227,45 @@ START_TEST(test_sink_raw_in_order)
 }
 END_TEST
 
+/* A raw record nothing can format (no formatter; one the formatter
+ * refuses) is a record lost, and counted, never bytes in the trail. */
+static size_t refuse_odd(void *arg, const void *rec, size_t len, char *buf, size_t cap)
+{
+	int n;
+	memcpy(&n, rec, sizeof(n));
+	return n % 2 ? 0 : format_n(arg, rec, len, buf, cap);
+}
+
+START_TEST(test_sink_raw_unformatted_counted)
+{
+	make_dir();
+	char path[128];
+	struct cb_sink *s;
+	struct cb_err err = { "" };
+	int formatted = 0, v = 3;
+	snprintf(path, sizeof(path), "%s/none.jsonl", dir);
+	ck_assert_int_eq(cb_sink_open(&s, path, 0, header, NULL, &err), 0);
+	cb_sink_put_raw(s, &v, sizeof(v));
+	ck_assert_uint_eq(cb_sink_close(s, NULL, 0), 1);
+	cb_sink_free(s);
+	long sum = 0;
+	ck_assert_int_eq(count(path, NULL, &sum), 2); /* start, dropped */
+	ck_assert_int_eq(sum, 1);
+	snprintf(path, sizeof(path), "%s/odd.jsonl", dir);
+	ck_assert_int_eq(cb_sink_open(&s, path, 0, header, NULL, &err), 0);
+	ck_assert_int_eq(cb_sink_formatter(s, refuse_odd, &formatted), 0);
+	for (v = 0; v < 10; v++)
+		cb_sink_put_raw(s, &v, sizeof(v));
+	cb_sink_close(s, "{\"kind\":\"end\"}\n", 15);
+	sum = 0;
+	ck_assert_int_eq(count(path, "\"call\"", &sum), 5);
+	ck_assert_int_eq(sum, 5);
+	ck_assert_uint_eq(cb_sink_dropped(s), 5);
+	cb_sink_free(s);
+	remove_dir();
+}
+END_TEST
+
 /* Raw records dropped by a stalled sink are counted one by one. */
 START_TEST(test_sink_raw_drops_counted)
 {
@@ -327,6 +366,7 @@ Suite *audit_suite(void)
 	tcase_add_test(tc, test_sink_rotation);
 	tcase_add_test(tc, test_sink_raw_in_order);
 	tcase_add_test(tc, test_sink_raw_drops_counted);
+	tcase_add_test(tc, test_sink_raw_unformatted_counted);
 	tcase_add_test(tc, test_ptr_words);
 	tcase_add_test(tc, test_payload_hex_bounded);
 	suite_add_tcase(s, tc);
