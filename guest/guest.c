@@ -416,6 +416,29 @@ int cb_guest_prove(struct cb_call *c)
 	return task_get(c, &t);
 }
 
+/* After the answer: T's mem fd reads nothing, its mm is gone, so T ran
+ * an execve since the fd was opened, before or after its call. Reopened
+ * when it can be proved T's own without the call: through T's /proc
+ * directory where the entry holds one (it names that task alone), else by
+ * its tid and a look at its pidfd after the open (a thread alive then held
+ * the tid at the open). The mm read may be one exec newer than the call's:
+ * what is read after the answer is "racy" anyway. */
+static bool reopen_mem_of(struct cb_task *t)
+{
+	cb_creds_settle();
+	int fresh = t->procfd >= 0 ? openat(t->procfd, "mem", O_RDWR | O_CLOEXEC) : open_mem(t->tid);
+	if (fresh < 0)
+		return false;
+	if (t->procfd < 0 && task_exited(t)) {
+		close(fresh);
+		return false;
+	}
+	close(t->memfd);
+	t->memfd = fresh;
+	t->mm_epoch++; /* a new program: what was known of the thread goes */
+	return true;
+}
+
 int cb_guest_peek(struct cb_call *c, uint64_t addr, void *buf, size_t len)
 {
 	if (len == 0 || !addr_ok(c, addr, len))
@@ -428,10 +451,10 @@ int cb_guest_peek(struct cb_call *c, uint64_t addr, void *buf, size_t len)
 			continue;
 		/* No ID_VALID can follow (the call was answered), and none is
 		 * needed: this mem fd was proved the caller's during the call
-		 * and reaches that mm alone, whatever the tid names now; an mm
-		 * gone or replaced by an execve reads as 0 bytes, and is not
-		 * reopened. */
+		 * and reaches that mm alone, whatever the tid names now. */
 		ssize_t n = pread(t->memfd, buf, len, (off_t)addr);
+		if (n == 0 && reopen_mem_of(t))
+			n = pread(t->memfd, buf, len, (off_t)addr);
 		return n < 0 ? -EFAULT : (int)n;
 	}
 	return -ENOENT;

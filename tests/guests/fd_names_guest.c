@@ -6,6 +6,7 @@
  * /proc says the fd is: the audit trail must say the same, in order. */
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,8 +111,33 @@ static int reuse(const char *dir)
 	return 0;
 }
 
+/* "payload" (audit_exec.sh): TIOCSPTLCK, whose argument the trail reads
+ * after the answer, on the pty master at the slot, before and after an
+ * execve of the same thread: 1 (lock) before, 0 (unlock) after. */
+static int payload(char **argv, bool after)
+{
+	int v = after ? 0 : 1;
+	if (!after) {
+		int pty = posix_openpt(O_RDWR | O_NOCTTY);
+		if (pty < 0 || dup2(pty, slot) != slot)
+			return 2;
+	}
+	if (ioctl(slot, TIOCSPTLCK, &v) != 0)
+		return 3;
+	if (after) {
+		/* The argument is read after the answer: an mm that is gone
+		 * by then (the process exited) has nothing to read. */
+		usleep(300 * 1000);
+		return 0;
+	}
+	execl("/proc/self/exe", argv[0], "payload", "after", (char *)NULL);
+	return 4;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "payload") == 0)
+		return payload(argv, argc > 2);
 	if (argc == 3 && strcmp(argv[1], "reuse") == 0)
 		return reuse(argv[2]);
 	if (argc < 2)
