@@ -129,15 +129,21 @@ static size_t out(struct cb_sink *s, const char *p, size_t n)
 	return n;
 }
 
-static void lost(struct cb_sink *s, const char *p, size_t n)
+/* K records lost: counted, and said in the next dropped record. */
+static void count_lost(struct cb_sink *s, size_t k)
 {
-	size_t k = count_lines(p, n);
 	if (!k)
 		return;
 	pthread_mutex_lock(&s->mu);
 	s->pending_drop += k;
 	s->total_drop += k;
 	pthread_mutex_unlock(&s->mu);
+}
+
+/* The N bytes of text records at P were not written. */
+static void lost(struct cb_sink *s, const char *p, size_t n)
+{
+	count_lost(s, count_lines(p, n));
 }
 
 static int open_dest(struct cb_sink *s)
@@ -253,15 +259,10 @@ static void write_batch(struct cb_sink *s, const char *p, size_t n)
 		lost(s, p, n);
 }
 
+/* The N bytes of queued records at P, raw or text, were not written. */
 static void lost_queued(struct cb_sink *s, const char *p, size_t n)
 {
-	size_t k = count_records(p, n);
-	if (!k)
-		return;
-	pthread_mutex_lock(&s->mu);
-	s->pending_drop += k;
-	s->total_drop += k;
-	pthread_mutex_unlock(&s->mu);
+	count_lost(s, count_records(p, n));
 }
 
 /* Write a batch from the queue: text records as they are, raw ones
@@ -487,11 +488,7 @@ void cb_sink_put(struct cb_sink *s, const char *rec, size_t len)
 void cb_sink_put_raw(struct cb_sink *s, const void *rec, size_t len)
 {
 	if (!s->format || len > UINT32_MAX) {
-		/* Nothing could format it: a record lost, and counted. */
-		pthread_mutex_lock(&s->mu);
-		s->pending_drop++;
-		s->total_drop++;
-		pthread_mutex_unlock(&s->mu);
+		count_lost(s, 1); /* nothing could format it */
 		return;
 	}
 	char head[RAW_HEAD] = { RAW_MARK };

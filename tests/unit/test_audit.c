@@ -93,15 +93,40 @@ static void *drain_main(void *arg)
 	return NULL;
 }
 
+/* A FIFO at PATH (128 bytes, filled in) in the test's directory, with a
+ * reader that reads nothing yet (returned); OUT: where close_drained
+ * copies what the FIFO gets. */
+static int stalled_fifo(char *path, char *out)
+{
+	snprintf(path, 128, "%s/fifo", dir);
+	snprintf(out, 128, "%s/out", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	int r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	return r;
+}
+
+/* Close S, whose FIFO's reader R was stalled, with a reader that now
+ * copies everything into OUT; the records dropped in all. */
+static uint64_t close_drained(struct cb_sink *s, int r, const char *out)
+{
+	int fl = fcntl(r, F_GETFL);
+	fcntl(r, F_SETFL, fl & ~O_NONBLOCK);
+	struct drain d = { r, out };
+	pthread_t th;
+	pthread_create(&th, NULL, drain_main, &d);
+	uint64_t dropped = cb_sink_close(s, "{\"kind\":\"end\"}\n", 15);
+	cb_sink_free(s);
+	pthread_join(th, NULL);
+	close(r);
+	return dropped;
+}
+
 START_TEST(test_sink_stalled_fifo_drops_and_counts)
 {
 	make_dir();
 	char path[128], out[128];
-	snprintf(path, sizeof(path), "%s/fifo", dir);
-	snprintf(out, sizeof(out), "%s/out", dir);
-	ck_assert_int_eq(mkfifo(path, 0600), 0);
-	int r = open(path, O_RDONLY | O_NONBLOCK); /* a reader that reads nothing yet */
-	ck_assert_int_ge(r, 0);
+	int r = stalled_fifo(path, out);
 	struct cb_sink *s;
 	struct cb_err err = { "" };
 	ck_assert_int_eq(cb_sink_open(&s, path, 0, header, NULL, &err), 0);
@@ -115,15 +140,7 @@ START_TEST(test_sink_stalled_fifo_drops_and_counts)
 	for (int i = 0; i < total; i++)
 		cb_sink_put(s, rec, sizeof(rec));
 	ck_assert_uint_gt(cb_sink_dropped(s), 0);
-	int fl = fcntl(r, F_GETFL);
-	fcntl(r, F_SETFL, fl & ~O_NONBLOCK);
-	struct drain d = { r, out };
-	pthread_t th;
-	pthread_create(&th, NULL, drain_main, &d);
-	uint64_t dropped = cb_sink_close(s, "{\"kind\":\"end\"}\n", 15);
-	cb_sink_free(s);
-	pthread_join(th, NULL);
-	close(r);
+	uint64_t dropped = close_drained(s, r, out);
 	long sum = 0;
 	int calls = count(out, "\"call\"", NULL);
 	count(out, "\"dropped\"", &sum);
@@ -271,11 +288,7 @@ START_TEST(test_sink_raw_drops_counted)
 {
 	make_dir();
 	char path[128], out[128];
-	snprintf(path, sizeof(path), "%s/fifo", dir);
-	snprintf(out, sizeof(out), "%s/out", dir);
-	ck_assert_int_eq(mkfifo(path, 0600), 0);
-	int r = open(path, O_RDONLY | O_NONBLOCK);
-	ck_assert_int_ge(r, 0);
+	int r = stalled_fifo(path, out);
 	struct cb_sink *s;
 	struct cb_err err = { "" };
 	int formatted = 0;
@@ -286,15 +299,7 @@ START_TEST(test_sink_raw_drops_counted)
 	for (int i = 0; i < total; i++)
 		cb_sink_put_raw(s, &v, sizeof(v));
 	ck_assert_uint_gt(cb_sink_dropped(s), 0);
-	int fl = fcntl(r, F_GETFL);
-	fcntl(r, F_SETFL, fl & ~O_NONBLOCK);
-	struct drain d = { r, out };
-	pthread_t th;
-	pthread_create(&th, NULL, drain_main, &d);
-	uint64_t dropped = cb_sink_close(s, "{\"kind\":\"end\"}\n", 15);
-	cb_sink_free(s);
-	pthread_join(th, NULL);
-	close(r);
+	uint64_t dropped = close_drained(s, r, out);
 	long sum = 0;
 	int calls = count(out, "\"call\"", NULL);
 	count(out, "\"dropped\"", &sum);
