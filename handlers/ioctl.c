@@ -292,11 +292,10 @@ static void handle_ioctl(struct cb_call *c)
 	}
 
 	const struct cb_abi_db *db = NULL;
-	const struct cb_ioctl *desc = act.kind == CB_ACT_TRANSLATE
-					      ? cb_translate_describe(&c->sup->tr, c->arch, request, &db)
-					      : NULL;
-	/* A task-tied request's meaning depends on the caller: the kernel's. */
-	const struct cb_ioctl *ioc = desc && !desc->task_tied ? desc : NULL;
+	const struct cb_ioctl *desc = NULL; /* task-tied ones too */
+	const struct cb_ioctl *ioc = act.kind == CB_ACT_TRANSLATE
+					     ? cb_translate_find(&c->sup->tr, c->arch, request, &db, &desc)
+					     : NULL;
 	const struct performed *p = ioc || act.kind == CB_ACT_LOG ? NULL : find(request);
 	if (!ioc && (!p || (act.kind == CB_ACT_ALLOW && !on_copy))) {
 		/* CONTINUE is safe for memory: the decision used only register

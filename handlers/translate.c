@@ -10,26 +10,17 @@
 #include "../guest/guest.h"
 #include "../supervisor/supervisor.h"
 
-const struct cb_ioctl *cb_translate_describe(const struct cb_translator *t, enum cb_arch arch,
-					     uint32_t request, const struct cb_abi_db **db)
-{
-	/* An x86_64 guest's layouts are the host's: nothing to translate. */
-	if (!t->enabled || arch != CB_ARCH_I386)
-		return NULL;
-	for (int i = 0; i < t->ndbs; i++) {
-		const struct cb_ioctl *ioc = cb_abi_ioctl_by_req(t->dbs[i], arch, request);
-		if (ioc) {
-			*db = t->dbs[i];
-			return ioc;
-		}
-	}
-	return NULL;
-}
-
 const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_arch arch,
-					 uint32_t request, const struct cb_abi_db **db)
+					 uint32_t request, const struct cb_abi_db **db,
+					 const struct cb_ioctl **desc)
 {
-	const struct cb_ioctl *ioc = cb_translate_describe(t, arch, request, db);
+	const struct cb_ioctl *ioc = NULL;
+	/* An x86_64 guest's layouts are the host's: nothing to translate. */
+	for (int i = 0; t->enabled && arch == CB_ARCH_I386 && !ioc && i < t->ndbs; i++)
+		if ((ioc = cb_abi_ioctl_by_req(t->dbs[i], arch, request)))
+			*db = t->dbs[i];
+	if (desc)
+		*desc = ioc;
 	/* A task-tied request's meaning depends on the caller: the kernel's. */
 	return ioc && !ioc->task_tied ? ioc : NULL;
 }

@@ -20,13 +20,11 @@ struct cb_translator {
 };
 
 /* The database entry that translates REQUEST from ARCH's guest, or NULL
- * (not an i386 guest, translation off, unknown or task-tied request). */
+ * (not an i386 guest, translation off, unknown or task-tied request). DESC
+ * (may be NULL) gets the entry describing it, task-tied ones included. */
 const struct cb_ioctl *cb_translate_find(const struct cb_translator *t, enum cb_arch arch,
-					 uint32_t request, const struct cb_abi_db **db);
-/* The database entry describing REQUEST from ARCH's guest, task-tied ones
- * included, or NULL (not an i386 guest, translation off, unknown). */
-const struct cb_ioctl *cb_translate_describe(const struct cb_translator *t, enum cb_arch arch,
-					     uint32_t request, const struct cb_abi_db **db);
+					 uint32_t request, const struct cb_abi_db **db,
+					 const struct cb_ioctl **desc);
 /* Perform the guest's ioctl REQUEST through IOC of DB on FD, the supervisor's copy
  * of its fd (the very file an ioctl rule decided on, when one looked), or
  * the -errno taking it failed with; sets the call's verdict and fills LR

@@ -264,13 +264,13 @@ START_TEST(test_left_to_kernel)
 		ck_assert_msg(io && io->task_tied, "%s: not described as task-tied", kernel[i]);
 		ck_assert_uint_ne(io->req[I386], io->req[X64]);
 		const struct cb_abi_db *found = NULL;
-		ck_assert_msg(!cb_translate_find(&t, I386, io->req[I386], &found), "%s translated",
+		ck_assert_msg(!cb_translate_find(&t, I386, io->req[I386], &found, NULL), "%s translated",
 			      kernel[i]);
 	}
 	/* Only tail padding differs: translated. */
 	const struct cb_ioctl *pr = cb_abi_ioctl_by_name(db, "DRM_IOCTL_MODE_GETPLANERESOURCES");
 	const struct cb_abi_db *found = NULL;
-	ck_assert_ptr_eq(cb_translate_find(&t, I386, pr->req[I386], &found), pr);
+	ck_assert_ptr_eq(cb_translate_find(&t, I386, pr->req[I386], &found, NULL), pr);
 }
 END_TEST
 
