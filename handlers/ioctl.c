@@ -181,19 +181,6 @@ static void log_path(struct cb_call *c, int gfd, int fd, char *path, size_t len)
 	cb_fd_name_offer(c, path);
 }
 
-static bool refusal(const struct cb_action *act)
-{
-	switch (act->kind) {
-	case CB_ACT_DENY:
-	case CB_ACT_KILL_THREAD:
-	case CB_ACT_KILL_PROCESS:
-	case CB_ACT_TRAP:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static void log_ioctl(struct cb_call *c, int gfd, const char *path, uint32_t request,
 		      const struct cb_log_result *lr)
 {
@@ -281,7 +268,7 @@ static void handle_ioctl(struct cb_call *c)
 		on_copy = looked && fd >= 0;
 		c->act = act; /* what the record says decided */
 	}
-	if (refusal(&act))
+	if (cb_act_refuses(&act))
 		log_path(c, gfd, -1, path, sizeof(path));
 	const char *refused = cb_enforce_refusal(c, &act);
 	if (refused) {

@@ -506,20 +506,14 @@ static int build(struct cb_plan *plan, scmp_filter_ctx *out, struct cb_err *err)
 	return 0;
 }
 
-static bool refuses(const struct cb_action *a)
-{
-	return a->kind == CB_ACT_DENY || a->kind == CB_ACT_KILL_THREAD ||
-	       a->kind == CB_ACT_KILL_PROCESS || a->kind == CB_ACT_TRAP;
-}
-
 /* Whether no call NR of ARCH ever runs: every rule and the fallback refuse. */
 static bool never_runs(const struct cb_plan *plan, enum cb_arch arch, int nr)
 {
 	const struct cb_sysplan *sp = &plan->sys[arch][nr];
 	for (int i = 0; i < sp->count; i++)
-		if (!refuses(&plan->rules[sp->first + i]->act))
+		if (!cb_act_refuses(&plan->rules[sp->first + i]->act))
 			return false;
-	return refuses(&sp->fallback);
+	return cb_act_refuses(&sp->fallback);
 }
 
 bool cb_plan_can_watch_fds(const struct cb_plan *plan)

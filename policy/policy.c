@@ -77,6 +77,12 @@ const char *cb_act_name(enum cb_act_kind k)
 	return k < CB_ACT_COUNT ? act_names[k] : "?";
 }
 
+bool cb_act_refuses(const struct cb_action *a)
+{
+	return a->kind == CB_ACT_DENY || a->kind == CB_ACT_KILL_THREAD ||
+	       a->kind == CB_ACT_KILL_PROCESS || a->kind == CB_ACT_TRAP;
+}
+
 const char *cb_action_str(const struct cb_action *a, char *buf, unsigned len)
 {
 	if (a->kind == CB_ACT_DENY) {

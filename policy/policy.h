@@ -139,6 +139,8 @@ int cb_policy_add_trap(struct cb_policy *p, const char *names, struct cb_err *er
 
 /* Names of actions as written ("allow", "deny", "kill", ...). */
 const char *cb_act_name(enum cb_act_kind k);
+/* Whether A never lets the call run: deny, kill (thread or process), trap. */
+bool cb_act_refuses(const struct cb_action *a);
 /* An action as written, e.g. "deny EACCES", into BUF. */
 const char *cb_action_str(const struct cb_action *a, char *buf, unsigned len);
 /* errno name <-> number: "EPERM" -> 1; -1 when unknown. */
