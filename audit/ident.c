@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "../common/clock.h"
 #include "../guest/creds.h"
 
 /* Direct-mapped by tid and by tgid: a collision costs a new look at /proc
@@ -34,13 +34,6 @@ struct cb_ident {
 	struct thread t[THREADS];
 	struct group g[GROUPS];
 };
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static uint32_t hash(const char *s)
 {
@@ -87,7 +80,7 @@ static void read_exe(pid_t tgid, char *exe, size_t len)
 bool cb_ident_get(struct cb_ident *id, pid_t tid, pid_t tgid, char comm[CB_IDENT_COMM],
 		  char exe[CB_IDENT_EXE])
 {
-	uint64_t now = mono_ms();
+	uint64_t now = cb_coarse_ms();
 	struct thread *t = &id->t[(unsigned)tid % THREADS];
 	pthread_mutex_lock(&id->mu);
 	if (t->tid == tid && now - t->when < CB_IDENT_TTL_MS) {

@@ -1,4 +1,5 @@
 #include "target.h"
+#include "../common/clock.h"
 #include "../common/fmt.h"
 #include "../guest/creds.h"
 
@@ -9,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <time.h>
 
 #define SLOTS 64
 #define PATH_KEPT 128
@@ -24,13 +24,6 @@ static struct slot {
 	uint64_t when;
 } slots[SLOTS];
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static const char *type_name(mode_t m)
 {
@@ -80,7 +73,7 @@ const char *cb_target_of(const char *link, pid_t tid, int gfd, char dev[32])
 		for (const char *p = link; *p; p++)
 			h = (h ^ (unsigned char)*p) * 16777619u;
 		struct slot *s = &slots[h % SLOTS];
-		uint64_t now = mono_ms();
+		uint64_t now = cb_coarse_ms();
 		pthread_mutex_lock(&mu);
 		if (!strcmp(s->path, link) && now - s->when < CB_TARGET_TTL_MS) {
 			mode_t mode = s->mode;

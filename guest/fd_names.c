@@ -2,8 +2,8 @@
 
 #include <stdatomic.h>
 #include <string.h>
-#include <time.h>
 
+#include "../common/clock.h"
 #include "guest.h"
 
 static atomic_uint_fast64_t reused;
@@ -14,7 +14,7 @@ void cb_fd_name_stamp(struct cb_call *c, int gfd)
 	c->fdn.stamped = cb_fd_track_stamp(gfd, &c->fdn.st);
 	/* A name's age counts from before it was read. */
 	if (c->fdn.stamped)
-		c->fdn.when = cb_fd_names_clock();
+		c->fdn.when = cb_coarse_ms();
 }
 
 uint64_t cb_fd_names_reused(void)
@@ -60,7 +60,7 @@ bool cb_fd_name_get(struct cb_call *c, char *buf, size_t len)
 	n->t = t;
 	const struct cb_fd_name *e = slot(t, n->gfd);
 	if (e->fd1 != n->gfd + 1 || !cb_fd_track_unchanged(n->gfd, &e->st) ||
-	    cb_fd_names_clock() - e->when >= CB_FD_NAME_TTL_MS)
+	    cb_coarse_ms() - e->when >= CB_FD_NAME_TTL_MS)
 		return false;
 	size_t k = strnlen(e->path, sizeof(e->path));
 	if (k >= len)
@@ -74,13 +74,6 @@ bool cb_fd_name_get(struct cb_call *c, char *buf, size_t len)
 void cb_fd_name_offer(struct cb_call *c, const char *path)
 {
 	c->fdn.offered = c->fdn.t && path[0] && strlen(path) < CB_FD_NAME_MAX;
-}
-
-uint64_t cb_fd_names_clock(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 void cb_fd_name_keep(struct cb_call *c, int answer_rc, const char *path)

@@ -30,7 +30,5 @@ void cb_fd_name_offer(struct cb_call *c, const char *path);
 void cb_fd_name_keep(struct cb_call *c, int answer_rc, const char *path);
 /* Records that used a kept name so far (the trail's end record). */
 uint64_t cb_fd_names_reused(void);
-/* The clock of kept names' ages, in ms (coarse, monotonic). */
-uint64_t cb_fd_names_clock(void);
 
 #endif

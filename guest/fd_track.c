@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "../common/clock.h"
 #include "../policy/pathcalls.h"
 #include "../supervisor/call.h"
 #include "creds.h"
@@ -26,7 +26,7 @@
 /* A flight whose thread was not seen again for this long is looked for in
  * /proc: a thread that is gone, or in no call or another one, is no longer
  * in its call. */
-#define SWEEP_NS 20000000ull
+#define SWEEP_MS 20
 /* A flight's lo for changes to every slot, and for a call making a task. */
 #define ALL -1
 #define TASK -2
@@ -66,13 +66,6 @@ void cb_fd_track_enable(void)
 bool cb_fd_track_on(void)
 {
 	return tr.on && !atomic_load(&tr.broken);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void begin(int lo, int hi)
@@ -141,7 +134,7 @@ static void sweep(uint64_t now, bool force)
 	tr.last_sweep = now;
 	cb_creds_settle(); /* /proc/TID/syscall wants ptrace's check */
 	for (int i = 0; i < FLIGHTS; i++)
-		if (tr.f[i].tid && (force || now - tr.f[i].since > SWEEP_NS) &&
+		if (tr.f[i].tid && (force || now - tr.f[i].since > SWEEP_MS) &&
 		    !maybe_in(tr.f[i].tid, tr.f[i].nr))
 			end(&tr.f[i]);
 }
@@ -221,7 +214,7 @@ void cb_fd_track_call(struct cb_call *c)
 	if (starts) {
 		struct flight *slot = free_flight();
 		if (!slot) {
-			sweep(now_ns(), true);
+			sweep(cb_coarse_ms(), true);
 			slot = free_flight();
 		}
 		if (!slot) {
@@ -230,7 +223,7 @@ void cb_fd_track_call(struct cb_call *c)
 			atomic_store(&tr.broken, true);
 		} else {
 			*slot = (struct flight){ .tid = tid, .nr = c->nr, .lo = lo, .hi = hi,
-						 .id = c->n->id, .since = now_ns() };
+						 .id = c->n->id, .since = cb_coarse_ms() };
 			atomic_fetch_add(&tr.open, 1);
 			begin(lo, hi);
 		}
@@ -249,8 +242,8 @@ bool cb_fd_track_stamp(int gfd, struct cb_fd_stamp *s)
 	if (!cb_fd_track_on() || gfd < 0)
 		return false;
 	if (atomic_load(&tr.open) > 0) {
-		uint64_t now = now_ns();
-		if (now - tr.last_sweep > SWEEP_NS && pthread_mutex_trylock(&tr.mu) == 0) {
+		uint64_t now = cb_coarse_ms();
+		if (now - tr.last_sweep > SWEEP_MS && pthread_mutex_trylock(&tr.mu) == 0) {
 			sweep(now, false);
 			pthread_mutex_unlock(&tr.mu);
 		}

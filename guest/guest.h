@@ -77,7 +77,7 @@ struct cb_task {
 	struct cb_fd_name {
 		int fd1; /* the fd + 1; 0: free */
 		struct cb_fd_stamp st;
-		uint64_t when; /* read then (cb_fd_names_clock) */
+		uint64_t when; /* read then (cb_coarse_ms) */
 		char path[CB_FD_NAME_MAX];
 	} names[CB_FD_NAMES];
 };

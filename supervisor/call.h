@@ -59,7 +59,7 @@ struct cb_call {
 		bool stamped, offered;
 		int gfd;
 		struct cb_fd_stamp st;
-		uint64_t when; /* of the stamp (cb_fd_names_clock) */
+		uint64_t when; /* of the stamp (cb_coarse_ms) */
 		struct cb_task *t;
 	} fdn;
 };
