@@ -479,14 +479,9 @@ static size_t format_ioctl(void *arg, const void *rec, size_t len, char *buf, si
  * in all), its length to *L. */
 static size_t tail(char *buf, size_t cap, size_t len, const void *s, size_t n, uint16_t *l)
 {
-	if (n > cap - 1 - len)
-		n = cap - 1 - len;
-	if (n > UINT16_MAX)
-		n = UINT16_MAX;
-	memcpy(buf + len, s, n);
-	buf[len + n] = 0;
-	*l = (uint16_t)n;
-	return len + n + 1;
+	size_t end = append(buf, cap, len, s, n > UINT16_MAX ? UINT16_MAX : n);
+	*l = (uint16_t)(end - len);
+	return end + 1;
 }
 
 void cb_log_ioctl(struct cb_log *log, struct cb_call *c, int fd, const char *path,
