@@ -53,14 +53,23 @@ static int count(const char *file, const char *kind, long *sum_dropped)
 	return n;
 }
 
+/* A sink writing to PATH (MAX_SIZE: rotation, 0 none), started with the
+ * header record. */
+static struct cb_sink *sink_at(const char *path, uint64_t max_size)
+{
+	struct cb_sink *s;
+	struct cb_err err = { "" };
+	ck_assert_int_eq(cb_sink_open(&s, path, max_size, header, NULL, &err), 0);
+	return s;
+}
+
 START_TEST(test_sink_file)
 {
 	make_dir();
 	char path[128];
 	snprintf(path, sizeof(path), "%s/t.jsonl", dir);
 	struct cb_sink *s;
-	struct cb_err err = { "" };
-	ck_assert_int_eq(cb_sink_open(&s, path, 0, header, NULL, &err), 0);
+	s = sink_at(path, 0);
 	char rec[64];
 	for (int i = 0; i < 1000; i++) {
 		int n = snprintf(rec, sizeof(rec), "{\"kind\":\"call\",\"i\":%d}\n", i);
@@ -122,14 +131,26 @@ static uint64_t close_drained(struct cb_sink *s, int r, const char *out)
 	return dropped;
 }
 
+/* close_drained, then: the dropped records in OUT say what was dropped,
+ * and with the call records there make TOTAL; returns the call records. */
+static int drained_calls(struct cb_sink *s, int r, const char *out, int total)
+{
+	uint64_t dropped = close_drained(s, r, out);
+	long sum = 0;
+	int calls = count(out, "\"call\"", NULL);
+	count(out, "\"dropped\"", &sum);
+	ck_assert_int_eq(sum, (long)dropped);
+	ck_assert_int_eq(calls + sum, total);
+	return calls;
+}
+
 START_TEST(test_sink_stalled_fifo_drops_and_counts)
 {
 	make_dir();
 	char path[128], out[128];
 	int r = stalled_fifo(path, out);
 	struct cb_sink *s;
-	struct cb_err err = { "" };
-	ck_assert_int_eq(cb_sink_open(&s, path, 0, header, NULL, &err), 0);
+	s = sink_at(path, 0);
 	/* 20000 records of 512 bytes: 10 MiB, far past the queue and the
 	 * pipe; every put returns at once. */
 	char rec[512];
@@ -140,12 +161,7 @@ START_TEST(test_sink_stalled_fifo_drops_and_counts)
 	for (int i = 0; i < total; i++)
 		cb_sink_put(s, rec, sizeof(rec));
 	ck_assert_uint_gt(cb_sink_dropped(s), 0);
-	uint64_t dropped = close_drained(s, r, out);
-	long sum = 0;
-	int calls = count(out, "\"call\"", NULL);
-	count(out, "\"dropped\"", &sum);
-	ck_assert_int_eq(sum, (long)dropped);
-	ck_assert_int_eq(calls + sum, total);
+	drained_calls(s, r, out, total);
 	ck_assert_int_eq(count(out, "\"end\"", NULL), 1);
 	remove_dir();
 }
@@ -157,8 +173,7 @@ START_TEST(test_sink_rotation)
 	char path[128], p[140];
 	snprintf(path, sizeof(path), "%s/r.jsonl", dir);
 	struct cb_sink *s;
-	struct cb_err err = { "" };
-	ck_assert_int_eq(cb_sink_open(&s, path, 4096, header, NULL, &err), 0);
+	s = sink_at(path, 4096);
 	char rec[100];
 	memset(rec, 'y', sizeof(rec));
 	memcpy(rec, "{\"kind\":\"call\",\"p\":\"", 20);
@@ -204,9 +219,8 @@ START_TEST(test_sink_raw_in_order)
 	char path[128];
 	snprintf(path, sizeof(path), "%s/raw.jsonl", dir);
 	struct cb_sink *s;
-	struct cb_err err = { "" };
 	int formatted = 0;
-	ck_assert_int_eq(cb_sink_open(&s, path, 0, header, NULL, &err), 0);
+	s = sink_at(path, 0);
 	ck_assert_int_eq(cb_sink_formatter(s, format_n, &formatted), 0);
 	/* Raw records whose bytes hold '\n' (10) and NULs, among text ones. */
 	for (int i = 0; i < 3000; i++) {
@@ -258,10 +272,9 @@ START_TEST(test_sink_raw_unformatted_counted)
 	make_dir();
 	char path[128];
 	struct cb_sink *s;
-	struct cb_err err = { "" };
 	int formatted = 0, v = 3;
 	snprintf(path, sizeof(path), "%s/none.jsonl", dir);
-	ck_assert_int_eq(cb_sink_open(&s, path, 0, header, NULL, &err), 0);
+	s = sink_at(path, 0);
 	cb_sink_put_raw(s, &v, sizeof(v));
 	ck_assert_uint_eq(cb_sink_close(s, NULL, 0), 1);
 	cb_sink_free(s);
@@ -269,7 +282,7 @@ START_TEST(test_sink_raw_unformatted_counted)
 	ck_assert_int_eq(count(path, NULL, &sum), 2); /* start, dropped */
 	ck_assert_int_eq(sum, 1);
 	snprintf(path, sizeof(path), "%s/odd.jsonl", dir);
-	ck_assert_int_eq(cb_sink_open(&s, path, 0, header, NULL, &err), 0);
+	s = sink_at(path, 0);
 	ck_assert_int_eq(cb_sink_formatter(s, refuse_odd, &formatted), 0);
 	for (v = 0; v < 10; v++)
 		cb_sink_put_raw(s, &v, sizeof(v));
@@ -290,21 +303,15 @@ START_TEST(test_sink_raw_drops_counted)
 	char path[128], out[128];
 	int r = stalled_fifo(path, out);
 	struct cb_sink *s;
-	struct cb_err err = { "" };
 	int formatted = 0;
-	ck_assert_int_eq(cb_sink_open(&s, path, 0, header, NULL, &err), 0);
+	s = sink_at(path, 0);
 	ck_assert_int_eq(cb_sink_formatter(s, format_n, &formatted), 0);
 	const int total = 600000; /* 5.4 MB queued: past the queue and the pipe */
 	int v = 7;
 	for (int i = 0; i < total; i++)
 		cb_sink_put_raw(s, &v, sizeof(v));
 	ck_assert_uint_gt(cb_sink_dropped(s), 0);
-	uint64_t dropped = close_drained(s, r, out);
-	long sum = 0;
-	int calls = count(out, "\"call\"", NULL);
-	count(out, "\"dropped\"", &sum);
-	ck_assert_int_eq(sum, (long)dropped);
-	ck_assert_int_eq(calls + sum, total);
+	int calls = drained_calls(s, r, out, total);
 	ck_assert_int_eq(calls, formatted);
 	remove_dir();
 }
